@@ -1,0 +1,100 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inspect } from 'node:util';
+import { AppConfig } from './app-config.js';
+import { ConfigError } from './config-error.js';
+import { KEY_FILE_NAME } from './secrets-config.js';
+
+const KEY_A = Buffer.alloc(32, 1).toString('base64');
+const KEY_B = Buffer.alloc(32, 2).toString('base64');
+
+describe('AppConfig', () => {
+  let dataDir: string;
+
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'rr-config-'));
+  });
+
+  afterEach(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const load = (env: Record<string, string>) => AppConfig.fromEnv({ DATA_DIR: dataDir, ...env });
+
+  function expectConfigError(env: Record<string, string>, variable: string, problem: RegExp): void {
+    let caught: unknown;
+    try {
+      load(env);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect((caught as ConfigError).variable).toBe(variable);
+    expect((caught as ConfigError).message).toContain(variable);
+    expect((caught as ConfigError).message).toMatch(problem);
+  }
+
+  it('has working defaults: port 8080 on 127.0.0.1, embedded database, info logs', () => {
+    const config = load({});
+    expect(config.http).toMatchObject({ port: 8080, host: '127.0.0.1' });
+    expect(config.database.url).toBeUndefined();
+    expect(config.database.dataDir).toBe(dataDir);
+    expect(config.logLevel).toBe('info');
+    expect(config.production).toBe(false);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT', /integer/],
+    [{ PORT: '70000' }, 'PORT', /between 0 and 65535/],
+    [{ BODY_LIMIT_BYTES: '-1' }, 'BODY_LIMIT_BYTES', /between/],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /one of/],
+    [{ NODE_ENV: 'staging' }, 'NODE_ENV', /one of/],
+    [{ DATABASE_URL: 'mysql://x@y/z' }, 'DATABASE_URL', /postgres/],
+    [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL', /valid URL/],
+    [{ MIGRATE_ON_START: 'maybe' }, 'MIGRATE_ON_START', /true or false/],
+    [{ SECRETS_ENCRYPTION_KEY: 'c2hvcnQ=', SECRETS_FINGERPRINT_KEY: KEY_A }, 'SECRETS_ENCRYPTION_KEY', /32 bytes/],
+    [{ SECRETS_ENCRYPTION_KEY: `bad id:${KEY_A}`, SECRETS_FINGERPRINT_KEY: KEY_A }, 'SECRETS_ENCRYPTION_KEY', /key id/],
+    [{ SECRETS_ENCRYPTION_KEY: `a:${KEY_A},a:${KEY_B}`, SECRETS_FINGERPRINT_KEY: KEY_A }, 'SECRETS_ENCRYPTION_KEY', /repeats/],
+  ])('refuses %j naming %s', (env, variable, problem) => {
+    expectConfigError(env, variable, problem);
+  });
+
+  it('refuses to start in production without encryption keys', () => {
+    expectConfigError({ NODE_ENV: 'production' }, 'SECRETS_ENCRYPTION_KEY', /required when NODE_ENV=production/);
+    expectConfigError(
+      { NODE_ENV: 'production', SECRETS_ENCRYPTION_KEY: KEY_A },
+      'SECRETS_FINGERPRINT_KEY',
+      /required/,
+    );
+  });
+
+  it('generates a 0600 key file in DATA_DIR outside production and reuses it on the next boot', () => {
+    const first = load({});
+    const path = join(dataDir, KEY_FILE_NAME);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(first.secrets.source).toBe('key-file');
+    const second = load({});
+    expect(second.secrets.encryptionKeys[0]!.key.reveal()).toEqual(first.secrets.encryptionKeys[0]!.key.reveal());
+    expect(second.secrets.fingerprintKey.reveal()).toEqual(first.secrets.fingerprintKey.reveal());
+    expect(readFileSync(path, 'utf8')).toContain(first.secrets.fingerprintKey.reveal().toString('base64'));
+  });
+
+  it('reads several encryption keys, the first one active', () => {
+    const config = load({ SECRETS_ENCRYPTION_KEY: `new:${KEY_B}, old:${KEY_A}`, SECRETS_FINGERPRINT_KEY: KEY_A });
+    expect(config.secrets.encryptionKeys.map((k) => k.id)).toEqual(['new', 'old']);
+    expect(config.secrets.source).toBe('environment');
+  });
+
+  it('never shows secrets when the config is logged or serialized', () => {
+    const config = load({
+      DATABASE_URL: 'postgresql://app:hunter2@db:5432/app',
+      SECRETS_ENCRYPTION_KEY: KEY_A,
+      SECRETS_FINGERPRINT_KEY: KEY_B,
+    });
+    const shown = JSON.stringify(config) + inspect(config, { depth: 10 });
+    expect(shown).not.toContain('hunter2');
+    expect(shown).not.toContain(KEY_A);
+    expect(shown).not.toContain(KEY_B);
+  });
+});

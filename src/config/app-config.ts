@@ -1,0 +1,71 @@
+import { resolve } from 'node:path';
+import { ConfigError } from './config-error.js';
+import { EnvReader, type Env } from './env-reader.js';
+import { Secret } from './secret.js';
+import { loadSecretsConfig, type SecretsConfig } from './secrets-config.js';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface HttpConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly bodyLimitBytes: number;
+  readonly shutdownGraceMs: number;
+}
+
+export interface DatabaseConfig {
+  /** PostgreSQL connection string; undefined means the embedded PGlite database. */
+  readonly url: Secret<string> | undefined;
+  readonly dataDir: string;
+  readonly poolSize: number;
+  readonly migrateOnStart: boolean;
+}
+
+/**
+ * The one typed configuration object, built and validated once at boot. Anything
+ * invalid throws a ConfigError naming the variable, which stops the process.
+ */
+export class AppConfig {
+  readonly production: boolean;
+  readonly logLevel: LogLevel;
+  readonly http: HttpConfig;
+  readonly database: DatabaseConfig;
+  readonly secrets: SecretsConfig;
+
+  private constructor(env: EnvReader) {
+    this.production = env.oneOf('NODE_ENV', ['development', 'production', 'test'], 'development') === 'production';
+    this.logLevel = env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
+    this.http = {
+      host: env.string('HOST', '127.0.0.1'),
+      port: env.integer('PORT', 8080, { min: 0, max: 65535 }),
+      bodyLimitBytes: env.integer('BODY_LIMIT_BYTES', 16 * 1024 * 1024, { min: 1024, max: 1024 ** 3 }),
+      shutdownGraceMs: env.integer('SHUTDOWN_GRACE_MS', 10_000, { min: 0, max: 300_000 }),
+    };
+    this.database = {
+      url: parseDatabaseUrl(env.raw('DATABASE_URL')),
+      dataDir: resolve(env.string('DATA_DIR', './.data')),
+      poolSize: env.integer('DATABASE_POOL_SIZE', 10, { min: 1, max: 200 }),
+      migrateOnStart: env.boolean('MIGRATE_ON_START', true),
+    };
+    this.secrets = loadSecretsConfig(env, this.database.dataDir, this.production);
+  }
+
+  static fromEnv(env: Env = process.env): AppConfig {
+    return new AppConfig(new EnvReader(env));
+  }
+}
+
+function parseDatabaseUrl(value: string | undefined): Secret<string> | undefined {
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError('DATABASE_URL', 'is not a valid URL');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError('DATABASE_URL', 'must be a postgres:// or postgresql:// URL');
+  }
+  return new Secret(value);
+}

@@ -1,0 +1,25 @@
+import { Global, Module } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
+import { createDatabaseEngine } from './create-engine.js';
+import { DATABASE_ENGINE, type DatabaseEngine } from './database-engine.js';
+import { DatabaseService } from './database.service.js';
+import { PrismaService } from './prisma.service.js';
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: DATABASE_ENGINE,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => createDatabaseEngine(config.database),
+    },
+    {
+      provide: PrismaService,
+      inject: [DATABASE_ENGINE],
+      useFactory: (engine: DatabaseEngine) => new PrismaService(engine),
+    },
+    DatabaseService,
+  ],
+  exports: [PrismaService, DatabaseService, DATABASE_ENGINE],
+})
+export class DatabaseModule {}

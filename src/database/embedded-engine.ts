@@ -1,0 +1,56 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import type { DatabaseEngine, SqlExecutor, SqlSession } from './database-engine.js';
+
+/**
+ * PGlite (PostgreSQL compiled to WASM) persisted in a folder: the zero-setup default.
+ * It has a single session, so a PostgreSQL advisory lock would be re-entrant here; the
+ * migration lock is an in-process queue instead (PGlite allows one process per folder).
+ */
+export class EmbeddedEngine implements DatabaseEngine {
+  readonly kind = 'embedded';
+  readonly prismaAdapter: PrismaPGlite;
+  private migrationQueue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly pglite: PGlite,
+    readonly location: string,
+  ) {
+    this.prismaAdapter = new PrismaPGlite(pglite);
+  }
+
+  static async open(dataDir: string): Promise<EmbeddedEngine> {
+    const location = join(dataDir, 'pglite');
+    mkdirSync(location, { recursive: true });
+    const pglite = await PGlite.create(location);
+    return new EmbeddedEngine(pglite, location);
+  }
+
+  withMigrationLock<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
+    const run = this.migrationQueue.then(() => work(this.session()));
+    this.migrationQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  async close(): Promise<void> {
+    if (!this.pglite.closed) await this.pglite.close();
+  }
+
+  private session(): SqlSession {
+    return {
+      ...executorOf(this.pglite),
+      transaction: (work) => this.pglite.transaction((tx) => work(executorOf(tx))),
+    };
+  }
+}
+
+function executorOf(db: PGlite | Transaction): SqlExecutor {
+  return {
+    query: async <T extends object>(sql: string, params?: unknown[]) => (await db.query<T>(sql, params)).rows,
+    exec: async (script) => {
+      await db.exec(script);
+    },
+  };
+}
