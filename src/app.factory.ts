@@ -9,6 +9,7 @@ import { createLogger } from './common/logging/logger.js';
 import { NestPinoLogger } from './common/logging/nest-logger.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import type { AppConfig } from './config/app-config.js';
+import { SERVICE_VERSION } from './system/build-info.js';
 
 /** Builds and initializes the application; used by main.ts and by every e2e test. */
 export async function createApp(
@@ -63,7 +64,7 @@ function setupOpenApi(app: NestFastifyApplication): void {
   const document = new DocumentBuilder()
     .setTitle('reranker-registry')
     .setDescription('Register reranking backends with their credentials, then rerank through them by id.')
-    .setVersion(process.env.npm_package_version ?? '0.1.0')
+    .setVersion(SERVICE_VERSION)
     .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, 'apiKey')
     .addBearerAuth({ type: 'http', scheme: 'bearer' }, 'bearer')
     .build();

@@ -4,13 +4,27 @@ import type { AppConfig } from './config/app-config.js';
 import { CoreModule } from './core.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { ApiKeysModule } from './api-keys/api-keys.module.js';
+import { AuthModule } from './auth/auth.module.js';
+import { InvalidationModule } from './common/invalidation/invalidation.module.js';
+import { SystemModule } from './system/system.module.js';
+import { UsersModule } from './users/users.module.js';
 
 @Module({})
 export class AppModule {
   static register(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config, logger), DatabaseModule, HealthModule],
+      imports: [
+        CoreModule.forRoot(config, logger),
+        DatabaseModule,
+        InvalidationModule,
+        AuthModule,
+        HealthModule,
+        SystemModule,
+        UsersModule,
+        ApiKeysModule,
+      ],
     };
   }
 }

@@ -22,6 +22,16 @@ export interface DatabaseConfig {
   readonly migrateOnStart: boolean;
 }
 
+export interface AuthConfig {
+  /** How long a verified API key is trusted without argon2 (revocations evict at once). */
+  readonly cacheTtlMs: number;
+  readonly cacheMaxEntries: number;
+  /** How long a rejected key is answered from memory (no DB, no argon2). */
+  readonly negativeCacheTtlMs: number;
+  /** argon2 verifications running at once; the rest queue (bounds CPU under attack). */
+  readonly maxConcurrentVerifications: number;
+}
+
 /**
  * The one typed configuration object, built and validated once at boot. Anything
  * invalid throws a ConfigError naming the variable, which stops the process.
@@ -32,6 +42,7 @@ export class AppConfig {
   readonly http: HttpConfig;
   readonly database: DatabaseConfig;
   readonly secrets: SecretsConfig;
+  readonly auth: AuthConfig;
 
   private constructor(env: EnvReader) {
     this.production = env.oneOf('NODE_ENV', ['development', 'production', 'test'], 'development') === 'production';
@@ -49,6 +60,12 @@ export class AppConfig {
       migrateOnStart: env.boolean('MIGRATE_ON_START', true),
     };
     this.secrets = loadSecretsConfig(env, this.database.dataDir, this.production);
+    this.auth = {
+      cacheTtlMs: env.integer('AUTH_CACHE_TTL_MS', 60_000, { min: 0, max: 3_600_000 }),
+      cacheMaxEntries: env.integer('AUTH_CACHE_MAX_ENTRIES', 10_000, { min: 1, max: 1_000_000 }),
+      negativeCacheTtlMs: env.integer('AUTH_NEGATIVE_CACHE_TTL_MS', 5_000, { min: 0, max: 600_000 }),
+      maxConcurrentVerifications: env.integer('AUTH_MAX_CONCURRENT_VERIFICATIONS', 4, { min: 1, max: 64 }),
+    };
   }
 
   static fromEnv(env: Env = process.env): AppConfig {

@@ -1,4 +1,5 @@
 import { HttpException } from '@nestjs/common';
+import { isRecordNotFound, isUniqueViolation } from '../../database/prisma-errors.js';
 import { DomainError } from './domain-error.js';
 import type { ErrorCode } from './error-code.js';
 
@@ -17,11 +18,8 @@ export function toDomainError(error: unknown): DomainError {
 }
 
 function fromPrismaError(error: unknown): DomainError | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  const name = (error as { name?: unknown } | null)?.name;
-  if (name !== 'PrismaClientKnownRequestError') return undefined;
-  if (code === 'P2002') return DomainError.alreadyExists('A resource with the same identity already exists');
-  if (code === 'P2025') return DomainError.notFound('Resource');
+  if (isUniqueViolation(error)) return DomainError.alreadyExists('A resource with the same identity already exists');
+  if (isRecordNotFound(error)) return DomainError.notFound('Resource');
   return undefined;
 }
 

@@ -1,0 +1,44 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, Requires } from '../auth/access.decorators.js';
+import type { Principal } from '../auth/principal.js';
+import { UuidParam } from '../common/validation/uuid-param.pipe.js';
+import { ApiKeysService } from './api-keys.service.js';
+import { toApiKeyResponse, type ApiKeyResponse } from './dto/api-key.response.js';
+import { CreateApiKeyDto } from './dto/create-api-key.dto.js';
+import { ListApiKeysQuery } from './dto/list-api-keys.query.js';
+
+@ApiTags('api-keys')
+@ApiSecurity('apiKey')
+@Controller('v1/apikeys')
+export class ApiKeysController {
+  constructor(private readonly apiKeys: ApiKeysService) {}
+
+  /** The raw key is in this response only; it cannot be shown again. */
+  @Post()
+  @Requires('CREATE', 'APIKEY')
+  async create(
+    @CurrentPrincipal() principal: Principal,
+    @Body() dto: CreateApiKeyDto,
+  ): Promise<{ apiKey: ApiKeyResponse; rawApiKey: string }> {
+    const created = await this.apiKeys.create(principal, dto);
+    return { apiKey: toApiKeyResponse(created.apiKey), rawApiKey: created.rawApiKey };
+  }
+
+  @Get()
+  @Requires('LIST', 'APIKEY')
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: ListApiKeysQuery,
+  ): Promise<{ apiKeys: ApiKeyResponse[]; nextToken?: string }> {
+    const page = await this.apiKeys.list(principal, query);
+    return { ...page, apiKeys: page.apiKeys.map(toApiKeyResponse) };
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Requires('DELETE', 'APIKEY')
+  async revoke(@CurrentPrincipal() principal: Principal, @Param('id', UuidParam) id: string): Promise<void> {
+    await this.apiKeys.revoke(principal, id);
+  }
+}

@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '../common/errors/domain-error.js';
+import { InvalidationBus } from '../common/invalidation/invalidation-bus.js';
+import { decodePageToken, encodePageToken } from '../common/pagination/page-token.js';
+import type { Principal } from '../auth/principal.js';
+import type { ApiKey } from '../generated/prisma/client.js';
+import { UsersRepository } from '../users/users.repository.js';
+import { hashKeySecret, issueApiKey } from './api-key-material.js';
+import { ApiKeysRepository } from './api-keys.repository.js';
+import type { CreateApiKeyDto } from './dto/create-api-key.dto.js';
+import type { ListApiKeysQuery } from './dto/list-api-keys.query.js';
+
+export interface CreatedApiKey {
+  apiKey: ApiKey;
+  rawApiKey: string;
+}
+
+@Injectable()
+export class ApiKeysService {
+  constructor(
+    private readonly keys: ApiKeysRepository,
+    private readonly users: UsersRepository,
+    private readonly invalidations: InvalidationBus,
+  ) {}
+
+  async create(principal: Principal, dto: CreateApiKeyDto): Promise<CreatedApiKey> {
+    const userId = dto.userId ?? principal.userId;
+    this.requireScopeFor(principal, 'CREATE', userId);
+    const user = await this.users.findById(userId);
+    if (!user) throw DomainError.notFound('User');
+    if (user.disabledAt) throw DomainError.invalidArgument('Cannot issue a key for a disabled user');
+    if (dto.expiresAt !== undefined && dto.expiresAt <= Date.now()) {
+      throw DomainError.invalidArgument('expiresAt must be in the future');
+    }
+    const issued = issueApiKey();
+    const apiKey = await this.keys.create({
+      id: issued.id,
+      userId,
+      keyPrefix: issued.displayPrefix,
+      secretHash: await hashKeySecret(issued.secret),
+      labels: dto.labels ?? {},
+      expiresAt: dto.expiresAt === undefined ? null : new Date(dto.expiresAt),
+    });
+    return { apiKey, rawApiKey: issued.raw };
+  }
+
+  async list(principal: Principal, query: ListApiKeysQuery): Promise<{ apiKeys: ApiKey[]; nextToken?: string }> {
+    const userId = query.userId ?? principal.userId;
+    this.requireScopeFor(principal, 'LIST', userId);
+    const page = await this.keys.listPageForUser(userId, decodePageToken(query.nextToken), query.pageSize);
+    return { apiKeys: page.items, ...(page.next ? { nextToken: encodePageToken(page.next) } : {}) };
+  }
+
+  /** Revokes at once (the verification cache is told); idempotent. Others' keys answer 404. */
+  async revoke(principal: Principal, id: string): Promise<void> {
+    const key = await this.keys.findById(id);
+    if (!key || !principal.canActOn('DELETE', 'APIKEY', key.userId)) throw DomainError.notFound('API key');
+    await this.keys.revoke(id);
+    this.invalidations.publish({ kind: 'api-key', id });
+  }
+
+  /** Acting for another user needs the ANY permission: 403, since the caller named them. */
+  private requireScopeFor(principal: Principal, action: 'CREATE' | 'LIST', userId: string): void {
+    if (!principal.canActOn(action, 'APIKEY', userId)) {
+      throw DomainError.permissionDenied(`${action}_APIKEY_ANY is required to act for another user`);
+    }
+  }
+}

@@ -1,0 +1,43 @@
+import type { UserRole } from '../generated/prisma/enums.js';
+
+export const RESOURCES = ['RERANKER', 'APIKEY', 'USER'] as const;
+export type Resource = (typeof RESOURCES)[number];
+
+export const ACTIONS = ['CREATE', 'READ', 'LIST', 'UPDATE', 'DELETE', 'EXECUTE', 'PING'] as const;
+export type Action = (typeof ACTIONS)[number];
+
+export type Scope = 'OWN' | 'ANY';
+
+/**
+ * `<ACTION>_<RESOURCE>_<OWN|ANY>`: OWN covers what the caller owns, ANY everyone's.
+ * Two capabilities stand apart: reading server secrets through env:// references, and
+ * granting the ROOT role.
+ */
+export type Permission = `${Action}_${Resource}_${Scope}` | 'USE_SECRET_REF' | 'ASSIGN_ROOT_ROLE';
+
+const RESOURCE_ACTIONS: Record<Resource, readonly Action[]> = {
+  RERANKER: ACTIONS,
+  APIKEY: ['CREATE', 'READ', 'LIST', 'DELETE'],
+  USER: ['CREATE', 'READ', 'LIST', 'UPDATE'],
+};
+
+/** Members manage their own rerankers and keys and read their own user; no user administration. */
+const MEMBER_DENIED = new Set<string>(['CREATE_USER', 'LIST_USER', 'UPDATE_USER']);
+
+function permissionsFor(scopes: readonly Scope[], allow: (action: Action, resource: Resource) => boolean): Permission[] {
+  return RESOURCES.flatMap((resource) =>
+    RESOURCE_ACTIONS[resource]
+      .filter((action) => allow(action, resource))
+      .flatMap((action) => scopes.map((scope) => `${action}_${resource}_${scope}` as Permission)),
+  );
+}
+
+const MEMBER = permissionsFor(['OWN'], (action, resource) => !MEMBER_DENIED.has(`${action}_${resource}`));
+const ADMIN = [...permissionsFor(['OWN', 'ANY'], () => true), 'USE_SECRET_REF' as const];
+const ROOT = [...ADMIN, 'ASSIGN_ROOT_ROLE' as const];
+
+export const ROLE_PERMISSIONS: Readonly<Record<UserRole, ReadonlySet<Permission>>> = {
+  MEMBER: new Set(MEMBER),
+  ADMIN: new Set(ADMIN),
+  ROOT: new Set(ROOT),
+};

@@ -1,0 +1,30 @@
+import { Principal } from './principal.js';
+
+describe('Principal permissions', () => {
+  const member = new Principal('m', 'MEMBER', 'k');
+  const admin = new Principal('a', 'ADMIN', 'k');
+  const root = new Principal('r', 'ROOT', 'k');
+
+  it('gives members the OWN set for rerankers and keys, and no user administration', () => {
+    for (const action of ['CREATE', 'READ', 'LIST', 'UPDATE', 'DELETE', 'EXECUTE', 'PING'] as const) {
+      expect(member.scopeFor(action, 'RERANKER')).toBe('OWN');
+    }
+    expect(member.scopeFor('DELETE', 'APIKEY')).toBe('OWN');
+    expect(member.scopeFor('READ', 'USER')).toBe('OWN');
+    expect(member.scopeFor('LIST', 'USER')).toBeUndefined();
+    expect(member.has('USE_SECRET_REF')).toBe(false);
+  });
+
+  it('gives admins and root the ANY set; only root may grant ROOT', () => {
+    expect(admin.scopeFor('EXECUTE', 'RERANKER')).toBe('ANY');
+    expect(admin.has('USE_SECRET_REF')).toBe(true);
+    expect(admin.has('ASSIGN_ROOT_ROLE')).toBe(false);
+    expect(root.has('ASSIGN_ROOT_ROLE')).toBe(true);
+  });
+
+  it('lets OWN act only on what the caller owns', () => {
+    expect(member.canActOn('READ', 'RERANKER', 'm')).toBe(true);
+    expect(member.canActOn('READ', 'RERANKER', 'someone-else')).toBe(false);
+    expect(admin.canActOn('READ', 'RERANKER', 'someone-else')).toBe(true);
+  });
+});

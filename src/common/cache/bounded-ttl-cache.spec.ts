@@ -1,0 +1,41 @@
+import { BoundedTtlCache } from './bounded-ttl-cache.js';
+
+describe('BoundedTtlCache', () => {
+  let now = 0;
+  const clock = () => now;
+
+  beforeEach(() => {
+    now = 1_000;
+  });
+
+  it('returns values until they expire', () => {
+    const cache = new BoundedTtlCache<string, number>(10, 100, clock);
+    cache.set('a', 1);
+    now += 99;
+    expect(cache.get('a')).toBe(1);
+    now += 1;
+    expect(cache.get('a')).toBeUndefined();
+    expect(cache.size).toBe(0);
+  });
+
+  it('evicts the least recently used entry past its bound', () => {
+    const cache = new BoundedTtlCache<string, number>(2, 1_000, clock);
+    cache.set('a', 1);
+    cache.set('b', 2);
+    cache.get('a');
+    cache.set('c', 3);
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.get('a')).toBe(1);
+    expect(cache.get('c')).toBe(3);
+  });
+
+  it('deletes by predicate and counts hits and misses', () => {
+    const cache = new BoundedTtlCache<string, { user: string }>(10, 1_000, clock);
+    cache.set('k1', { user: 'u1' });
+    cache.set('k2', { user: 'u2' });
+    cache.deleteWhere((v) => v.user === 'u1');
+    expect(cache.get('k1')).toBeUndefined();
+    expect(cache.get('k2')).toEqual({ user: 'u2' });
+    expect(cache.stats).toEqual({ hits: 1, misses: 1 });
+  });
+});

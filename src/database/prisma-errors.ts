@@ -1,0 +1,15 @@
+/** Prisma's known request errors, recognized by name and code without importing the runtime. */
+function isPrismaError(error: unknown, code: string): boolean {
+  const { name, code: actual } = (error ?? {}) as { name?: unknown; code?: unknown };
+  return name === 'PrismaClientKnownRequestError' && actual === code;
+}
+
+/** P2002: a unique constraint failed. */
+export function isUniqueViolation(error: unknown): boolean {
+  return isPrismaError(error, 'P2002');
+}
+
+/** P2025: the record to update or delete does not exist. */
+export function isRecordNotFound(error: unknown): boolean {
+  return isPrismaError(error, 'P2025');
+}

@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../database/prisma.service.js';
+import type { User, UserRole } from '../generated/prisma/client.js';
+import { afterCursor, NEWEST_FIRST, toPage, type Page, type PageCursor } from '../common/pagination/page-token.js';
+
+export interface NewUser {
+  id: string;
+  email: string;
+  displayName: string;
+  role: UserRole;
+}
+
+export interface UserChanges {
+  displayName?: string;
+  role?: UserRole;
+  disabledAt?: Date | null;
+}
+
+@Injectable()
+export class UsersRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  create(user: NewUser): Promise<User> {
+    return this.prisma.user.create({ data: user });
+  }
+
+  findById(id: string): Promise<User | null> {
+    return this.prisma.user.findUnique({ where: { id } });
+  }
+
+  async listPage(cursor: PageCursor | undefined, pageSize: number): Promise<Page<User>> {
+    const rows = await this.prisma.user.findMany({
+      where: afterCursor(cursor),
+      orderBy: [...NEWEST_FIRST],
+      take: pageSize + 1,
+    });
+    return toPage(rows, pageSize);
+  }
+
+  update(id: string, changes: UserChanges): Promise<User> {
+    return this.prisma.user.update({ where: { id }, data: changes });
+  }
+}

@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { InvalidationBus } from '../common/invalidation/invalidation-bus.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { encodePageToken, decodePageToken } from '../common/pagination/page-token.js';
+import type { PageQueryDto } from '../common/pagination/page-query.dto.js';
+import { isUniqueViolation } from '../database/prisma-errors.js';
+import type { Principal } from '../auth/principal.js';
+import type { User } from '../generated/prisma/client.js';
+import type { CreateUserDto } from './dto/create-user.dto.js';
+import type { UpdateUserDto } from './dto/update-user.dto.js';
+import { UsersRepository, type UserChanges } from './users.repository.js';
+
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly invalidations: InvalidationBus,
+  ) {}
+
+  async create(principal: Principal, dto: CreateUserDto): Promise<User> {
+    const role = dto.role ?? 'MEMBER';
+    if (role === 'ROOT') this.requireRootGrant(principal);
+    try {
+      return await this.users.create({ id: randomUUID(), email: dto.email, displayName: dto.displayName, role });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw DomainError.alreadyExists('A user with this email already exists');
+      throw error;
+    }
+  }
+
+  /** A user the caller may read: themself, or anyone with READ_USER_ANY; 404 otherwise. */
+  async get(principal: Principal, id: string): Promise<User> {
+    const user = await this.users.findById(id);
+    if (!user || !principal.canActOn('READ', 'USER', user.id)) throw DomainError.notFound('User');
+    return user;
+  }
+
+  async list(query: PageQueryDto): Promise<{ users: User[]; nextToken?: string }> {
+    const page = await this.users.listPage(decodePageToken(query.nextToken), query.pageSize);
+    return { users: page.items, ...(page.next ? { nextToken: encodePageToken(page.next) } : {}) };
+  }
+
+  async update(principal: Principal, id: string, dto: UpdateUserDto): Promise<User> {
+    const user = await this.users.findById(id);
+    if (!user) throw DomainError.notFound('User');
+    if (user.role === 'ROOT' || dto.role === 'ROOT') this.requireRootGrant(principal);
+    const changingAccess = (dto.role !== undefined && dto.role !== user.role) || dto.disabled !== undefined;
+    if (changingAccess && user.id === principal.userId) {
+      throw DomainError.invalidArgument('You cannot disable yourself or change your own role');
+    }
+    const changes: UserChanges = { displayName: dto.displayName, role: dto.role };
+    if (dto.disabled !== undefined) {
+      changes.disabledAt = dto.disabled ? (user.disabledAt ?? new Date()) : null;
+    }
+    const updated = await this.users.update(id, changes);
+    if (changingAccess) this.invalidations.publish({ kind: 'user', id });
+    return updated;
+  }
+
+  private requireRootGrant(principal: Principal): void {
+    if (!principal.has('ASSIGN_ROOT_ROLE')) throw DomainError.permissionDenied('Only ROOT may grant or change ROOT');
+  }
+}
