@@ -7,6 +7,7 @@ import { HealthModule } from './health/health.module.js';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { InvalidationModule } from './common/invalidation/invalidation.module.js';
+import { RerankersModule } from './rerankers/rerankers.module.js';
 import { SystemModule } from './system/system.module.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -24,6 +25,7 @@ export class AppModule {
         SystemModule,
         UsersModule,
         ApiKeysModule,
+        RerankersModule,
       ],
     };
   }

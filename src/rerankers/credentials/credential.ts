@@ -1,0 +1,51 @@
+/** The one supported kind today; GCP ADC is accepted by the contract but not implemented. */
+export const CREDENTIAL_KIND_API_KEY = 'CREDENTIAL_KIND_API_KEY';
+export const CREDENTIAL_KIND_GCP_ADC = 'CREDENTIAL_KIND_GCP_ADC';
+export const CREDENTIAL_KINDS = [CREDENTIAL_KIND_API_KEY, CREDENTIAL_KIND_GCP_ADC] as const;
+export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
+
+export const DEFAULT_HEADER_NAME = 'Authorization';
+export const DEFAULT_PREFIX = 'Bearer ';
+
+/**
+ * A credential after validation and defaults, with the secret in the clear (inline) or
+ * the reference to it. Lives only in memory: stored as metadata + ciphertext.
+ */
+export interface ApiKeyCredential {
+  readonly kind: typeof CREDENTIAL_KIND_API_KEY;
+  readonly headerName: string;
+  readonly prefix: string;
+  readonly source: { readonly inlineSecret: string } | { readonly secretRefUri: string };
+  readonly labels?: Record<string, string>;
+}
+
+/** The stored, returned form: never a secret. */
+export interface CredentialMetadata {
+  kind: typeof CREDENTIAL_KIND_API_KEY;
+  apiKey: {
+    headerName: string;
+    prefix: string;
+    secretRef?: { uri: string };
+    hasInlineSecret: boolean;
+    secretHint?: string;
+  };
+  labels?: Record<string, string>;
+}
+
+/** Enough of a secret to recognize it, not enough to use it: the last 4 of a long one. */
+const HINT_MIN_LENGTH = 16;
+
+export function credentialMetadata(credential: ApiKeyCredential): CredentialMetadata {
+  const inline = 'inlineSecret' in credential.source ? credential.source.inlineSecret : undefined;
+  return {
+    kind: credential.kind,
+    apiKey: {
+      headerName: credential.headerName,
+      prefix: credential.prefix,
+      ...('secretRefUri' in credential.source ? { secretRef: { uri: credential.source.secretRefUri } } : {}),
+      hasInlineSecret: inline !== undefined,
+      ...(inline !== undefined ? { secretHint: inline.length >= HINT_MIN_LENGTH ? `…${inline.slice(-4)}` : '…' } : {}),
+    },
+    ...(credential.labels ? { labels: credential.labels } : {}),
+  };
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { UsersModule } from '../users/users.module.js';
+import { CredentialCipher } from './credentials/credential-cipher.js';
+import { CredentialFingerprinter } from './credentials/credential-fingerprint.js';
+import { RerankersController } from './rerankers.controller.js';
+import { RerankersRepository } from './rerankers.repository.js';
+import { RerankersService } from './rerankers.service.js';
+
+@Module({
+  imports: [UsersModule],
+  controllers: [RerankersController],
+  providers: [RerankersService, RerankersRepository, CredentialCipher, CredentialFingerprinter],
+  exports: [RerankersService, RerankersRepository, CredentialCipher],
+})
+export class RerankersModule {}

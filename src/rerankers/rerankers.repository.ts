@@ -1,0 +1,133 @@
+import { Injectable } from '@nestjs/common';
+import { afterCursor, NEWEST_FIRST, toPage, type Page, type PageCursor } from '../common/pagination/page-token.js';
+import { PrismaService } from '../database/prisma.service.js';
+import { Prisma, type Reranker } from '../generated/prisma/client.js';
+import type { Modality, ProviderType } from '../generated/prisma/enums.js';
+import type { CredentialMetadata } from './credentials/credential.js';
+import type { Sealed } from './credentials/credential-cipher.js';
+
+/** What makes two rerankers of one owner the same (the database's unique key). */
+export interface RerankerIdentity {
+  ownerId: string;
+  providerType: ProviderType;
+  endpointUrl: string;
+  apiPath: string;
+  modelIdentifier: string;
+  credentialsFingerprint: string;
+}
+
+/** Every stored field a create or an update sets (updates send only what changed). */
+export interface RerankerFields {
+  displayName: string;
+  description: string | null;
+  endpointUrl: string;
+  apiPath: string;
+  modelIdentifier: string;
+  supportedModalities: Modality[];
+  credentials: CredentialMetadata | null;
+  sealedSecret: Sealed | null;
+  credentialsFingerprint: string;
+  labels: Record<string, string>;
+  version: string | null;
+  monitoringEndpoint: string | null;
+  requestTimeoutMs: number | null;
+  maxDocumentsPerRequest: number | null;
+  extraHeaders: Record<string, string> | null;
+}
+
+export interface NewReranker extends RerankerFields {
+  id: string;
+  ownerId: string;
+  providerType: ProviderType;
+  createdById: string;
+}
+
+export interface RerankerFilter {
+  ownerId?: string;
+  providerType?: ProviderType;
+  labels: Array<[string, string]>;
+}
+
+@Injectable()
+export class RerankersRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  create(reranker: NewReranker): Promise<Reranker> {
+    const { id, ownerId, providerType, createdById, ...fields } = reranker;
+    return this.prisma.reranker.create({
+      data: { id, ownerId, providerType, createdById, updatedById: createdById, ...toColumns(fields) },
+    });
+  }
+
+  findById(id: string): Promise<Reranker | null> {
+    return this.prisma.reranker.findUnique({ where: { id } });
+  }
+
+  findByIdentity(identity: RerankerIdentity): Promise<Reranker | null> {
+    return this.prisma.reranker.findUnique({ where: { identity } });
+  }
+
+  async listPage(filter: RerankerFilter, cursor: PageCursor | undefined, pageSize: number): Promise<Page<Reranker>> {
+    const rows = await this.prisma.reranker.findMany({
+      where: {
+        ownerId: filter.ownerId,
+        providerType: filter.providerType,
+        AND: [afterCursor(cursor), ...filter.labels.map(([key, value]) => ({ labels: { path: [key], equals: value } }))],
+      },
+      orderBy: [...NEWEST_FIRST],
+      take: pageSize + 1,
+    });
+    return toPage(rows, pageSize);
+  }
+
+  update(id: string, changes: Partial<RerankerFields>, updatedById: string): Promise<Reranker> {
+    return this.prisma.reranker.update({ where: { id }, data: { ...toColumns(changes), updatedById } });
+  }
+
+  /** True when a row was deleted. */
+  async delete(id: string): Promise<boolean> {
+    return (await this.prisma.reranker.deleteMany({ where: { id } })).count > 0;
+  }
+
+  /** Rerankers whose inline secret is sealed under another key than `keyId`, a batch at a time. */
+  findSealedUnderOtherKey(keyId: string, afterId: string | undefined, take: number): Promise<Reranker[]> {
+    return this.prisma.reranker.findMany({
+      where: {
+        credentialsKeyId: { not: keyId },
+        credentialsCiphertext: { not: null },
+        ...(afterId ? { id: { gt: afterId } } : {}),
+      },
+      orderBy: { id: 'asc' },
+      take,
+    });
+  }
+
+  /** Replaces a sealed secret only if it is still the one that was read (no lost update). */
+  async replaceSealedSecret(id: string, previous: Sealed, next: Sealed): Promise<boolean> {
+    const result = await this.prisma.reranker.updateMany({
+      where: { id, credentialsKeyId: previous.keyId, credentialsCiphertext: previous.ciphertext },
+      data: { credentialsKeyId: next.keyId, credentialsCiphertext: next.ciphertext },
+    });
+    return result.count > 0;
+  }
+}
+
+type NullableJson = Prisma.InputJsonValue | typeof Prisma.DbNull;
+
+function jsonOrNull(value: object | null): NullableJson {
+  return value === null ? Prisma.DbNull : (value as Prisma.InputJsonObject);
+}
+
+/** Domain fields to columns; undefined stays undefined so partial updates touch only what changed. */
+function toColumns<F extends Partial<RerankerFields>>(fields: F) {
+  const { credentials, sealedSecret, labels, extraHeaders, ...plain } = fields;
+  return {
+    ...plain,
+    ...(labels !== undefined ? { labels } : {}),
+    ...(credentials !== undefined ? { credentials: jsonOrNull(credentials) } : {}),
+    ...(extraHeaders !== undefined ? { extraHeaders: jsonOrNull(extraHeaders) } : {}),
+    ...(sealedSecret !== undefined
+      ? { credentialsCiphertext: sealedSecret?.ciphertext ?? null, credentialsKeyId: sealedSecret?.keyId ?? null }
+      : {}),
+  };
+}
