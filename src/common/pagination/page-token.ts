@@ -23,11 +23,16 @@ export function decodePageToken(token: string | undefined): PageCursor | undefin
   return { createdAt: new Date(Number(match[1])), id: match[2]! };
 }
 
-/** Prisma `where` fragment selecting the rows after a cursor in (createdAt DESC, id DESC) order. */
+/**
+ * Prisma `where` fragment selecting the rows after a cursor in (createdAt DESC, id DESC)
+ * order. Prisma has no row-value comparison; the leading `createdAt <= cursor` gives the
+ * planner an index range to start from, so a deep page costs what the first one does.
+ */
 export function afterCursor(cursor: PageCursor | undefined) {
   if (!cursor) return {};
   return {
-    OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }],
+    createdAt: { lte: cursor.createdAt },
+    OR: [{ createdAt: { lt: cursor.createdAt } }, { id: { lt: cursor.id } }],
   };
 }
 

@@ -1,0 +1,29 @@
+import { AppConfig } from '../../config/app-config.js';
+import { createDatabaseEngine } from '../../database/create-engine.js';
+import { PrismaService } from '../../database/prisma.service.js';
+import { RerankersRepository } from '../rerankers.repository.js';
+import { CredentialCipher } from './credential-cipher.js';
+import { rotateCredentials } from './credential-rotation.js';
+
+/**
+ * `npm run secrets:rotate`: put the new key first in SECRETS_ENCRYPTION_KEY (keep the old
+ * ones after it), run this, then drop the old keys once it reports nothing left.
+ */
+async function main(): Promise<void> {
+  const config = AppConfig.fromEnv();
+  const engine = await createDatabaseEngine(config.database);
+  const prisma = new PrismaService(engine);
+  try {
+    const cipher = new CredentialCipher(config);
+    const result = await rotateCredentials(new RerankersRepository(prisma), cipher);
+    console.log(`Re-encrypted ${result.rotated} credential(s) under key "${cipher.activeKeyId}"; ${result.skipped} changed meanwhile`);
+  } finally {
+    await prisma.$disconnect();
+    await engine.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,70 @@
+import { PrismaService } from '../src/database/prisma.service.js';
+import { CredentialCipher } from '../src/rerankers/credentials/credential-cipher.js';
+import { rotateCredentials } from '../src/rerankers/credentials/credential-rotation.js';
+import { RerankersRepository } from '../src/rerankers/rerankers.repository.js';
+import { as, createActor, initRoot } from './support/actors.js';
+import { inlineCredentials, rerankerBody } from './support/reranker-bodies.js';
+import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+const KEY_OLD = Buffer.alloc(32, 11).toString('base64');
+const KEY_NEW = Buffer.alloc(32, 22).toString('base64');
+const FINGERPRINT_KEY = Buffer.alloc(32, 33).toString('base64');
+const keys = (value: string) => ({ SECRETS_ENCRYPTION_KEY: value, SECRETS_FINGERPRINT_KEY: FINGERPRINT_KEY });
+
+describe('encryption key rotation', () => {
+  let db: TestDatabase;
+  let app: TestApp | undefined;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+    await db.drop();
+  });
+
+  async function restartWith(value: string): Promise<TestApp> {
+    await app?.stop();
+    app = await startTestApp(keys(value), db);
+    return app;
+  }
+
+  async function decryptAll(t: TestApp): Promise<Map<string, string>> {
+    const rows = await t.app.get(PrismaService).reranker.findMany({ where: { credentialsCiphertext: { not: null } } });
+    const cipher = t.app.get(CredentialCipher);
+    return new Map(
+      rows.map((row) => [
+        row.id,
+        cipher.decrypt({ ciphertext: row.credentialsCiphertext!, keyId: row.credentialsKeyId! }, { rerankerId: row.id, ownerId: row.ownerId }),
+      ]),
+    );
+  }
+
+  it('re-encrypts every credential under the new key and keeps every reranker usable and unique', async () => {
+    let t = await restartWith(`old:${KEY_OLD}`);
+    const root = await initRoot(t.server);
+    const member = await createActor(t.server, root);
+    const secrets = ['secret-alpha-0001', 'secret-beta-0002', 'secret-gamma-0003'];
+    const bodies = secrets.map((secret) => rerankerBody({ credentials: inlineCredentials(secret) }));
+    for (const body of bodies) await as(t.server, member).post('/v1/rerankers').send(body).expect(201);
+    await as(t.server, member).post('/v1/rerankers').send(rerankerBody()).expect(201);
+    const before = await decryptAll(t);
+    const fingerprints = await t.app.get(PrismaService).reranker.findMany({ select: { id: true, credentialsFingerprint: true } });
+
+    t = await restartWith(`new:${KEY_NEW},old:${KEY_OLD}`);
+    const result = await rotateCredentials(t.app.get(RerankersRepository), t.app.get(CredentialCipher));
+    expect(result).toEqual({ rotated: 3, skipped: 0 });
+    expect(await rotateCredentials(t.app.get(RerankersRepository), t.app.get(CredentialCipher))).toEqual({ rotated: 0, skipped: 0 });
+
+    t = await restartWith(`new:${KEY_NEW}`);
+    const rows = await t.app.get(PrismaService).reranker.findMany({ where: { credentialsCiphertext: { not: null } } });
+    expect(rows.every((row) => row.credentialsKeyId === 'new')).toBe(true);
+    expect(await decryptAll(t)).toEqual(before);
+    expect([...before.values()].sort()).toEqual([...secrets].sort());
+    const after = await t.app.get(PrismaService).reranker.findMany({ select: { id: true, credentialsFingerprint: true } });
+    expect(after).toEqual(expect.arrayContaining(fingerprints));
+    await as(t.server, member).post('/v1/rerankers').send(bodies[0]!).expect(409);
+  });
+});
