@@ -7,6 +7,8 @@ import { HealthModule } from './health/health.module.js';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { InvalidationModule } from './common/invalidation/invalidation.module.js';
+import { EgressModule } from './egress/egress.module.js';
+import { RerankModule } from './rerank/rerank.module.js';
 import { RerankersModule } from './rerankers/rerankers.module.js';
 import { SystemModule } from './system/system.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -20,12 +22,14 @@ export class AppModule {
         CoreModule.forRoot(config, logger),
         DatabaseModule,
         InvalidationModule,
+        EgressModule,
         AuthModule,
         HealthModule,
         SystemModule,
         UsersModule,
         ApiKeysModule,
         RerankersModule,
+        RerankModule,
       ],
     };
   }

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { ConfigError } from './config-error.js';
 import { EnvReader, type Env } from './env-reader.js';
@@ -32,6 +33,31 @@ export interface AuthConfig {
   readonly maxConcurrentVerifications: number;
 }
 
+export interface EgressConfig {
+  /** Loopback and private ranges become reachable (a local TEI, a cluster-internal vLLM). */
+  readonly allowPrivate: boolean;
+  /** Extra CIDRs that are reachable even though private (never the always-blocked ones). */
+  readonly allowCidrs: readonly string[];
+}
+
+export interface UpstreamConfig {
+  readonly defaultTimeoutMs: number;
+  readonly connectTimeoutMs: number;
+  readonly maxResponseBytes: number;
+  readonly maxRetries: number;
+  readonly batchConcurrency: number;
+  readonly circuitFailureThreshold: number;
+  readonly circuitCooldownMs: number;
+  readonly connectionsPerOrigin: number;
+}
+
+export interface RerankConfig {
+  readonly maxDocuments: number;
+  /** How long a resolved reranker (with its decrypted credential) is served from memory. */
+  readonly targetCacheTtlMs: number;
+  readonly targetCacheMaxEntries: number;
+}
+
 /**
  * The one typed configuration object, built and validated once at boot. Anything
  * invalid throws a ConfigError naming the variable, which stops the process.
@@ -43,6 +69,9 @@ export class AppConfig {
   readonly database: DatabaseConfig;
   readonly secrets: SecretsConfig;
   readonly auth: AuthConfig;
+  readonly egress: EgressConfig;
+  readonly upstream: UpstreamConfig;
+  readonly rerank: RerankConfig;
 
   private constructor(env: EnvReader) {
     this.production = env.oneOf('NODE_ENV', ['development', 'production', 'test'], 'development') === 'production';
@@ -66,11 +95,40 @@ export class AppConfig {
       negativeCacheTtlMs: env.integer('AUTH_NEGATIVE_CACHE_TTL_MS', 5_000, { min: 0, max: 600_000 }),
       maxConcurrentVerifications: env.integer('AUTH_MAX_CONCURRENT_VERIFICATIONS', 4, { min: 1, max: 64 }),
     };
+    this.egress = {
+      allowPrivate: env.boolean('EGRESS_ALLOW_PRIVATE', false),
+      allowCidrs: env.list('EGRESS_ALLOW_CIDRS').map((cidr) => parseCidr('EGRESS_ALLOW_CIDRS', cidr)),
+    };
+    this.upstream = {
+      defaultTimeoutMs: env.integer('UPSTREAM_TIMEOUT_MS', 30_000, { min: 100, max: 600_000 }),
+      connectTimeoutMs: env.integer('UPSTREAM_CONNECT_TIMEOUT_MS', 5_000, { min: 50, max: 60_000 }),
+      maxResponseBytes: env.integer('UPSTREAM_MAX_RESPONSE_BYTES', 32 * 1024 * 1024, { min: 1024, max: 1024 ** 3 }),
+      maxRetries: env.integer('UPSTREAM_MAX_RETRIES', 2, { min: 0, max: 2 }),
+      batchConcurrency: env.integer('UPSTREAM_BATCH_CONCURRENCY', 4, { min: 1, max: 64 }),
+      circuitFailureThreshold: env.integer('CIRCUIT_FAILURE_THRESHOLD', 5, { min: 1, max: 1000 }),
+      circuitCooldownMs: env.integer('CIRCUIT_COOLDOWN_MS', 30_000, { min: 100, max: 3_600_000 }),
+      connectionsPerOrigin: env.integer('UPSTREAM_CONNECTIONS_PER_ORIGIN', 64, { min: 1, max: 4096 }),
+    };
+    this.rerank = {
+      maxDocuments: env.integer('RERANK_MAX_DOCUMENTS', 10_000, { min: 1, max: 100_000 }),
+      targetCacheTtlMs: env.integer('RERANKER_CACHE_TTL_MS', 300_000, { min: 0, max: 86_400_000 }),
+      targetCacheMaxEntries: env.integer('RERANKER_CACHE_MAX_ENTRIES', 10_000, { min: 1, max: 1_000_000 }),
+    };
   }
 
   static fromEnv(env: Env = process.env): AppConfig {
     return new AppConfig(new EnvReader(env));
   }
+}
+
+function parseCidr(variable: string, cidr: string): string {
+  const [address, bits, extra] = cidr.split('/');
+  const family = address ? isIP(address) : 0;
+  const max = family === 6 ? 128 : 32;
+  if (!family || extra !== undefined || !/^\d{1,3}$/.test(bits ?? '') || Number(bits) > max) {
+    throw new ConfigError(variable, `holds "${cidr}", which is not a CIDR like 10.0.0.0/8 or fd00::/8`);
+  }
+  return cidr;
 }
 
 function parseDatabaseUrl(value: string | undefined): Secret<string> | undefined {

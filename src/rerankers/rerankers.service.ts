@@ -6,6 +6,7 @@ import { decodePageToken, encodePageToken } from '../common/pagination/page-toke
 import { MAX_LABELS } from '../common/validation/labels.js';
 import { AppConfig } from '../config/app-config.js';
 import { isRecordNotFound, isUniqueViolation } from '../database/prisma-errors.js';
+import { EgressPolicy } from '../egress/egress-policy.js';
 import type { Principal } from '../auth/principal.js';
 import type { Action } from '../auth/permissions.js';
 import type { Reranker } from '../generated/prisma/client.js';
@@ -21,7 +22,7 @@ import { CredentialCipher, type CipherBinding } from './credentials/credential-c
 import { CredentialFingerprinter } from './credentials/credential-fingerprint.js';
 import type { CredentialsDto } from './credentials/credentials.dto.js';
 import { validateSecretRef } from './credentials/secret-ref.js';
-import { defaultApiPath } from './default-api-path.js';
+import { adapterFor } from '../rerank/providers/provider-catalog.js';
 import type { CreateRerankerDto } from './dto/create-reranker.dto.js';
 import type { RerankerListFilter } from './dto/list-rerankers.query.js';
 import type { UpdateRerankerDto } from './dto/update-reranker.dto.js';
@@ -60,6 +61,7 @@ export class RerankersService {
     private readonly fingerprinter: CredentialFingerprinter,
     private readonly config: AppConfig,
     private readonly invalidations: InvalidationBus,
+    private readonly egress: EgressPolicy,
   ) {}
 
   async create(principal: Principal, dto: CreateRerankerDto): Promise<Reranker> {
@@ -74,7 +76,7 @@ export class RerankersService {
     const credential = dto.credentials ? this.credentialFields(principal, dto.credentials, { rerankerId: id, ownerId }) : NO_CREDENTIALS;
     const fields = {
       ...(this.editableFields({ description: null, version: null, monitoringEndpoint: null, ...dto }) as Required<EditableInput>),
-      apiPath: canonicalApiPath(dto.apiPath ?? defaultApiPath(dto.providerType)),
+      apiPath: canonicalApiPath(dto.apiPath ?? adapterFor(dto.providerType).defaultApiPath),
       supportedModalities: dto.supportedModalities ?? ['TEXT'],
       labels: dto.labels ?? {},
       requestTimeoutMs: dto.requestTimeoutMs ?? null,
@@ -157,13 +159,21 @@ export class RerankersService {
       maxDocumentsPerRequest: input.maxDocumentsPerRequest,
       extraHeaders: input.extraHeaders,
     };
-    if (input.endpointUrl !== undefined) fields.endpointUrl = canonicalEndpointUrl(input.endpointUrl);
+    if (input.endpointUrl !== undefined) fields.endpointUrl = this.reachableEndpoint(input.endpointUrl);
     if (input.apiPath !== undefined) fields.apiPath = canonicalApiPath(input.apiPath);
     if (input.monitoringEndpoint !== undefined) {
       fields.monitoringEndpoint =
         input.monitoringEndpoint === null ? null : parseHttpUrl(input.monitoringEndpoint, 'monitoringEndpoint').toString();
     }
     return fields;
+  }
+
+  /** Canonical, and not a literal address (or metadata name) that egress would always refuse. */
+  private reachableEndpoint(raw: string): string {
+    const endpointUrl = canonicalEndpointUrl(raw);
+    const problem = this.egress.registrationProblem(new URL(endpointUrl));
+    if (problem) throw DomainError.invalidArgument(`endpointUrl is not reachable from this service: ${problem}`);
+    return endpointUrl;
   }
 
   private labelChanges(current: Reranker, dto: UpdateRerankerDto): Partial<RerankerFields> {

@@ -20,11 +20,13 @@ export function listRoutes(app: INestApplication): RouteInfo[] {
       for (const name of Object.getOwnPropertyNames(controller.prototype)) {
         const handler = controller.prototype[name];
         if (name === 'constructor' || typeof handler !== 'function') continue;
-        const path = Reflect.getMetadata(PATH_METADATA, handler);
-        if (path === undefined) continue;
+        const paths: unknown = Reflect.getMetadata(PATH_METADATA, handler);
+        if (paths === undefined) continue;
         const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number]!;
-        const full = `/${[base, String(path)].filter((p) => p && p !== '/').join('/')}`.replace(/\/+/g, '/');
-        routes.push({ method, path: full, handler, controller });
+        for (const path of Array.isArray(paths) ? paths : [paths]) {
+          const full = `/${[base, String(path)].filter((p) => p && p !== '/').join('/')}`.replace(/\/+/g, '/');
+          routes.push({ method, path: full, handler, controller });
+        }
       }
     }
   }

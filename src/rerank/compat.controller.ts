@@ -1,0 +1,45 @@
+import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiSecurity, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { CurrentPrincipal, Requires } from '../auth/access.decorators.js';
+import type { Principal } from '../auth/principal.js';
+import { CompatV1RerankDto, CompatV2RerankDto } from './dto/compat-rerank.dto.js';
+import { toCohereV2Response, toCompatV1Response } from './dto/rerank.response.js';
+import { RerankService } from './rerank.service.js';
+
+/**
+ * Drop-in endpoints for Jina / Cohere clients: `model` is the reranker id. The response
+ * `id` is the request id, so a client's log line leads to ours.
+ */
+@ApiTags('rerank (compatible)')
+@ApiSecurity('apiKey')
+@Controller()
+export class CompatRerankController {
+  constructor(private readonly rerank: RerankService) {}
+
+  @Post(['v1/rerank', 'rerank'])
+  @HttpCode(200)
+  @Requires('EXECUTE', 'RERANKER')
+  async v1(@CurrentPrincipal() principal: Principal, @Body() dto: CompatV1RerankDto, @Req() request: FastifyRequest) {
+    const outcome = await this.rerank.rerank(principal, dto.model, {
+      query: dto.query,
+      documents: dto.documents,
+      topN: dto.top_n,
+      rankFields: dto.rank_fields,
+    });
+    return toCompatV1Response(outcome, String(request.id), dto.documents, dto.return_documents ?? false);
+  }
+
+  @Post('v2/rerank')
+  @HttpCode(200)
+  @Requires('EXECUTE', 'RERANKER')
+  async v2(@CurrentPrincipal() principal: Principal, @Body() dto: CompatV2RerankDto, @Req() request: FastifyRequest) {
+    const outcome = await this.rerank.rerank(principal, dto.model, {
+      query: dto.query,
+      documents: dto.documents,
+      topN: dto.top_n,
+      maxTokensPerDoc: dto.max_tokens_per_doc,
+    });
+    return toCohereV2Response(outcome, String(request.id));
+  }
+}

@@ -1,0 +1,21 @@
+import type { ProviderAdapter } from './provider-adapter.js';
+import { commonErrorMessage, compact, objectAt, readScores, requireObject } from './wire-format.js';
+
+/**
+ * Jina `/v1/rerank`: `top_n`, `return_documents` (we never need them back: documents are
+ * echoed from the caller's input). Answers `{model, usage, results: [{index, relevance_score}]}`;
+ * errors carry `detail`.
+ */
+export const jinaAdapter: ProviderAdapter = {
+  providerType: 'JINA',
+  defaultApiPath: '/v1/rerank',
+  maxDocumentsPerRequest: 1000,
+  buildRequestBody: (batch) =>
+    compact({ model: batch.model, query: batch.query, documents: batch.documents, top_n: batch.topN, return_documents: false }),
+  parseResponse: (body) => {
+    const json = requireObject(body);
+    const usage = objectAt(json, 'usage');
+    return { scores: readScores(json.results, ['relevance_score']), ...(usage ? { usage } : {}) };
+  },
+  errorMessage: commonErrorMessage,
+};

@@ -1,0 +1,43 @@
+import type { ProviderType } from '../../generated/prisma/enums.js';
+
+/** One upstream call's worth of work, already rendered to text. */
+export interface UpstreamBatch {
+  readonly model: string;
+  readonly query: string;
+  readonly documents: readonly string[];
+  /** Set only when the upstream may cut (we still sort and cut ourselves). */
+  readonly topN?: number;
+  readonly maxTokensPerDoc?: number;
+}
+
+/** A scored document, `index` relative to the batch sent. */
+export interface UpstreamScore {
+  readonly index: number;
+  readonly score: number;
+}
+
+export interface ParsedUpstreamResponse {
+  readonly scores: UpstreamScore[];
+  readonly usage?: Record<string, unknown>;
+}
+
+/**
+ * A rerank wire format: how to ask, how to read the answer, how to read an error.
+ * Adding a provider is one file implementing this, registered in provider-catalog.ts.
+ */
+export interface ProviderAdapter {
+  readonly providerType: ProviderType;
+  readonly defaultApiPath: string;
+  /** Documents per upstream request unless the reranker sets maxDocumentsPerRequest. */
+  readonly maxDocumentsPerRequest: number;
+  buildRequestBody(batch: UpstreamBatch): Record<string, unknown>;
+  /** Throws UpstreamFormatError when the body is not a valid answer. */
+  parseResponse(body: unknown): ParsedUpstreamResponse;
+  /** The human message inside an error body, if the format carries one. */
+  errorMessage(body: unknown): string | undefined;
+}
+
+/** The upstream answered, but not in a shape we can trust. */
+export class UpstreamFormatError extends Error {
+  override name = 'UpstreamFormatError';
+}

@@ -1,0 +1,24 @@
+import type { ProviderType } from '../../generated/prisma/enums.js';
+import { cohereAdapter } from './cohere.js';
+import { jinaAdapter } from './jina.js';
+import { llamaCppAdapter } from './llama-cpp.js';
+import { openAiCompatibleAdapter } from './openai-compatible.js';
+import type { ProviderAdapter } from './provider-adapter.js';
+import { teiAdapter } from './tei.js';
+import { vllmAdapter } from './vllm.js';
+import { voyageAdapter } from './voyage.js';
+
+/** Every wire format, by provider type. The Record type makes a missing one a compile error. */
+const ADAPTERS: Record<ProviderType, ProviderAdapter> = {
+  COHERE: cohereAdapter,
+  JINA: jinaAdapter,
+  VOYAGE: voyageAdapter,
+  TEI: teiAdapter,
+  VLLM: vllmAdapter,
+  LLAMA_CPP: llamaCppAdapter,
+  OPENAI: openAiCompatibleAdapter,
+};
+
+export function adapterFor(providerType: ProviderType): ProviderAdapter {
+  return ADAPTERS[providerType];
+}

@@ -1,0 +1,20 @@
+import type { ProviderAdapter } from './provider-adapter.js';
+import { commonErrorMessage, compact, objectAt, readScores, requireObject } from './wire-format.js';
+
+/**
+ * Voyage `/rerank` (endpointUrl usually ends in /v1): `top_k`, not `top_n`; answers
+ * `{object: "list", data: [{index, relevance_score}], usage}`. At most 1,000 documents.
+ */
+export const voyageAdapter: ProviderAdapter = {
+  providerType: 'VOYAGE',
+  defaultApiPath: '/rerank',
+  maxDocumentsPerRequest: 1000,
+  buildRequestBody: (batch) =>
+    compact({ model: batch.model, query: batch.query, documents: batch.documents, top_k: batch.topN, return_documents: false }),
+  parseResponse: (body) => {
+    const json = requireObject(body);
+    const usage = objectAt(json, 'usage');
+    return { scores: readScores(json.data, ['relevance_score']), ...(usage ? { usage } : {}) };
+  },
+  errorMessage: commonErrorMessage,
+};

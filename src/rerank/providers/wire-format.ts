@@ -1,0 +1,60 @@
+import { UpstreamFormatError, type UpstreamScore } from './provider-adapter.js';
+
+type Json = Record<string, unknown>;
+
+export function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Reads `[{ <indexKey>, <scoreKey> }]` strictly: every entry needs an integer index and a
+ * finite numeric score. Range and duplicate checks happen when batches are merged.
+ */
+export function readScores(list: unknown, scoreKeys: readonly string[]): UpstreamScore[] {
+  if (!Array.isArray(list)) throw new UpstreamFormatError('results are not a list');
+  return list.map((entry, position) => {
+    if (!isObject(entry)) throw new UpstreamFormatError(`result ${position} is not an object`);
+    const index = entry.index;
+    if (typeof index !== 'number' || !Number.isInteger(index)) {
+      throw new UpstreamFormatError(`result ${position} has no integer index`);
+    }
+    const key = scoreKeys.find((candidate) => candidate in entry);
+    const score = key === undefined ? undefined : entry[key];
+    if (typeof score !== 'number' || !Number.isFinite(score)) {
+      throw new UpstreamFormatError(`result ${position} has no numeric ${scoreKeys.join(' or ')}`);
+    }
+    return { index, score };
+  });
+}
+
+/** The object under `key` if it is one (usage blocks are passed through as reported). */
+export function objectAt(body: Json, key: string): Json | undefined {
+  const value = body[key];
+  return isObject(value) ? value : undefined;
+}
+
+/**
+ * Common error body shapes: `{message}`, `{detail}`, `{error: "..."}`,
+ * `{error: {message}}`, FastAPI's `{detail: [{msg}]}`.
+ */
+export function commonErrorMessage(body: unknown): string | undefined {
+  if (typeof body === 'string') return body.trim() || undefined;
+  if (!isObject(body)) return undefined;
+  for (const key of ['message', 'detail', 'error']) {
+    const value = body[key];
+    if (typeof value === 'string' && value.trim()) return value;
+    if (isObject(value) && typeof value.message === 'string') return value.message;
+    if (Array.isArray(value) && isObject(value[0]) && typeof value[0].msg === 'string') return value[0].msg;
+  }
+  return undefined;
+}
+
+/** Drops undefined fields, so strict upstreams (Cohere v2) see only what we mean to send. */
+export function compact(body: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined));
+}
+
+export function requireObject(body: unknown): Json {
+  if (!isObject(body)) throw new UpstreamFormatError('response is not a JSON object');
+  return body;
+}

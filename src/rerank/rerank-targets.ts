@@ -1,0 +1,108 @@
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { BoundedTtlCache } from '../common/cache/bounded-ttl-cache.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { InvalidationBus } from '../common/invalidation/invalidation-bus.js';
+import { AppConfig } from '../config/app-config.js';
+import type { Action } from '../auth/permissions.js';
+import type { Principal } from '../auth/principal.js';
+import type { Reranker } from '../generated/prisma/client.js';
+import type { CredentialMetadata } from '../rerankers/credentials/credential.js';
+import { CredentialCipher } from '../rerankers/credentials/credential-cipher.js';
+import { resolveSecretRef } from '../rerankers/credentials/secret-ref.js';
+import { RerankersRepository } from '../rerankers/rerankers.repository.js';
+import { SERVICE_VERSION } from '../system/build-info.js';
+import { adapterFor } from './providers/provider-catalog.js';
+import type { RerankTarget } from './rerank-target.js';
+
+/**
+ * Resolves a reranker id to a ready-to-call target. Steady state is a memory lookup: no
+ * query, no decryption. Updates and deletes evict through the InvalidationBus.
+ */
+@Injectable()
+export class RerankTargets implements OnModuleDestroy {
+  private readonly cache: BoundedTtlCache<string, RerankTarget>;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly rerankers: RerankersRepository,
+    private readonly cipher: CredentialCipher,
+    private readonly config: AppConfig,
+    invalidations: InvalidationBus,
+  ) {
+    this.cache = new BoundedTtlCache(config.rerank.targetCacheMaxEntries, config.rerank.targetCacheTtlMs);
+    this.unsubscribe = invalidations.subscribe((event) => {
+      if (event.kind === 'reranker') this.cache.delete(event.id);
+    });
+  }
+
+  /** The target if the caller may perform `action` on it; 404 whether missing or someone else's. */
+  async resolve(principal: Principal, id: string, action: Action): Promise<RerankTarget> {
+    const target = this.cache.get(id) ?? (await this.load(id));
+    if (!target || !principal.canActOn(action, 'RERANKER', target.ownerId)) throw DomainError.notFound('Reranker');
+    return target;
+  }
+
+  get cacheStats(): { hits: number; misses: number } {
+    return this.cache.stats;
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe();
+  }
+
+  private async load(id: string): Promise<RerankTarget | undefined> {
+    const row = await this.rerankers.findById(id);
+    if (!row) return undefined;
+    const target = this.build(row);
+    this.cache.set(id, target);
+    return target;
+  }
+
+  private build(row: Reranker): RerankTarget {
+    const adapter = adapterFor(row.providerType);
+    const endpoint = new URL(row.endpointUrl);
+    const basePath = endpoint.pathname === '/' ? '' : endpoint.pathname;
+    return {
+      rerankerId: row.id,
+      ownerId: row.ownerId,
+      providerType: row.providerType,
+      adapter,
+      model: row.modelIdentifier,
+      modalities: row.supportedModalities,
+      origin: endpoint.origin,
+      path: `${basePath}${row.apiPath === '/' ? '' : row.apiPath}${endpoint.search}` || '/',
+      headers: { ...(row.extraHeaders as Record<string, string> | null), ...this.baseHeaders(), ...this.credentialHeader(row) },
+      timeoutMs: row.requestTimeoutMs ?? this.config.upstream.defaultTimeoutMs,
+      batchSize: row.maxDocumentsPerRequest ?? adapter.maxDocumentsPerRequest,
+    };
+  }
+
+  private baseHeaders(): Record<string, string> {
+    return { 'content-type': 'application/json', accept: 'application/json', 'user-agent': `reranker-registry/${SERVICE_VERSION}` };
+  }
+
+  private credentialHeader(row: Reranker): Record<string, string> {
+    const metadata = row.credentials as CredentialMetadata | null;
+    if (!metadata) return {};
+    const { headerName, prefix, secretRef } = metadata.apiKey;
+    return { [headerName.toLowerCase()]: `${prefix}${this.secretOf(row, secretRef?.uri)}` };
+  }
+
+  private secretOf(row: Reranker, secretRefUri: string | undefined): string {
+    if (secretRefUri) {
+      const secret = resolveSecretRef(secretRefUri);
+      if (secret === undefined) {
+        throw new DomainError('UNAVAILABLE', `The reranker's credential refers to ${secretRefUri}, which is not set on this server`);
+      }
+      return secret;
+    }
+    try {
+      return this.cipher.decrypt(
+        { ciphertext: row.credentialsCiphertext!, keyId: row.credentialsKeyId! },
+        { rerankerId: row.id, ownerId: row.ownerId },
+      );
+    } catch {
+      throw new DomainError('UNAVAILABLE', "The reranker's credential cannot be decrypted with the configured keys");
+    }
+  }
+}

@@ -1,0 +1,215 @@
+import { isIP } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { Pool } from 'undici';
+import { DomainError } from '../../common/errors/domain-error.js';
+import { LOGGER } from '../../common/logging/logger.token.js';
+import { AppConfig, type UpstreamConfig } from '../../config/app-config.js';
+import { EgressPolicy } from '../../egress/egress-policy.js';
+import { egressGuardedLookup } from './egress-lookup.js';
+
+export interface UpstreamRequest {
+  readonly origin: string;
+  readonly path: string;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+  /** Epoch ms by which everything, retries included, must be done. */
+  readonly deadline: number;
+  readonly maxRetries?: number;
+}
+
+/** An HTTP answer (any status) after retries. `body` is parsed JSON, or the raw text. */
+export interface UpstreamReply {
+  readonly status: number;
+  readonly body: unknown;
+  readonly json: boolean;
+  /** HTTP requests made, retries included. */
+  readonly attempts: number;
+  readonly retryAfter?: string;
+}
+
+const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+const BACKOFF_BASE_MS = 100;
+
+class ResponseTooLargeError extends Error {}
+
+/**
+ * Outbound HTTP for rerank calls: one keep-alive undici pool per upstream origin, every
+ * connection through the egress guard, a total deadline, bounded retries with jittered
+ * exponential backoff (connection errors, 429 honouring Retry-After, 502/503/504), a
+ * response size cap, and no redirects.
+ */
+@Injectable()
+export class UpstreamClient implements OnApplicationShutdown {
+  private readonly pools = new Map<string, Pool>();
+  private readonly settings: UpstreamConfig;
+  private readonly lookup;
+
+  constructor(
+    config: AppConfig,
+    private readonly egress: EgressPolicy,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.settings = config.upstream;
+    this.lookup = egressGuardedLookup(egress);
+  }
+
+  async post(request: UpstreamRequest): Promise<UpstreamReply> {
+    this.assertLiteralHostReachable(request.origin);
+    const maxRetries = request.maxRetries ?? this.settings.maxRetries;
+    for (let attempt = 1; ; attempt++) {
+      const remaining = request.deadline - Date.now();
+      if (remaining <= 0) throw upstreamTimeout();
+      let reply: UpstreamReply;
+      try {
+        reply = await this.send(request, remaining, attempt);
+      } catch (error) {
+        const failure = toUpstreamFailure(error);
+        if (attempt > maxRetries || !isConnectionError(error)) throw failure;
+        await this.backoff(attempt, undefined, request.deadline, failure);
+        continue;
+      }
+      if (!RETRYABLE_STATUS.has(reply.status) || attempt > maxRetries) return reply;
+      const retryAfter = reply.status === 429 ? retryAfterMs(reply) : undefined;
+      if (retryAfter !== undefined && Date.now() + retryAfter >= request.deadline) return reply;
+      this.logger.debug({ origin: request.origin, status: reply.status, attempt }, 'retrying upstream');
+      await this.backoff(attempt, retryAfter, request.deadline);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.pools.values()].map((pool) => pool.close()));
+    this.pools.clear();
+  }
+
+  private async send(request: UpstreamRequest, remainingMs: number, attempt: number): Promise<UpstreamReply> {
+    const response = await this.pool(request.origin).request({
+      method: 'POST',
+      path: request.path,
+      headers: request.headers,
+      body: request.body,
+      signal: AbortSignal.timeout(remainingMs),
+      headersTimeout: remainingMs,
+      bodyTimeout: remainingMs,
+    });
+    const text = await this.readCapped(response.body, response.headers['content-length']);
+    const retryAfter = response.headers['retry-after'];
+    const parsed = parseJson(text);
+    return {
+      status: response.statusCode,
+      body: parsed.ok ? parsed.value : text,
+      json: parsed.ok,
+      attempts: attempt,
+      ...(typeof retryAfter === 'string' ? { retryAfter } : {}),
+    };
+  }
+
+  private async readCapped(body: AsyncIterable<Buffer> & { destroy(): void }, contentLength: unknown): Promise<string> {
+    const max = this.settings.maxResponseBytes;
+    if (Number(contentLength) > max) {
+      body.destroy();
+      throw new ResponseTooLargeError();
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of body) {
+      size += chunk.length;
+      if (size > max) {
+        body.destroy();
+        throw new ResponseTooLargeError();
+      }
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  private async backoff(attempt: number, retryAfterMs: number | undefined, deadline: number, failure?: DomainError): Promise<void> {
+    const exponential = BACKOFF_BASE_MS * 2 ** (attempt - 1) + Math.random() * BACKOFF_BASE_MS;
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) throw failure ?? upstreamTimeout();
+    await sleep(Math.min(retryAfterMs ?? exponential, remaining));
+  }
+
+  private pool(origin: string): Pool {
+    let pool = this.pools.get(origin);
+    if (!pool) {
+      pool = new Pool(origin, {
+        connections: this.settings.connectionsPerOrigin,
+        keepAliveTimeout: 30_000,
+        connect: { timeout: this.settings.connectTimeoutMs, lookup: this.lookup },
+      });
+      this.pools.set(origin, pool);
+    }
+    return pool;
+  }
+
+  /** Literal IPs skip DNS lookup, so they are checked here. */
+  private assertLiteralHostReachable(origin: string): void {
+    const host = new URL(origin).hostname.replace(/^\[|\]$/g, '');
+    if (isIP(host) && this.egress.checkAddress(host) !== 'allowed') {
+      throw new DomainError('EGRESS_BLOCKED', `The upstream address ${host} is not reachable from this service`);
+    }
+  }
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/** Retry-After in seconds or as an HTTP date; undefined when absent or unreadable. */
+function retryAfterMs(reply: UpstreamReply): number | undefined {
+  const value = reply.retryAfter;
+  if (value === undefined) return undefined;
+  if (/^\d+(\.\d+)?$/.test(value.trim())) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function causeChain(error: unknown): Array<{ name?: string; code?: string }> {
+  const chain: Array<{ name?: string; code?: string }> = [];
+  for (let current = error as { cause?: unknown } | undefined; current && chain.length < 5; current = current.cause as typeof current) {
+    chain.push(current as { name?: string; code?: string });
+  }
+  return chain;
+}
+
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_CLOSED',
+]);
+
+function isConnectionError(error: unknown): boolean {
+  return causeChain(error).some((link) => link.code !== undefined && CONNECTION_CODES.has(link.code));
+}
+
+function upstreamTimeout(): DomainError {
+  return new DomainError('UPSTREAM_TIMEOUT', 'The upstream did not answer within the reranker deadline');
+}
+
+function toUpstreamFailure(error: unknown): DomainError {
+  if (error instanceof DomainError) return error;
+  if (error instanceof ResponseTooLargeError) {
+    return new DomainError('UPSTREAM_BAD_RESPONSE', 'The upstream response is larger than the configured cap');
+  }
+  const chain = causeChain(error);
+  const egress = chain.find((link) => link.code === 'EGRESS_BLOCKED') as (Error & { code: string }) | undefined;
+  if (egress) return new DomainError('EGRESS_BLOCKED', egress.message);
+  if (chain.some((link) => link.name === 'TimeoutError' || link.name === 'AbortError' || link.code?.includes('TIMEOUT'))) {
+    if (!chain.some((link) => link.code === 'UND_ERR_CONNECT_TIMEOUT')) return upstreamTimeout();
+  }
+  const code = chain.find((link) => link.code)?.code ?? 'unknown';
+  return new DomainError('UPSTREAM_ERROR', `Could not reach the upstream (${code})`, { upstreamError: code });
+}

@@ -1,0 +1,175 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export type ProviderFormat = 'COHERE' | 'JINA' | 'VOYAGE' | 'TEI' | 'VLLM' | 'LLAMA_CPP' | 'OPENAI';
+
+export type Fault =
+  | { kind: 'slow'; delayMs: number }
+  | { kind: 'hang' }
+  | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
+  | { kind: 'malformed' }
+  | { kind: 'wrong-indices' }
+  | { kind: 'duplicate-indices' }
+  | { kind: 'non-numeric-score' }
+  | { kind: 'huge'; bytes: number }
+  | { kind: 'reset' }
+  | { kind: 'redirect' }
+  | { kind: 'ignore-top-n' };
+
+export interface ReceivedRequest {
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: Record<string, unknown>;
+}
+
+/** TEI's default max client batch. */
+const TEI_MAX_BATCH = 32;
+const COHERE_V2_FIELDS = new Set(['model', 'query', 'documents', 'top_n', 'max_tokens_per_doc']);
+
+/**
+ * A reranking server on 127.0.0.1 speaking one provider's wire format, as strictly as
+ * the real one where it matters (TEI's batch limit, Cohere v2's unknown-field 422,
+ * Voyage's top_k). Scores come from `score=<n>` inside a document, else a stable hash.
+ * Faults apply to the next `times` requests (all of them by default).
+ */
+export class FakeUpstream {
+  readonly requests: ReceivedRequest[] = [];
+  private faults: Array<{ fault: Fault; remaining: number }> = [];
+  private readonly sockets = new Set<Socket>();
+
+  private constructor(
+    private readonly server: Server,
+    readonly format: ProviderFormat,
+    readonly url: string,
+  ) {}
+
+  static async start(format: ProviderFormat): Promise<FakeUpstream> {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const upstream = new FakeUpstream(server, format, `http://127.0.0.1:${port}`);
+    server.on('request', (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => upstream.handle(req.url ?? '/', req.headers, Buffer.concat(chunks).toString('utf8'), res));
+    });
+    server.on('connection', (socket) => {
+      upstream.sockets.add(socket);
+      socket.on('close', () => upstream.sockets.delete(socket));
+    });
+    return upstream;
+  }
+
+  /** Applies `fault` to the next `times` requests (Infinity: until cleared). */
+  fail(fault: Fault, times = Infinity): void {
+    this.faults.push({ fault, remaining: times });
+  }
+
+  clear(): void {
+    this.faults = [];
+    this.requests.length = 0;
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private nextFault(): Fault | undefined {
+    const current = this.faults[0];
+    if (!current) return undefined;
+    if (--current.remaining <= 0) this.faults.shift();
+    return current.fault;
+  }
+
+  private handle(path: string, headers: IncomingHttpHeaders, raw: string, res: import('node:http').ServerResponse): void {
+    const body = JSON.parse(raw || '{}') as Record<string, unknown>;
+    this.requests.push({ path, headers, body });
+    const fault = this.nextFault();
+    const send = (status: number, payload: unknown, extra: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...extra });
+      res.end(typeof payload === 'string' ? payload : JSON.stringify(payload));
+    };
+    switch (fault?.kind) {
+      case 'hang':
+        return;
+      case 'reset':
+        res.socket?.destroy();
+        return;
+      case 'status':
+        return send(fault.status, fault.body ?? { message: `fake ${fault.status}` }, fault.headers);
+      case 'malformed':
+        return send(200, '{"results": [ {"index": 0, "relevance_');
+      case 'redirect':
+        return send(302, {}, { location: 'http://169.254.169.254/latest/meta-data' });
+      case 'huge':
+        return send(200, JSON.stringify({ results: [], padding: 'x'.repeat(fault.bytes) }));
+      case 'slow':
+        setTimeout(() => this.answer(body, undefined, send), fault.delayMs);
+        return;
+      default:
+        return this.answer(body, fault, send);
+    }
+  }
+
+  private answer(body: Record<string, unknown>, fault: Fault | undefined, send: (status: number, payload: unknown) => void): void {
+    const documents = (this.format === 'TEI' ? body.texts : body.documents) as string[];
+    const invalid = this.validate(body, documents);
+    if (invalid) return send(invalid.status, invalid.body);
+    const topN = (this.format === 'VOYAGE' ? body.top_k : body.top_n) as number | undefined;
+    let scored = documents.map((text, index) => ({ index, score: scoreOf(text) }));
+    if (fault?.kind !== 'ignore-top-n') {
+      scored.sort((a, b) => b.score - a.score);
+      if (topN !== undefined && this.format !== 'TEI') scored = scored.slice(0, topN);
+    }
+    if (fault?.kind === 'wrong-indices') scored[0] = { ...scored[0]!, index: documents.length + 5 };
+    if (fault?.kind === 'duplicate-indices') scored.push({ ...scored[0]! });
+    const rows = scored.map(({ index, score }) => ({ index, score: fault?.kind === 'non-numeric-score' ? 'high' : score }));
+    send(200, this.render(rows));
+  }
+
+  private validate(body: Record<string, unknown>, documents: unknown): { status: number; body: unknown } | undefined {
+    if (!Array.isArray(documents) || documents.some((d) => typeof d !== 'string')) {
+      return { status: 422, body: { detail: 'documents must be strings' } };
+    }
+    if (this.format === 'TEI' && documents.length > TEI_MAX_BATCH) {
+      return { status: 422, body: { error: `batch size ${documents.length} > maximum allowed batch size ${TEI_MAX_BATCH}`, error_type: 'Validation' } };
+    }
+    if (this.format === 'COHERE') {
+      const unknown = Object.keys(body).find((key) => !COHERE_V2_FIELDS.has(key));
+      if (unknown) return { status: 422, body: { message: `invalid request: unknown field ${unknown}` } };
+    }
+    if (this.format === 'VOYAGE' && 'top_n' in body) return { status: 400, body: { detail: 'unknown field top_n' } };
+    return undefined;
+  }
+
+  /** Each provider's answer shape; Jina and vLLM echo a document we must never trust. */
+  private render(rows: Array<{ index: number; score: unknown }>): unknown {
+    const results = rows.map(({ index, score }) => ({ index, relevance_score: score }));
+    switch (this.format) {
+      case 'COHERE':
+        return { id: 'fake', results, meta: { billed_units: { search_units: 1 } } };
+      case 'JINA':
+        return { model: 'fake', usage: { total_tokens: 10 }, results: results.map((r) => ({ ...r, document: { text: 'UNTRUSTED' } })) };
+      case 'VOYAGE':
+        return { object: 'list', data: results, model: 'fake', usage: { total_tokens: 10 } };
+      case 'TEI':
+        return rows.map(({ index, score }) => ({ index, score }));
+      case 'VLLM':
+        return { id: 'fake', model: 'fake', usage: { total_tokens: 10 }, results: results.map((r) => ({ ...r, document: { text: 'UNTRUSTED' } })) };
+      case 'LLAMA_CPP':
+        return { model: 'fake', object: 'list', usage: { prompt_tokens: 10, total_tokens: 10 }, results };
+      case 'OPENAI':
+        return { data: rows.map(({ index, score }) => ({ index, score })) };
+    }
+  }
+}
+
+/** `score=<number>` inside the text, else a stable pseudo-score in [0, 0.5). */
+export function scoreOf(text: string): number {
+  const marked = /score=(-?\d+(?:\.\d+)?)/.exec(text);
+  if (marked) return Number(marked[1]);
+  let hash = 0;
+  for (const char of text) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return (hash % 1000) / 2000;
+}
