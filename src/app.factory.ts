@@ -9,6 +9,7 @@ import { createLogger } from './common/logging/logger.js';
 import { NestPinoLogger } from './common/logging/nest-logger.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import type { AppConfig } from './config/app-config.js';
+import { MetricsService } from './metrics/metrics.service.js';
 import { SERVICE_VERSION } from './system/build-info.js';
 
 /** Builds and initializes the application; used by main.ts and by every e2e test. */
@@ -46,12 +47,15 @@ function addRequestHooks(app: NestFastifyApplication, logger: Logger): void {
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
   });
+  const metrics = app.get(MetricsService);
   fastify.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.observeHttp(route, request.method, reply.statusCode, reply.elapsedTime / 1000);
     logger.info(
       {
         reqId: request.id,
         method: request.method,
-        route: request.routeOptions.url ?? 'unmatched',
+        route,
         status: reply.statusCode,
         latencyMs: Math.round(reply.elapsedTime * 100) / 100,
       },

@@ -8,6 +8,7 @@ import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { InvalidationModule } from './common/invalidation/invalidation.module.js';
 import { EgressModule } from './egress/egress.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { RerankModule } from './rerank/rerank.module.js';
 import { RerankersModule } from './rerankers/rerankers.module.js';
 import { SystemModule } from './system/system.module.js';
@@ -23,6 +24,7 @@ export class AppModule {
         DatabaseModule,
         InvalidationModule,
         EgressModule,
+        MetricsModule,
         AuthModule,
         HealthModule,
         SystemModule,

@@ -8,6 +8,7 @@ import { ConcurrencyLimiter } from '../common/concurrency/concurrency-limiter.js
 import { InvalidationBus, type Invalidation } from '../common/invalidation/invalidation-bus.js';
 import { LOGGER } from '../common/logging/logger.token.js';
 import { AppConfig } from '../config/app-config.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { Principal } from './principal.js';
 
 interface VerifiedKey {
@@ -31,6 +32,7 @@ export class ApiKeyVerifier implements OnModuleDestroy {
     private readonly keys: ApiKeysRepository,
     config: AppConfig,
     invalidations: InvalidationBus,
+    metrics: MetricsService,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     const { cacheMaxEntries, cacheTtlMs, negativeCacheTtlMs, maxConcurrentVerifications } = config.auth;
@@ -38,6 +40,7 @@ export class ApiKeyVerifier implements OnModuleDestroy {
     this.rejected = new BoundedTtlCache(cacheMaxEntries, negativeCacheTtlMs);
     this.argon2Slots = new ConcurrencyLimiter(maxConcurrentVerifications);
     this.unsubscribe = invalidations.subscribe((event) => this.evict(event));
+    metrics.registerCache('api_key', () => this.verified.stats);
   }
 
   async verify(rawKey: string): Promise<Principal | undefined> {
@@ -84,6 +87,7 @@ export class ApiKeyVerifier implements OnModuleDestroy {
   }
 
   private evict(event: Invalidation): void {
+    if (event.kind === 'all') this.verified.clear();
     if (event.kind === 'api-key') this.verified.deleteWhere((entry) => entry.principal.apiKeyId === event.id);
     if (event.kind === 'user') this.verified.deleteWhere((entry) => entry.principal.userId === event.id);
     // A rejection may have been caused by what just changed (a re-enabled user).

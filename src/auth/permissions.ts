@@ -1,6 +1,6 @@
 import type { UserRole } from '../generated/prisma/enums.js';
 
-export const RESOURCES = ['RERANKER', 'APIKEY', 'USER'] as const;
+export const RESOURCES = ['RERANKER', 'APIKEY', 'USER', 'METRICS'] as const;
 export type Resource = (typeof RESOURCES)[number];
 
 export const ACTIONS = ['CREATE', 'READ', 'LIST', 'UPDATE', 'DELETE', 'EXECUTE', 'PING'] as const;
@@ -19,10 +19,11 @@ const RESOURCE_ACTIONS: Record<Resource, readonly Action[]> = {
   RERANKER: ACTIONS,
   APIKEY: ['CREATE', 'READ', 'LIST', 'DELETE'],
   USER: ['CREATE', 'READ', 'LIST', 'UPDATE'],
+  METRICS: ['READ'],
 };
 
-/** Members manage their own rerankers and keys and read their own user; no user administration. */
-const MEMBER_DENIED = new Set<string>(['CREATE_USER', 'LIST_USER', 'UPDATE_USER']);
+/** Members manage their own rerankers and keys and read their own user; no administration. */
+const MEMBER_DENIED = new Set<string>(['CREATE_USER', 'LIST_USER', 'UPDATE_USER', 'READ_METRICS']);
 
 function permissionsFor(scopes: readonly Scope[], allow: (action: Action, resource: Resource) => boolean): Permission[] {
   return RESOURCES.flatMap((resource) =>

@@ -58,6 +58,12 @@ export interface RerankConfig {
   readonly targetCacheMaxEntries: number;
 }
 
+export interface MetricsConfig {
+  /** When set, /metrics is also served without authentication on this port. */
+  readonly port: number | undefined;
+  readonly host: string;
+}
+
 /**
  * The one typed configuration object, built and validated once at boot. Anything
  * invalid throws a ConfigError naming the variable, which stops the process.
@@ -72,6 +78,7 @@ export class AppConfig {
   readonly egress: EgressConfig;
   readonly upstream: UpstreamConfig;
   readonly rerank: RerankConfig;
+  readonly metrics: MetricsConfig;
 
   private constructor(env: EnvReader) {
     this.production = env.oneOf('NODE_ENV', ['development', 'production', 'test'], 'development') === 'production';
@@ -113,6 +120,10 @@ export class AppConfig {
       maxDocuments: env.integer('RERANK_MAX_DOCUMENTS', 10_000, { min: 1, max: 100_000 }),
       targetCacheTtlMs: env.integer('RERANKER_CACHE_TTL_MS', 300_000, { min: 0, max: 86_400_000 }),
       targetCacheMaxEntries: env.integer('RERANKER_CACHE_MAX_ENTRIES', 10_000, { min: 1, max: 1_000_000 }),
+    };
+    this.metrics = {
+      port: env.raw('METRICS_PORT') === undefined ? undefined : env.integer('METRICS_PORT', 0, { min: 0, max: 65535 }),
+      host: env.string('METRICS_HOST', '127.0.0.1'),
     };
   }
 

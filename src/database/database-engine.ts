@@ -13,6 +13,21 @@ export interface SqlSession extends SqlExecutor {
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
 }
 
+/**
+ * Messages between instances sharing one database (PostgreSQL LISTEN/NOTIFY). `onMessage`
+ * gets every payload sent on the channel by anyone; `onGap` runs after the listening
+ * connection was lost and re-established, when messages may have been missed.
+ */
+export interface NotificationChannel {
+  notify(payload: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ChannelHandlers {
+  onMessage(payload: string): void;
+  onGap(): void;
+}
+
 /** One physical database (a PostgreSQL pool or an embedded PGlite), shared by Prisma and raw SQL. */
 export interface DatabaseEngine {
   readonly kind: DatabaseKind;
@@ -24,6 +39,8 @@ export interface DatabaseEngine {
    * advisory lock (shared with Prisma Migrate's key) so concurrent instances serialize.
    */
   withMigrationLock<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
+  /** A cross-instance channel; the embedded engine is one process and returns a silent one. */
+  openChannel(name: string, handlers: ChannelHandlers): Promise<NotificationChannel>;
   close(): Promise<void>;
 }
 

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
-import type { DatabaseEngine, SqlExecutor, SqlSession } from './database-engine.js';
+import type { DatabaseEngine, NotificationChannel, SqlExecutor, SqlSession } from './database-engine.js';
 
 /**
  * PGlite (PostgreSQL compiled to WASM) persisted in a folder: the zero-setup default.
@@ -32,6 +32,11 @@ export class EmbeddedEngine implements DatabaseEngine {
     const run = this.migrationQueue.then(() => work(this.session()));
     this.migrationQueue = run.catch(() => undefined);
     return run;
+  }
+
+  /** Only one process can open the folder, so there is nobody to tell. */
+  async openChannel(): Promise<NotificationChannel> {
+    return { notify: async () => undefined, close: async () => undefined };
   }
 
   async close(): Promise<void> {

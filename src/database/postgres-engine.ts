@@ -1,15 +1,25 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import type { Secret } from '../config/secret.js';
-import { MIGRATION_LOCK_KEY, type DatabaseEngine, type SqlExecutor, type SqlSession } from './database-engine.js';
+import {
+  MIGRATION_LOCK_KEY,
+  type ChannelHandlers,
+  type DatabaseEngine,
+  type NotificationChannel,
+  type SqlExecutor,
+  type SqlSession,
+} from './database-engine.js';
+import { PostgresListener } from './postgres-listener.js';
 
 export class PostgresEngine implements DatabaseEngine {
   readonly kind = 'postgres';
   readonly location: string;
   readonly prismaAdapter: PrismaPg;
   private readonly pool: pg.Pool;
+  private readonly url: Secret<string>;
 
   constructor(url: Secret<string>, poolSize: number) {
+    this.url = url;
     this.pool = new pg.Pool({ connectionString: url.reveal(), max: poolSize, connectionTimeoutMillis: 10_000 });
     // Idle clients that lose their server emit here; without a listener the process would crash.
     this.pool.on('error', () => undefined);
@@ -29,6 +39,16 @@ export class PostgresEngine implements DatabaseEngine {
     } finally {
       client.release();
     }
+  }
+
+  async openChannel(name: string, handlers: ChannelHandlers): Promise<NotificationChannel> {
+    const listener = await PostgresListener.start(this.url, name, handlers);
+    return {
+      notify: async (payload) => {
+        await this.pool.query('SELECT pg_notify($1, $2)', [name, payload]);
+      },
+      close: () => listener.close(),
+    };
   }
 
   async close(): Promise<void> {

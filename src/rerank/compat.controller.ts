@@ -1,11 +1,12 @@
-import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiSecurity, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentPrincipal, Requires } from '../auth/access.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { CompatV1RerankDto, CompatV2RerankDto } from './dto/compat-rerank.dto.js';
 import { toCohereV2Response, toCompatV1Response } from './dto/rerank.response.js';
 import { RerankService } from './rerank.service.js';
+import { setRerankTimingHeaders } from './timing-headers.js';
 
 /**
  * Drop-in endpoints for Jina / Cohere clients: `model` is the reranker id. The response
@@ -20,26 +21,38 @@ export class CompatRerankController {
   @Post(['v1/rerank', 'rerank'])
   @HttpCode(200)
   @Requires('EXECUTE', 'RERANKER')
-  async v1(@CurrentPrincipal() principal: Principal, @Body() dto: CompatV1RerankDto, @Req() request: FastifyRequest) {
+  async v1(
+    @CurrentPrincipal() principal: Principal,
+    @Body() dto: CompatV1RerankDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const outcome = await this.rerank.rerank(principal, dto.model, {
       query: dto.query,
       documents: dto.documents,
       topN: dto.top_n,
       rankFields: dto.rank_fields,
     });
+    setRerankTimingHeaders(reply, outcome);
     return toCompatV1Response(outcome, String(request.id), dto.documents, dto.return_documents ?? false);
   }
 
   @Post('v2/rerank')
   @HttpCode(200)
   @Requires('EXECUTE', 'RERANKER')
-  async v2(@CurrentPrincipal() principal: Principal, @Body() dto: CompatV2RerankDto, @Req() request: FastifyRequest) {
+  async v2(
+    @CurrentPrincipal() principal: Principal,
+    @Body() dto: CompatV2RerankDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const outcome = await this.rerank.rerank(principal, dto.model, {
       query: dto.query,
       documents: dto.documents,
       topN: dto.top_n,
       maxTokensPerDoc: dto.max_tokens_per_doc,
     });
+    setRerankTimingHeaders(reply, outcome);
     return toCohereV2Response(outcome, String(request.id));
   }
 }

@@ -3,6 +3,7 @@ import { BoundedTtlCache } from '../common/cache/bounded-ttl-cache.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { InvalidationBus } from '../common/invalidation/invalidation-bus.js';
 import { AppConfig } from '../config/app-config.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import type { Action } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';
 import type { Reranker } from '../generated/prisma/client.js';
@@ -28,10 +29,13 @@ export class RerankTargets implements OnModuleDestroy {
     private readonly cipher: CredentialCipher,
     private readonly config: AppConfig,
     invalidations: InvalidationBus,
+    metrics: MetricsService,
   ) {
     this.cache = new BoundedTtlCache(config.rerank.targetCacheMaxEntries, config.rerank.targetCacheTtlMs);
+    metrics.registerCache('reranker', () => this.cache.stats);
     this.unsubscribe = invalidations.subscribe((event) => {
       if (event.kind === 'reranker') this.cache.delete(event.id);
+      if (event.kind === 'all') this.cache.clear();
     });
   }
 
@@ -40,10 +44,6 @@ export class RerankTargets implements OnModuleDestroy {
     const target = this.cache.get(id) ?? (await this.load(id));
     if (!target || !principal.canActOn(action, 'RERANKER', target.ownerId)) throw DomainError.notFound('Reranker');
     return target;
-  }
-
-  get cacheStats(): { hits: number; misses: number } {
-    return this.cache.stats;
   }
 
   onModuleDestroy(): void {

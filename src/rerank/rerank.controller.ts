@@ -1,11 +1,13 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiSecurity, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Requires } from '../auth/access.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { UuidParam } from '../common/validation/uuid-param.pipe.js';
 import { RerankRequestDto } from './dto/rerank-request.dto.js';
 import { toRerankResponse, type RerankResponse } from './dto/rerank.response.js';
 import { RerankService, type PingOutcome } from './rerank.service.js';
+import { setRerankTimingHeaders } from './timing-headers.js';
 
 @ApiTags('rerank')
 @ApiSecurity('apiKey')
@@ -20,8 +22,10 @@ export class RerankController {
     @CurrentPrincipal() principal: Principal,
     @Param('id', UuidParam) id: string,
     @Body() dto: RerankRequestDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RerankResponse> {
     const outcome = await this.rerank.rerank(principal, id, dto);
+    setRerankTimingHeaders(reply, outcome);
     return toRerankResponse(outcome, dto.documents, dto.returnDocuments ?? true);
   }
 

@@ -3,6 +3,7 @@ import { DomainError } from '../common/errors/domain-error.js';
 import { InvalidationBus } from '../common/invalidation/invalidation-bus.js';
 import { mapConcurrently } from '../common/concurrency/concurrency-limiter.js';
 import { AppConfig } from '../config/app-config.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import type { Principal } from '../auth/principal.js';
 import type { ProviderType } from '../generated/prisma/enums.js';
 import { renderDocuments, type RerankDocument } from './document-text.js';
@@ -63,9 +64,11 @@ export class RerankService implements OnModuleDestroy {
     private readonly targets: RerankTargets,
     private readonly upstream: UpstreamClient,
     private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
     invalidations: InvalidationBus,
   ) {
     this.breakers = new CircuitBreakers(config.upstream.circuitFailureThreshold, config.upstream.circuitCooldownMs);
+    metrics.registerCircuits(() => this.breakers.counts());
     this.unsubscribe = invalidations.subscribe((event) => {
       if (event.kind === 'reranker') this.breakers.reset(event.id);
     });
@@ -117,16 +120,27 @@ export class RerankService implements OnModuleDestroy {
     }
   }
 
-  circuitCounts(): ReturnType<CircuitBreakers['counts']> {
-    return this.breakers.counts();
-  }
-
   onModuleDestroy(): void {
     this.unsubscribe();
   }
 
+  /** One batch, with its breaker bookkeeping and metrics. */
   private async callBatch(target: RerankTarget, batch: UpstreamBatch, deadline: number): Promise<BatchOutcome> {
     this.breakers.admit(target.rerankerId);
+    const started = performance.now();
+    const observe = (outcome: string) =>
+      this.metrics.observeUpstream(target.providerType, outcome, (performance.now() - started) / 1000);
+    try {
+      const outcome = await this.exchange(target, batch, deadline);
+      observe('ok');
+      return outcome;
+    } catch (error) {
+      observe(error instanceof DomainError ? error.code.toLowerCase() : 'internal');
+      throw error;
+    }
+  }
+
+  private async exchange(target: RerankTarget, batch: UpstreamBatch, deadline: number): Promise<BatchOutcome> {
     let reply: UpstreamReply;
     try {
       reply = await this.send(target, batch, deadline);
@@ -160,6 +174,7 @@ export class RerankService implements OnModuleDestroy {
       body: JSON.stringify(target.adapter.buildRequestBody(batch)),
       deadline,
       maxRetries,
+      onRetry: () => this.metrics.countRetry(target.providerType),
     });
   }
 

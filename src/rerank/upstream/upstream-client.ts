@@ -17,6 +17,8 @@ export interface UpstreamRequest {
   /** Epoch ms by which everything, retries included, must be done. */
   readonly deadline: number;
   readonly maxRetries?: number;
+  /** Called before each retry (for metrics). */
+  readonly onRetry?: () => void;
 }
 
 /** An HTTP answer (any status) after retries. `body` is parsed JSON, or the raw text. */
@@ -68,6 +70,7 @@ export class UpstreamClient implements OnApplicationShutdown {
         const failure = toUpstreamFailure(error);
         if (attempt > maxRetries || !isConnectionError(error)) throw failure;
         await this.backoff(attempt, undefined, request.deadline, failure);
+        request.onRetry?.();
         continue;
       }
       if (!RETRYABLE_STATUS.has(reply.status) || attempt > maxRetries) return reply;
@@ -75,6 +78,7 @@ export class UpstreamClient implements OnApplicationShutdown {
       if (retryAfter !== undefined && Date.now() + retryAfter >= request.deadline) return reply;
       this.logger.debug({ origin: request.origin, status: reply.status, attempt }, 'retrying upstream');
       await this.backoff(attempt, retryAfter, request.deadline);
+      request.onRetry?.();
     }
   }
 

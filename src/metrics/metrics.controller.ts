@@ -1,0 +1,20 @@
+import { Controller, Get, Res } from '@nestjs/common';
+import { ApiSecurity, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Requires } from '../auth/access.decorators.js';
+import { MetricsService } from './metrics.service.js';
+
+@ApiTags('operations')
+@ApiSecurity('apiKey')
+@Controller('metrics')
+export class MetricsController {
+  constructor(private readonly metrics: MetricsService) {}
+
+  /** Prometheus exposition; admins only (or unauthenticated on METRICS_PORT). */
+  @Get()
+  @Requires('READ', 'METRICS')
+  async scrape(@Res() reply: FastifyReply): Promise<void> {
+    const { contentType, body } = await this.metrics.render();
+    await reply.header('content-type', contentType).send(body);
+  }
+}

@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+export interface CacheStats {
+  hits: number;
+  misses: number;
+}
+
+/** The process's Prometheus registry and the service's own series. */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  private readonly httpRequests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests by route, method and status',
+    labelNames: ['route', 'method', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly httpDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request latency by route, method and status',
+    labelNames: ['route', 'method', 'status'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  private readonly upstreamDuration = new Histogram({
+    name: 'upstream_request_duration_seconds',
+    help: 'Upstream rerank call latency (retries included) by provider and outcome',
+    labelNames: ['provider', 'outcome'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  private readonly upstreamRetries = new Counter({
+    name: 'upstream_retries_total',
+    help: 'Upstream requests that were retries, by provider',
+    labelNames: ['provider'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  observeHttp(route: string, method: string, status: number, seconds: number): void {
+    const labels = { route, method, status: String(status) };
+    this.httpRequests.inc(labels);
+    this.httpDuration.observe(labels, seconds);
+  }
+
+  observeUpstream(provider: string, outcome: string, seconds: number): void {
+    this.upstreamDuration.observe({ provider, outcome }, seconds);
+  }
+
+  countRetry(provider: string): void {
+    this.upstreamRetries.inc({ provider });
+  }
+
+  /** Hit ratio, hits and misses of an in-process cache, read at scrape time. */
+  registerCache(cache: string, stats: () => CacheStats): void {
+    new Gauge({
+      name: `cache_${cache}_hit_ratio`,
+      help: `Hit ratio of the ${cache} cache since start`,
+      registers: [this.registry],
+      collect() {
+        const { hits, misses } = stats();
+        this.set(hits + misses === 0 ? 0 : hits / (hits + misses));
+      },
+    });
+    new Gauge({
+      name: `cache_${cache}_lookups`,
+      help: `Lookups of the ${cache} cache since start, by result`,
+      labelNames: ['result'] as const,
+      registers: [this.registry],
+      collect() {
+        const { hits, misses } = stats();
+        this.set({ result: 'hit' }, hits);
+        this.set({ result: 'miss' }, misses);
+      },
+    });
+  }
+
+  /** Rerankers per circuit-breaker state, read at scrape time. */
+  registerCircuits(counts: () => Record<string, number>): void {
+    new Gauge({
+      name: 'circuit_breakers',
+      help: 'Rerankers by circuit-breaker state (closed ones with no recent failure are not counted)',
+      labelNames: ['state'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const [state, count] of Object.entries(counts())) this.set({ state }, count);
+      },
+    });
+  }
+
+  async render(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}
