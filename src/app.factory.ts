@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './common/http/request-id.js';
-import { createLogger } from './common/logging/logger.js';
+import { accessLogger, createLogger } from './common/logging/logger.js';
 import { NestPinoLogger } from './common/logging/nest-logger.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import type { AppConfig } from './config/app-config.js';
@@ -48,10 +48,11 @@ function addRequestHooks(app: NestFastifyApplication, logger: Logger): void {
     void reply.header(REQUEST_ID_HEADER, request.id);
   });
   const metrics = app.get(MetricsService);
+  const access = accessLogger(logger);
   fastify.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.observeHttp(route, request.method, reply.statusCode, reply.elapsedTime / 1000);
-    logger.info(
+    access.info(
       {
         reqId: request.id,
         method: request.method,

@@ -1,9 +1,19 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiJsonBody } from '../common/validation/api-json-body.decorator.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentPrincipal, Requires } from '../auth/access.decorators.js';
 import type { Principal } from '../auth/principal.js';
-import { CompatV1RerankDto, CompatV2RerankDto } from './dto/compat-rerank.dto.js';
+import { JsonSchemaPipe } from '../common/validation/json-schema.pipe.js';
+import {
+  COMPAT_MESSAGES,
+  compatV1BodySchema,
+  compatV2BodySchema,
+  validateCompatV1Body,
+  validateCompatV2Body,
+  type CompatV1Body,
+  type CompatV2Body,
+} from './dto/rerank-body.schema.js';
 import { toCohereV2Response, toCompatV1Response } from './dto/rerank.response.js';
 import { RerankService } from './rerank.service.js';
 import { setRerankTimingHeaders } from './timing-headers.js';
@@ -20,10 +30,11 @@ export class CompatRerankController {
 
   @Post(['v1/rerank', 'rerank'])
   @HttpCode(200)
+  @ApiJsonBody(compatV1BodySchema)
   @Requires('EXECUTE', 'RERANKER')
   async v1(
     @CurrentPrincipal() principal: Principal,
-    @Body() dto: CompatV1RerankDto,
+    @Body(new JsonSchemaPipe(validateCompatV1Body, COMPAT_MESSAGES)) dto: CompatV1Body,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
@@ -39,10 +50,11 @@ export class CompatRerankController {
 
   @Post('v2/rerank')
   @HttpCode(200)
+  @ApiJsonBody(compatV2BodySchema)
   @Requires('EXECUTE', 'RERANKER')
   async v2(
     @CurrentPrincipal() principal: Principal,
-    @Body() dto: CompatV2RerankDto,
+    @Body(new JsonSchemaPipe(validateCompatV2Body, COMPAT_MESSAGES)) dto: CompatV2Body,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {

@@ -1,10 +1,12 @@
 import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiJsonBody } from '../common/validation/api-json-body.decorator.js';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Requires } from '../auth/access.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { UuidParam } from '../common/validation/uuid-param.pipe.js';
-import { RerankRequestDto } from './dto/rerank-request.dto.js';
+import { JsonSchemaPipe } from '../common/validation/json-schema.pipe.js';
+import { rerankBodySchema, validateRerankBody, type RerankBody } from './dto/rerank-body.schema.js';
 import { toRerankResponse, type RerankResponse } from './dto/rerank.response.js';
 import { RerankService, type PingOutcome } from './rerank.service.js';
 import { setRerankTimingHeaders } from './timing-headers.js';
@@ -17,11 +19,12 @@ export class RerankController {
 
   @Post('rerank')
   @HttpCode(200)
+  @ApiJsonBody(rerankBodySchema)
   @Requires('EXECUTE', 'RERANKER')
   async execute(
     @CurrentPrincipal() principal: Principal,
     @Param('id', UuidParam) id: string,
-    @Body() dto: RerankRequestDto,
+    @Body(new JsonSchemaPipe(validateRerankBody)) dto: RerankBody,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RerankResponse> {
     const outcome = await this.rerank.rerank(principal, id, dto);

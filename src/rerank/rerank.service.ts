@@ -83,7 +83,7 @@ export class RerankService implements OnModuleDestroy {
       throw DomainError.invalidArgument(`documents may hold at most ${this.config.rerank.maxDocuments} items`);
     }
     const texts = renderDocuments(input.documents, input.rankFields ?? ['text']);
-    const topN = input.topN === undefined ? texts.length : Math.min(input.topN, texts.length);
+    const topN = Math.min(input.topN ?? texts.length, texts.length);
     const deadline = Date.now() + target.timeoutMs;
     const started = performance.now();
     const batches = chunk(texts, target.batchSize);

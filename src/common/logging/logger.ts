@@ -17,7 +17,12 @@ export const REDACTED_PATHS = [
   '*.secret',
 ];
 
-export function createLogger(level: LogLevel, destination?: pino.DestinationStream): Logger {
+/**
+ * The process logger. By default it writes to stdout asynchronously: lines written while
+ * a write is in flight are coalesced into the next one (a synchronous write per request
+ * line cost ~10% of CPU under load), and whatever is pending is flushed at exit.
+ */
+export function createLogger(level: LogLevel, destination: pino.DestinationStream = bufferedStdout()): Logger {
   return pino(
     {
       level,
@@ -27,4 +32,18 @@ export function createLogger(level: LogLevel, destination?: pino.DestinationStre
     },
     destination,
   );
+}
+
+function bufferedStdout(): pino.DestinationStream {
+  const stream = pino.destination({ dest: 1, sync: false });
+  process.once('exit', () => stream.flushSync());
+  return stream;
+}
+
+/**
+ * For the one access line per request, whose fields (id, method, route, status, latency)
+ * are never secret: skips the redaction pass, which is costly with wildcard paths.
+ */
+export function accessLogger(logger: Logger): Logger {
+  return logger.child({}, { redact: { paths: [] } });
 }

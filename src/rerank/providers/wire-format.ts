@@ -49,9 +49,9 @@ export function commonErrorMessage(body: unknown): string | undefined {
   return undefined;
 }
 
-/** Drops undefined fields, so strict upstreams (Cohere v2) see only what we mean to send. */
+/** Drops unset (undefined or null) fields, so strict upstreams (Cohere v2) see only what we mean to send. */
 export function compact(body: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined));
+  return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined && value !== null));
 }
 
 export function requireObject(body: unknown): Json {

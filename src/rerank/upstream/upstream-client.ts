@@ -45,6 +45,8 @@ class ResponseTooLargeError extends Error {}
 @Injectable()
 export class UpstreamClient implements OnApplicationShutdown {
   private readonly pools = new Map<string, Pool>();
+  /** Egress verdicts of literal-IP origins (names are checked at connect time instead). */
+  private readonly literalOriginAllowed = new Map<string, boolean>();
   private readonly settings: UpstreamConfig;
   private readonly lookup;
 
@@ -148,11 +150,16 @@ export class UpstreamClient implements OnApplicationShutdown {
     return pool;
   }
 
-  /** Literal IPs skip DNS lookup, so they are checked here. */
+  /** Literal IPs skip DNS lookup, so they are checked here (once per origin: the policy is fixed). */
   private assertLiteralHostReachable(origin: string): void {
-    const host = new URL(origin).hostname.replace(/^\[|\]$/g, '');
-    if (isIP(host) && this.egress.checkAddress(host) !== 'allowed') {
-      throw new DomainError('EGRESS_BLOCKED', `The upstream address ${host} is not reachable from this service`);
+    let allowed = this.literalOriginAllowed.get(origin);
+    if (allowed === undefined) {
+      const host = new URL(origin).hostname.replace(/^\[|\]$/g, '');
+      allowed = !isIP(host) || this.egress.checkAddress(host) === 'allowed';
+      this.literalOriginAllowed.set(origin, allowed);
+    }
+    if (!allowed) {
+      throw new DomainError('EGRESS_BLOCKED', `The upstream address ${new URL(origin).hostname} is not reachable from this service`);
     }
   }
 }

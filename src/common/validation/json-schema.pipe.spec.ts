@@ -1,0 +1,43 @@
+import { DomainError } from '../errors/domain-error.js';
+import { COMPAT_MESSAGES, validateCompatV2Body, validateRerankBody } from '../../rerank/dto/rerank-body.schema.js';
+import { JsonSchemaPipe } from './json-schema.pipe.js';
+
+describe('JsonSchemaPipe', () => {
+  const rerank = new JsonSchemaPipe(validateRerankBody);
+  const v2 = new JsonSchemaPipe(validateCompatV2Body, COMPAT_MESSAGES);
+
+  function problem(pipe: JsonSchemaPipe<unknown>, body: unknown): string {
+    try {
+      pipe.transform(body);
+    } catch (error) {
+      expect(error).toBeInstanceOf(DomainError);
+      expect((error as DomainError).code).toBe('INVALID_ARGUMENT');
+      return (error as DomainError).message;
+    }
+    throw new Error('expected a validation error');
+  }
+
+  it('passes a valid body through untouched', () => {
+    const body = { query: 'q', documents: ['a', { text: 'b' }], topN: 1, rankFields: ['text'] };
+    expect(rerank.transform(body)).toBe(body);
+  });
+
+  it.each([
+    [{ query: 'q', documents: ['a'], top_n: 1 }, 'top_n: property top_n should not exist'],
+    [{ documents: ['a'] }, 'query: query is required'],
+    [{ query: '', documents: ['a'] }, 'query: query must NOT have fewer than 1 characters'],
+    [{ query: 'q', documents: [] }, 'documents: documents must NOT have fewer than 1 items'],
+    [{ query: 'q', documents: ['a', 7] }, 'documents.1: documents.1 must be string'],
+    [{ query: 'q', documents: ['a'], topN: 0 }, 'topN: topN must be >= 1'],
+    [{ query: 'q', documents: ['a'], topN: 1.5 }, 'topN: topN must be integer'],
+    ['not an object', 'body: body must be object'],
+  ])('refuses %j: %s', (body, message) => {
+    expect(problem(rerank, body)).toBe(message);
+  });
+
+  it('explains a model that is not a reranker id', () => {
+    expect(problem(v2, { model: 'rerank-v3.5', query: 'q', documents: ['a'] })).toBe(
+      'model: model must be the id of a reranker registered here',
+    );
+  });
+});

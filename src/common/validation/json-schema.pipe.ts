@@ -1,0 +1,42 @@
+import type { PipeTransform } from '@nestjs/common';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { DomainError } from '../errors/domain-error.js';
+import type { FieldViolation } from './validation.pipe.js';
+
+/** One Ajv for the process: strict schemas, no coercion, first error only. */
+export const ajv = new Ajv({ allErrors: false, coerceTypes: false, strict: true });
+
+/**
+ * Validates a body against a compiled JSON schema, for hot routes where the
+ * class-transformer + class-validator pass is measurably slower. Errors have the same
+ * shape as the global pipe's: 400 INVALID_ARGUMENT naming the field.
+ */
+export class JsonSchemaPipe<T> implements PipeTransform<unknown, T> {
+  constructor(
+    private readonly validate: ValidateFunction<T>,
+    /** Friendlier messages for some fields, by field path (e.g. `model`). */
+    private readonly messages: Record<string, string> = {},
+  ) {}
+
+  transform(value: unknown): T {
+    if (this.validate(value)) return value;
+    const violation = this.violationOf(this.validate.errors?.[0]);
+    throw DomainError.invalidArgument(`${violation.field}: ${violation.problems[0]}`, { fields: [violation] });
+  }
+
+  private violationOf(error: ErrorObject | undefined): FieldViolation {
+    if (!error) return { field: 'body', problems: ['is invalid'] };
+    const path = error.instancePath.slice(1).replaceAll('/', '.');
+    if (error.keyword === 'additionalProperties') {
+      const property = String(error.params.additionalProperty);
+      const field = path ? `${path}.${property}` : property;
+      return { field, problems: [`property ${property} should not exist`] };
+    }
+    if (error.keyword === 'required') {
+      const property = String(error.params.missingProperty);
+      return { field: path ? `${path}.${property}` : property, problems: [`${property} is required`] };
+    }
+    const field = path || 'body';
+    return { field, problems: [this.messages[field] ?? `${field} ${error.message ?? 'is invalid'}`] };
+  }
+}

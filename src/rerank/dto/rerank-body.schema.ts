@@ -1,0 +1,92 @@
+import type { JSONSchemaType } from 'ajv';
+import { ajv } from '../../common/validation/json-schema.pipe.js';
+import type { RerankDocument } from '../document-text.js';
+
+/**
+ * The three rerank bodies, as JSON schemas compiled once: on the hot route this costs a
+ * fraction of class-transformer + class-validator (see bench/validation.mjs). The
+ * document count limit (RERANK_MAX_DOCUMENTS) is enforced by the service for every route.
+ */
+export const MAX_QUERY_LENGTH = 100_000;
+const UUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+
+/** POST /v1/rerankers/{id}/rerank */
+export interface RerankBody {
+  query: string;
+  documents: RerankDocument[];
+  topN?: number;
+  returnDocuments?: boolean;
+  rankFields?: string[];
+  maxTokensPerDoc?: number;
+}
+
+/** POST /v1/rerank and /rerank: the Jina / Cohere v1 shape. */
+export interface CompatV1Body {
+  model: string;
+  query: string;
+  documents: RerankDocument[];
+  top_n?: number;
+  return_documents?: boolean;
+  rank_fields?: string[];
+}
+
+/** POST /v2/rerank: the Cohere v2 shape. */
+export interface CompatV2Body {
+  model: string;
+  query: string;
+  documents: RerankDocument[];
+  top_n?: number;
+  max_tokens_per_doc?: number;
+}
+
+const query = { type: 'string', minLength: 1, maxLength: MAX_QUERY_LENGTH } as const;
+const positiveInteger = { type: 'integer', minimum: 1, nullable: true } as const;
+const documents = {
+  type: 'array',
+  minItems: 1,
+  items: { anyOf: [{ type: 'string' }, { type: 'object', required: [] }] },
+} as unknown as JSONSchemaType<RerankDocument[]>;
+const fieldNames = { type: 'array', minItems: 1, items: { type: 'string', minLength: 1, maxLength: 255 }, nullable: true } as const;
+const model = { type: 'string', pattern: UUID } as const;
+
+export const rerankBodySchema: JSONSchemaType<RerankBody> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['query', 'documents'],
+  properties: {
+    query,
+    documents,
+    topN: positiveInteger,
+    returnDocuments: { type: 'boolean', nullable: true },
+    rankFields: fieldNames,
+    maxTokensPerDoc: positiveInteger,
+  },
+};
+
+export const compatV1BodySchema: JSONSchemaType<CompatV1Body> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['model', 'query', 'documents'],
+  properties: {
+    model,
+    query,
+    documents,
+    top_n: positiveInteger,
+    return_documents: { type: 'boolean', nullable: true },
+    rank_fields: fieldNames,
+  },
+};
+
+export const compatV2BodySchema: JSONSchemaType<CompatV2Body> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['model', 'query', 'documents'],
+  properties: { model, query, documents, top_n: positiveInteger, max_tokens_per_doc: positiveInteger },
+};
+
+export const validateRerankBody = ajv.compile(rerankBodySchema);
+export const validateCompatV1Body = ajv.compile(compatV1BodySchema);
+export const validateCompatV2Body = ajv.compile(compatV2BodySchema);
+
+/** `model` is where Cohere and Jina clients put a model name; ours is a reranker id. */
+export const COMPAT_MESSAGES = { model: 'model must be the id of a reranker registered here' };
