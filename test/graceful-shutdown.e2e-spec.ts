@@ -24,7 +24,7 @@ describe('graceful shutdown', () => {
 
       const response = await inFlight;
       expect(response.status).toBe(200);
-      expect((await response.json()).results).toEqual([{ index: 0, relevanceScore: 0.5, document: 'a score=0.5' }]);
+      expect(((await response.json()) as { results: unknown }).results).toEqual([{ index: 0, relevanceScore: 0.5, document: 'a score=0.5' }]);
       await closing;
       await expect(fetch(`${url}/healthz`)).rejects.toThrow();
     } finally {

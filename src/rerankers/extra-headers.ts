@@ -1,4 +1,5 @@
-import { registerDecorator, type ValidationOptions } from 'class-validator';
+import type { ValidationOptions } from 'class-validator';
+import { ValidateProblem } from '../common/validation/problem-validator.js';
 import { HTTP_TOKEN } from './credentials/credentials.dto.js';
 
 export const MAX_EXTRA_HEADERS = 20;
@@ -37,16 +38,5 @@ export function extraHeadersProblem(value: unknown): string | undefined {
 }
 
 /** Non-secret headers sent upstream with every call: <= 20, no auth or transport headers. */
-export function IsExtraHeaders(options?: ValidationOptions): PropertyDecorator {
-  return (target, propertyName) =>
-    registerDecorator({
-      name: 'isExtraHeaders',
-      target: target.constructor,
-      propertyName: propertyName as string,
-      options,
-      validator: {
-        validate: (value: unknown) => extraHeadersProblem(value) === undefined,
-        defaultMessage: (args) => `${args?.property} ${extraHeadersProblem(args?.value)}`,
-      },
-    });
-}
+export const IsExtraHeaders = (options?: ValidationOptions): PropertyDecorator =>
+  ValidateProblem('isExtraHeaders', extraHeadersProblem, options);

@@ -1,4 +1,5 @@
-import { registerDecorator, type ValidationOptions } from 'class-validator';
+import type { ValidationOptions } from 'class-validator';
+import { ValidateProblem } from './problem-validator.js';
 
 export const MAX_LABELS = 20;
 export const LABEL_KEY = /^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$/;
@@ -20,16 +21,4 @@ export function labelsProblem(value: unknown): string | undefined {
 }
 
 /** A label map: <= 20 entries, keys `[a-z0-9._-]{1,63}`, string values <= 255 chars. */
-export function IsLabels(options?: ValidationOptions): PropertyDecorator {
-  return (target, propertyName) =>
-    registerDecorator({
-      name: 'isLabels',
-      target: target.constructor,
-      propertyName: propertyName as string,
-      options,
-      validator: {
-        validate: (value: unknown) => labelsProblem(value) === undefined,
-        defaultMessage: (args) => `${args?.property} ${labelsProblem(args?.value)}`,
-      },
-    });
-}
+export const IsLabels = (options?: ValidationOptions): PropertyDecorator => ValidateProblem('isLabels', labelsProblem, options);

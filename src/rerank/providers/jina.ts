@@ -1,5 +1,5 @@
 import type { ProviderAdapter } from './provider-adapter.js';
-import { commonErrorMessage, compact, objectAt, readScores, requireObject } from './wire-format.js';
+import { commonErrorMessage, compact, readListWithUsage } from './wire-format.js';
 
 /**
  * Jina `/v1/rerank`: `top_n`, `return_documents` (we never need them back: documents are
@@ -12,10 +12,6 @@ export const jinaAdapter: ProviderAdapter = {
   maxDocumentsPerRequest: 1000,
   buildRequestBody: (batch) =>
     compact({ model: batch.model, query: batch.query, documents: batch.documents, top_n: batch.topN, return_documents: false }),
-  parseResponse: (body) => {
-    const json = requireObject(body);
-    const usage = objectAt(json, 'usage');
-    return { scores: readScores(json.results, ['relevance_score']), ...(usage ? { usage } : {}) };
-  },
+  parseResponse: (body) => readListWithUsage(body, 'results'),
   errorMessage: commonErrorMessage,
 };

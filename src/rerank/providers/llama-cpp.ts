@@ -1,5 +1,5 @@
 import type { ProviderAdapter } from './provider-adapter.js';
-import { commonErrorMessage, compact, objectAt, readScores, requireObject } from './wire-format.js';
+import { commonErrorMessage, compact, readListWithUsage } from './wire-format.js';
 
 /**
  * llama.cpp server `/rerank` (also /v1/rerank, /reranking): `{query, documents, top_n,
@@ -11,10 +11,6 @@ export const llamaCppAdapter: ProviderAdapter = {
   defaultApiPath: '/rerank',
   maxDocumentsPerRequest: 1000,
   buildRequestBody: (batch) => compact({ model: batch.model, query: batch.query, documents: batch.documents, top_n: batch.topN }),
-  parseResponse: (body) => {
-    const json = requireObject(body);
-    const usage = objectAt(json, 'usage');
-    return { scores: readScores(json.results, ['relevance_score']), ...(usage ? { usage } : {}) };
-  },
+  parseResponse: (body) => readListWithUsage(body, 'results'),
   errorMessage: commonErrorMessage,
 };

@@ -1,5 +1,5 @@
 import type { ProviderAdapter } from './provider-adapter.js';
-import { commonErrorMessage, compact, objectAt, readScores, requireObject } from './wire-format.js';
+import { commonErrorMessage, compact, readListWithUsage } from './wire-format.js';
 
 /**
  * vLLM `/rerank` (also /v1/rerank, /v2/rerank): Jina/Cohere-style body; answers
@@ -18,10 +18,6 @@ export const vllmAdapter: ProviderAdapter = {
       top_n: batch.topN,
       max_tokens_per_doc: batch.maxTokensPerDoc,
     }),
-  parseResponse: (body) => {
-    const json = requireObject(body);
-    const usage = objectAt(json, 'usage');
-    return { scores: readScores(json.results, ['relevance_score']), ...(usage ? { usage } : {}) };
-  },
+  parseResponse: (body) => readListWithUsage(body, 'results'),
   errorMessage: commonErrorMessage,
 };

@@ -1,5 +1,5 @@
 import type { ProviderAdapter } from './provider-adapter.js';
-import { commonErrorMessage, compact, objectAt, readScores, requireObject } from './wire-format.js';
+import { commonErrorMessage, compact, readListWithUsage } from './wire-format.js';
 
 /**
  * Voyage `/rerank` (endpointUrl usually ends in /v1): `top_k`, not `top_n`; answers
@@ -11,10 +11,6 @@ export const voyageAdapter: ProviderAdapter = {
   maxDocumentsPerRequest: 1000,
   buildRequestBody: (batch) =>
     compact({ model: batch.model, query: batch.query, documents: batch.documents, top_k: batch.topN, return_documents: false }),
-  parseResponse: (body) => {
-    const json = requireObject(body);
-    const usage = objectAt(json, 'usage');
-    return { scores: readScores(json.data, ['relevance_score']), ...(usage ? { usage } : {}) };
-  },
+  parseResponse: (body) => readListWithUsage(body, 'data'),
   errorMessage: commonErrorMessage,
 };

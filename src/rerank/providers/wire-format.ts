@@ -1,4 +1,4 @@
-import { UpstreamFormatError, type UpstreamScore } from './provider-adapter.js';
+import { UpstreamFormatError, type ParsedUpstreamResponse, type UpstreamScore } from './provider-adapter.js';
 
 type Json = Record<string, unknown>;
 
@@ -25,6 +25,13 @@ export function readScores(list: unknown, scoreKeys: readonly string[]): Upstrea
     }
     return { index, score };
   });
+}
+
+/** `{ <listKey>: [{index, relevance_score}], usage? }`, the shape most providers answer with. */
+export function readListWithUsage(body: unknown, listKey: string): ParsedUpstreamResponse {
+  const json = requireObject(body);
+  const usage = objectAt(json, 'usage');
+  return { scores: readScores(json[listKey], ['relevance_score']), ...(usage ? { usage } : {}) };
 }
 
 /** The object under `key` if it is one (usage blocks are passed through as reported). */

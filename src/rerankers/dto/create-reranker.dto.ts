@@ -1,29 +1,25 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import {
-  ArrayMinSize,
-  ArrayUnique,
-  IsArray,
-  IsEnum,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { IsEnum, IsOptional, IsUUID } from 'class-validator';
 import { IsLabels, type Labels } from '../../common/validation/labels.js';
-import { trimmed } from '../../common/validation/transforms.js';
 import { Modality, ProviderType } from '../../generated/prisma/enums.js';
 import { CredentialsDto } from '../credentials/credentials.dto.js';
 import { IsExtraHeaders } from '../extra-headers.js';
-
-export const MIN_TIMEOUT_MS = 100;
-export const MAX_TIMEOUT_MS = 600_000;
-export const MAX_BATCH = 10_000;
+import {
+  ApiPathRules,
+  BatchSizeRules,
+  CredentialsRules,
+  DescriptionRules,
+  DisplayNameRules,
+  EndpointUrlRules,
+  MAX_BATCH,
+  MAX_TIMEOUT_MS,
+  MIN_TIMEOUT_MS,
+  ModalitiesRules,
+  ModelIdentifierRules,
+  MonitoringEndpointRules,
+  TimeoutRules,
+  VersionRules,
+} from './reranker-field-rules.js';
 
 /** The GoodMem-compatible create body, plus per-reranker call settings. */
 export class CreateRerankerDto {
@@ -33,15 +29,12 @@ export class CreateRerankerDto {
   rerankerId?: string;
 
   @ApiProperty({ example: 'Cohere v3.5' })
-  @Transform(trimmed)
-  @IsString()
-  @Length(1, 255)
+  @DisplayNameRules()
   displayName!: string;
 
   @ApiPropertyOptional({ nullable: true })
   @IsOptional()
-  @IsString()
-  @MaxLength(4096)
+  @DescriptionRules()
   description?: string | null;
 
   @ApiProperty({ enum: ProviderType })
@@ -49,34 +42,26 @@ export class CreateRerankerDto {
   providerType!: ProviderType;
 
   @ApiProperty({ example: 'https://api.cohere.com' })
-  @IsString()
-  @MaxLength(2048)
+  @EndpointUrlRules()
   endpointUrl!: string;
 
   @ApiPropertyOptional({ description: 'Default per provider: COHERE /v2/rerank, JINA /v1/rerank, others /rerank' })
   @IsOptional()
-  @IsString()
-  @MaxLength(512)
+  @ApiPathRules()
   apiPath?: string;
 
   @ApiProperty({ example: 'rerank-v3.5' })
-  @Transform(trimmed)
-  @IsString()
-  @Length(1, 255)
+  @ModelIdentifierRules()
   modelIdentifier!: string;
 
   @ApiPropertyOptional({ enum: Modality, isArray: true, default: ['TEXT'] })
   @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayUnique()
-  @IsEnum(Modality, { each: true })
+  @ModalitiesRules()
   supportedModalities?: Modality[];
 
   @ApiPropertyOptional({ type: CredentialsDto })
   @IsOptional()
-  @ValidateNested()
-  @Type(() => CredentialsDto)
+  @CredentialsRules()
   credentials?: CredentialsDto;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
@@ -86,14 +71,12 @@ export class CreateRerankerDto {
 
   @ApiPropertyOptional({ nullable: true })
   @IsOptional()
-  @IsString()
-  @MaxLength(255)
+  @VersionRules()
   version?: string | null;
 
   @ApiPropertyOptional({ nullable: true })
   @IsOptional()
-  @IsString()
-  @MaxLength(2048)
+  @MonitoringEndpointRules()
   monitoringEndpoint?: string | null;
 
   @ApiPropertyOptional({ description: 'Owner (needs CREATE_RERANKER_ANY for someone else)' })
@@ -103,16 +86,12 @@ export class CreateRerankerDto {
 
   @ApiPropertyOptional({ minimum: MIN_TIMEOUT_MS, maximum: MAX_TIMEOUT_MS, description: 'Total upstream deadline (default 30000)' })
   @IsOptional()
-  @IsInt()
-  @Min(MIN_TIMEOUT_MS)
-  @Max(MAX_TIMEOUT_MS)
+  @TimeoutRules()
   requestTimeoutMs?: number | null;
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_BATCH, description: 'Upstream batch size' })
   @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(MAX_BATCH)
+  @BatchSizeRules()
   maxDocumentsPerRequest?: number | null;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, nullable: true })

@@ -1,44 +1,37 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import {
-  ArrayMinSize,
-  ArrayUnique,
-  IsArray,
-  IsEnum,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { IsEnum, IsOptional, IsUUID } from 'class-validator';
 import { IsLabels, type Labels } from '../../common/validation/labels.js';
 import { IsOptionalNonNull } from '../../common/validation/optional.js';
-import { trimmed } from '../../common/validation/transforms.js';
 import { Modality, ProviderType } from '../../generated/prisma/enums.js';
 import { CredentialsDto } from '../credentials/credentials.dto.js';
 import { IsExtraHeaders } from '../extra-headers.js';
-import { MAX_BATCH, MAX_TIMEOUT_MS, MIN_TIMEOUT_MS } from './create-reranker.dto.js';
+import {
+  ApiPathRules,
+  BatchSizeRules,
+  CredentialsRules,
+  DescriptionRules,
+  DisplayNameRules,
+  EndpointUrlRules,
+  ModalitiesRules,
+  ModelIdentifierRules,
+  MonitoringEndpointRules,
+  TimeoutRules,
+  VersionRules,
+} from './reranker-field-rules.js';
 
 /**
  * Partial update (PUT and PATCH alike): only sent fields change; `null` clears the
- * nullable ones and removes credentials.
+ * nullable ones and removes credentials, and is refused for the others.
  */
 export class UpdateRerankerDto {
   @ApiPropertyOptional()
   @IsOptionalNonNull()
-  @Transform(trimmed)
-  @IsString()
-  @Length(1, 255)
+  @DisplayNameRules()
   displayName?: string;
 
   @ApiPropertyOptional({ nullable: true })
   @IsOptional()
-  @IsString()
-  @MaxLength(4096)
+  @DescriptionRules()
   description?: string | null;
 
   @ApiPropertyOptional({ enum: ProviderType, description: 'Immutable: only the current value is accepted' })
@@ -53,35 +46,27 @@ export class UpdateRerankerDto {
 
   @ApiPropertyOptional()
   @IsOptionalNonNull()
-  @IsString()
-  @MaxLength(2048)
+  @EndpointUrlRules()
   endpointUrl?: string;
 
   @ApiPropertyOptional()
   @IsOptionalNonNull()
-  @IsString()
-  @MaxLength(512)
+  @ApiPathRules()
   apiPath?: string;
 
   @ApiPropertyOptional()
   @IsOptionalNonNull()
-  @Transform(trimmed)
-  @IsString()
-  @Length(1, 255)
+  @ModelIdentifierRules()
   modelIdentifier?: string;
 
   @ApiPropertyOptional({ enum: Modality, isArray: true })
   @IsOptionalNonNull()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayUnique()
-  @IsEnum(Modality, { each: true })
+  @ModalitiesRules()
   supportedModalities?: Modality[];
 
   @ApiPropertyOptional({ type: CredentialsDto, nullable: true, description: 'omitted: keep; object: replace; null: remove' })
   @IsOptional()
-  @ValidateNested()
-  @Type(() => CredentialsDto)
+  @CredentialsRules()
   credentials?: CredentialsDto | null;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, description: 'Replace all labels' })
@@ -96,28 +81,22 @@ export class UpdateRerankerDto {
 
   @ApiPropertyOptional({ nullable: true })
   @IsOptional()
-  @IsString()
-  @MaxLength(255)
+  @VersionRules()
   version?: string | null;
 
   @ApiPropertyOptional({ nullable: true })
   @IsOptional()
-  @IsString()
-  @MaxLength(2048)
+  @MonitoringEndpointRules()
   monitoringEndpoint?: string | null;
 
   @ApiPropertyOptional({ nullable: true })
   @IsOptional()
-  @IsInt()
-  @Min(MIN_TIMEOUT_MS)
-  @Max(MAX_TIMEOUT_MS)
+  @TimeoutRules()
   requestTimeoutMs?: number | null;
 
   @ApiPropertyOptional({ nullable: true })
   @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(MAX_BATCH)
+  @BatchSizeRules()
   maxDocumentsPerRequest?: number | null;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, nullable: true })
