@@ -8,6 +8,7 @@ import type { Principal } from '../auth/principal.js';
 import type { ProviderType } from '../generated/prisma/enums.js';
 import { renderDocuments, type RerankDocument } from './document-text.js';
 import { UpstreamFormatError, type UpstreamBatch, type UpstreamScore } from './providers/provider-adapter.js';
+import { isObject } from './providers/wire-format.js';
 import { RerankTargets } from './rerank-targets.js';
 import type { RerankTarget } from './rerank-target.js';
 import { CircuitBreakers } from './upstream/circuit-breaker.js';
@@ -225,14 +226,10 @@ function sumNumbers(a: Record<string, unknown>, b: Record<string, unknown>): Rec
   for (const [key, value] of Object.entries(b)) {
     const current = sum[key];
     if (typeof value === 'number' && typeof current === 'number') sum[key] = current + value;
-    else if (isPlainObject(value) && isPlainObject(current)) sum[key] = sumNumbers(current, value);
+    else if (isObject(value) && isObject(current)) sum[key] = sumNumbers(current, value);
     else if (current === undefined) sum[key] = value;
   }
   return sum;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function upstreamMessage(target: RerankTarget, reply: UpstreamReply): string {

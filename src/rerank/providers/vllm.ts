@@ -1,8 +1,9 @@
 import type { ProviderAdapter } from './provider-adapter.js';
-import { commonErrorMessage, compact, readListWithUsage } from './wire-format.js';
+import { cohereAdapter } from './cohere.js';
+import { commonErrorMessage, readListWithUsage } from './wire-format.js';
 
 /**
- * vLLM `/rerank` (also /v1/rerank, /v2/rerank): Jina/Cohere-style body; answers
+ * vLLM `/rerank` (also /v1/rerank, /v2/rerank): takes Cohere v2's body exactly; answers
  * `{id, model, usage, results: [{index, document, relevance_score}]}`. Errors
  * `{error: {message}}` (older: flat `{message}`).
  */
@@ -10,14 +11,7 @@ export const vllmAdapter: ProviderAdapter = {
   providerType: 'VLLM',
   defaultApiPath: '/rerank',
   maxDocumentsPerRequest: 1000,
-  buildRequestBody: (batch) =>
-    compact({
-      model: batch.model,
-      query: batch.query,
-      documents: batch.documents,
-      top_n: batch.topN,
-      max_tokens_per_doc: batch.maxTokensPerDoc,
-    }),
+  buildRequestBody: cohereAdapter.buildRequestBody,
   parseResponse: (body) => readListWithUsage(body, 'results'),
   errorMessage: commonErrorMessage,
 };
