@@ -97,7 +97,7 @@ export class RerankService implements OnModuleDestroy {
       providerType: target.providerType,
       results: mergeRanked(outcomes, target.batchSize).slice(0, topN),
       ...mergedUsage(outcomes),
-      upstreamLatencyMs: Math.round((performance.now() - started) * 1000) / 1000,
+      upstreamLatencyMs: elapsedMs(started),
       upstreamRequests: outcomes.reduce((sum, outcome) => sum + outcome.requests, 0),
     };
   }
@@ -106,7 +106,7 @@ export class RerankService implements OnModuleDestroy {
   async ping(principal: Principal, rerankerId: string): Promise<PingOutcome> {
     const target = await this.targets.resolve(principal, rerankerId, 'PING');
     const started = performance.now();
-    const rtt = () => Math.round((performance.now() - started) * 1000) / 1000;
+    const rtt = () => elapsedMs(started);
     const batch = { model: target.model, query: 'ping', documents: ['ping'], topN: 1 };
     try {
       const reply = await this.send(target, batch, Date.now() + target.timeoutMs, 0);
@@ -196,6 +196,11 @@ export class RerankService implements OnModuleDestroy {
       throw error;
     }
   }
+}
+
+/** Milliseconds since a performance.now() reading, to the microsecond. */
+function elapsedMs(started: number): number {
+  return Math.round((performance.now() - started) * 1000) / 1000;
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {

@@ -74,16 +74,11 @@ export class RerankersService {
     }
     const id = dto.rerankerId ?? randomUUID();
     const credential = dto.credentials ? this.credentialFields(principal, dto.credentials, { rerankerId: id, ownerId }) : NO_CREDENTIALS;
-    const fields = {
-      ...(this.editableFields({ description: null, version: null, monitoringEndpoint: null, ...dto }) as Required<EditableInput>),
-      apiPath: canonicalApiPath(dto.apiPath ?? adapterFor(dto.providerType).defaultApiPath),
-      supportedModalities: dto.supportedModalities ?? ['TEXT'],
-      labels: dto.labels ?? {},
-      requestTimeoutMs: dto.requestTimeoutMs ?? null,
-      maxDocumentsPerRequest: dto.maxDocumentsPerRequest ?? null,
-      extraHeaders: dto.extraHeaders ?? null,
-      ...credential,
-    } satisfies RerankerFields;
+    const fields = this.withCreateDefaults(
+      this.editableFields({ ...dto, apiPath: dto.apiPath ?? adapterFor(dto.providerType).defaultApiPath }),
+      dto,
+      credential,
+    );
     assertExtraHeadersClear(fields.extraHeaders, fields.credentials?.apiKey.headerName);
     try {
       return await this.rerankers.create({ id, ownerId, providerType: dto.providerType, createdById: principal.userId, ...fields });
@@ -145,6 +140,29 @@ export class RerankersService {
     const reranker = await this.rerankers.findById(id);
     if (!reranker || !principal.canActOn(action, 'RERANKER', reranker.ownerId)) throw DomainError.notFound('Reranker');
     return reranker;
+  }
+
+  /** A complete row for create: what was sent (canonical), defaults for the rest. */
+  private withCreateDefaults(
+    editable: Partial<RerankerFields>,
+    dto: CreateRerankerDto,
+    credential: CredentialFields,
+  ): RerankerFields {
+    return {
+      displayName: dto.displayName,
+      modelIdentifier: dto.modelIdentifier,
+      endpointUrl: editable.endpointUrl!,
+      apiPath: editable.apiPath!,
+      description: editable.description ?? null,
+      version: editable.version ?? null,
+      monitoringEndpoint: editable.monitoringEndpoint ?? null,
+      supportedModalities: editable.supportedModalities ?? ['TEXT'],
+      labels: dto.labels ?? {},
+      requestTimeoutMs: editable.requestTimeoutMs ?? null,
+      maxDocumentsPerRequest: editable.maxDocumentsPerRequest ?? null,
+      extraHeaders: editable.extraHeaders ?? null,
+      ...credential,
+    };
   }
 
   /** Canonical forms of whatever of these fields the input carries. */
