@@ -8,10 +8,10 @@ describe('BoundedTtlCache', () => {
     now = 1_000;
   });
 
-  it('returns values until they expire', () => {
+  it('returns values until they are older than their TTL', () => {
     const cache = new BoundedTtlCache<string, number>(10, 100, clock);
     cache.set('a', 1);
-    now += 99;
+    now += 100;
     expect(cache.get('a')).toBe(1);
     now += 1;
     expect(cache.get('a')).toBeUndefined();
@@ -37,5 +37,17 @@ describe('BoundedTtlCache', () => {
     expect(cache.get('k1')).toBeUndefined();
     expect(cache.get('k2')).toEqual({ user: 'u2' });
     expect(cache.stats).toEqual({ hits: 1, misses: 1 });
+  });
+
+  it('drops a fill that raced an eviction, so eviction always wins', () => {
+    const cache = new BoundedTtlCache<string, number>(10, 1_000, clock);
+    const raced = cache.fillToken();
+    cache.delete('a');
+    expect(cache.setIfFresh('a', 1, raced)).toBe(false);
+    expect(cache.get('a')).toBeUndefined();
+    const clean = cache.fillToken();
+    expect(cache.setIfFresh('a', 2, clean)).toBe(true);
+    expect(cache.get('a')).toBe(2);
+    expect(cache.remainingTtl('a')).toBe(1_000);
   });
 });

@@ -1,51 +1,68 @@
+import { LRUCache } from 'lru-cache';
+
+/** A token taken before a slow fill (database read, argon2); see BoundedTtlCache.setIfFresh. */
+export type FillToken = number & { readonly __fillToken: unique symbol };
+
 /**
- * A size-bounded map whose entries expire. Least recently used entries are evicted first
- * (a Map keeps insertion order; a hit re-inserts). All operations are O(1).
+ * A size-bounded LRU map whose entries expire (lru-cache underneath), with hit/miss
+ * counters and an eviction epoch: a value computed while an invalidation ran must not be
+ * cached, or a revoke racing a first lookup would leave the old value behind. Callers take
+ * `fillToken()` before the slow work and store with `setIfFresh`; any explicit eviction
+ * (delete, deleteWhere, clear) in between makes the fill a no-op, so eviction always wins.
  */
-export class BoundedTtlCache<K, V> {
-  private readonly entries = new Map<K, { value: V; expiresAt: number }>();
+export class BoundedTtlCache<K extends NonNullable<unknown>, V extends NonNullable<unknown>> {
+  private readonly entries: LRUCache<K, V>;
+  private evictions = 0;
   private hitCount = 0;
   private missCount = 0;
 
-  constructor(
-    private readonly maxEntries: number,
-    private readonly ttlMs: number,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  get(key: K): V | undefined {
-    const entry = this.entries.get(key);
-    if (!entry || entry.expiresAt <= this.now()) {
-      if (entry) this.entries.delete(key);
-      this.missCount++;
-      return undefined;
-    }
-    this.entries.delete(key);
-    this.entries.set(key, entry);
-    this.hitCount++;
-    return entry.value;
+  constructor(maxEntries: number, ttlMs: number, now: () => number = () => performance.now()) {
+    // ttlResolution 0: read the clock on every check, so an injected clock is exact.
+    this.entries = new LRUCache<K, V>({ max: maxEntries, ttl: ttlMs, ttlResolution: 0, perf: { now } });
   }
 
-  set(key: K, value: V, ttlMs = this.ttlMs): void {
-    this.entries.delete(key);
-    this.entries.set(key, { value, expiresAt: this.now() + ttlMs });
-    if (this.entries.size > this.maxEntries) {
-      this.entries.delete(this.entries.keys().next().value as K);
-    }
+  get(key: K): V | undefined {
+    const value = this.entries.get(key);
+    if (value === undefined) this.missCount++;
+    else this.hitCount++;
+    return value;
+  }
+
+  /** Milliseconds before `key` expires; 0 when absent or expired. */
+  remainingTtl(key: K): number {
+    return Math.max(0, this.entries.getRemainingTTL(key));
+  }
+
+  set(key: K, value: V, ttlMs?: number): void {
+    this.entries.set(key, value, ttlMs === undefined ? undefined : { ttl: ttlMs });
+  }
+
+  fillToken(): FillToken {
+    return this.evictions as FillToken;
+  }
+
+  /** Stores `value` unless an eviction happened since `token` was taken; true when stored. */
+  setIfFresh(key: K, value: V, token: FillToken, ttlMs?: number): boolean {
+    if (token !== this.evictions) return false;
+    this.set(key, value, ttlMs);
+    return true;
   }
 
   delete(key: K): void {
+    this.evictions++;
     this.entries.delete(key);
   }
 
   /** Drops every entry whose value matches; for invalidations by a secondary attribute. */
   deleteWhere(predicate: (value: V) => boolean): void {
-    for (const [key, entry] of this.entries) {
-      if (predicate(entry.value)) this.entries.delete(key);
+    this.evictions++;
+    for (const [key, value] of this.entries.entries()) {
+      if (predicate(value)) this.entries.delete(key);
     }
   }
 
   clear(): void {
+    this.evictions++;
     this.entries.clear();
   }
 
