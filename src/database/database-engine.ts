@@ -15,8 +15,8 @@ export interface SqlSession extends SqlExecutor {
 
 /**
  * Messages between instances sharing one database (PostgreSQL LISTEN/NOTIFY). `onMessage`
- * gets every payload sent on the channel by anyone; `onGap` runs after the listening
- * connection was lost and re-established, when messages may have been missed.
+ * gets every payload sent on the channel by anyone; `onGap` runs when the listening
+ * connection is lost and again when it is re-established: messages may have been missed.
  */
 export interface NotificationChannel {
   notify(payload: string): Promise<void>;
