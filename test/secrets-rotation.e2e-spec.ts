@@ -2,7 +2,7 @@ import { PrismaService } from '../src/database/prisma.service.js';
 import { CredentialCipher } from '../src/rerankers/credentials/credential-cipher.js';
 import { rotateCredentials } from '../src/rerankers/credentials/credential-rotation.js';
 import { RerankersRepository } from '../src/rerankers/rerankers.repository.js';
-import { as, createActor, initRoot } from './support/actors.js';
+import { as, createActor, initRoot, type Actor } from './support/actors.js';
 import { inlineCredentials, rerankerBody } from './support/reranker-bodies.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -15,6 +15,8 @@ const keys = (value: string) => ({ SECRETS_ENCRYPTION_KEY: value, SECRETS_FINGER
 describe('encryption key rotation', () => {
   let db: TestDatabase;
   let app: TestApp | undefined;
+  /** The database is shared by the tests: the system is initialized once. */
+  let root: Actor | undefined;
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -44,7 +46,7 @@ describe('encryption key rotation', () => {
 
   it('re-encrypts every credential under the new key and keeps every reranker usable and unique', async () => {
     let t = await restartWith(`old:${KEY_OLD}`);
-    const root = await initRoot(t.server);
+    root ??= await initRoot(t.server);
     const member = await createActor(t.server, root);
     const secrets = ['secret-alpha-0001', 'secret-beta-0002', 'secret-gamma-0003'];
     const bodies = secrets.map((secret) => rerankerBody({ credentials: inlineCredentials(secret) }));
@@ -55,8 +57,12 @@ describe('encryption key rotation', () => {
 
     t = await restartWith(`new:${KEY_NEW},old:${KEY_OLD}`);
     const result = await rotateCredentials(t.app.get(RerankersRepository), t.app.get(CredentialCipher));
-    expect(result).toEqual({ rotated: 3, skipped: 0 });
-    expect(await rotateCredentials(t.app.get(RerankersRepository), t.app.get(CredentialCipher))).toEqual({ rotated: 0, skipped: 0 });
+    expect(result).toEqual({ rotated: 3, skipped: 0, undecryptable: [] });
+    expect(await rotateCredentials(t.app.get(RerankersRepository), t.app.get(CredentialCipher))).toEqual({
+      rotated: 0,
+      skipped: 0,
+      undecryptable: [],
+    });
 
     t = await restartWith(`new:${KEY_NEW}`);
     const rows = await t.app.get(PrismaService).reranker.findMany({ where: { credentialsCiphertext: { not: null } } });
@@ -66,5 +72,29 @@ describe('encryption key rotation', () => {
     const after = await t.app.get(PrismaService).reranker.findMany({ select: { id: true, credentialsFingerprint: true } });
     expect(after).toEqual(expect.arrayContaining(fingerprints));
     await as(t.server, member).post('/v1/rerankers').send(bodies[0]!).expect(409);
+  });
+
+  it('skips and reports a credential it cannot decrypt, and rotates the rest', async () => {
+    let t = await restartWith(`old:${KEY_OLD}`);
+    root ??= await initRoot(t.server);
+    const member = await createActor(t.server, root);
+    const ids: string[] = [];
+    for (const secret of ['secret-one-00000001', 'secret-two-00000002', 'secret-six-00000003']) {
+      const res = await as(t.server, member).post('/v1/rerankers').send(rerankerBody({ credentials: inlineCredentials(secret) })).expect(201);
+      ids.push(res.body.rerankerId);
+    }
+    const broken = ids[1]!;
+    const prisma = t.app.get(PrismaService);
+    const row = await prisma.reranker.findUniqueOrThrow({ where: { id: broken } });
+    // Sealed for another row: authentic ciphertext, wrong associated data (as an uppercase id once caused).
+    await prisma.reranker.update({ where: { id: broken }, data: { credentialsCiphertext: `${row.credentialsCiphertext!.slice(0, -4)}AAAA` } });
+
+    t = await restartWith(`new:${KEY_NEW},old:${KEY_OLD}`);
+    const result = await rotateCredentials(t.app.get(RerankersRepository), t.app.get(CredentialCipher));
+    expect(result.undecryptable).toEqual([broken]);
+    expect(result.skipped).toBe(0);
+    const rows = await t.app.get(PrismaService).reranker.findMany({ where: { id: { in: ids } } });
+    expect(rows.filter((r) => r.credentialsKeyId === 'new').map((r) => r.id).sort()).toEqual(ids.filter((id) => id !== broken).sort());
+    expect(rows.find((r) => r.id === broken)!.credentialsKeyId).toBe('old');
   });
 });

@@ -17,6 +17,13 @@ async function main(): Promise<void> {
     const cipher = new CredentialCipher(config);
     const result = await rotateCredentials(new RerankersRepository(prisma), cipher);
     console.log(`Re-encrypted ${result.rotated} credential(s) under key "${cipher.activeKeyId}"; ${result.skipped} changed meanwhile`);
+    if (result.undecryptable.length > 0) {
+      console.error(
+        `${result.undecryptable.length} credential(s) could not be decrypted with any configured key and were left as they are; ` +
+          `re-supply them (PATCH credentials) before dropping old keys: ${result.undecryptable.join(', ')}`,
+      );
+      process.exitCode = 2;
+    }
   } finally {
     await prisma.$disconnect();
     await engine.close();
