@@ -1,15 +1,17 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Requires } from '../auth/access.decorators.js';
 import type { Principal } from '../auth/principal.js';
+import { ApiErrors, JSON_BODY_ERRORS } from '../common/openapi/api-errors.decorator.js';
 import { UuidParam } from '../common/validation/uuid-param.pipe.js';
 import { ApiKeysService } from './api-keys.service.js';
-import { toApiKeyResponse, type ApiKeyResponse } from './dto/api-key.response.js';
+import { ApiKeyPage, CreatedApiKeyResponse, toApiKeyResponse } from './dto/api-key.response.js';
 import { CreateApiKeyDto } from './dto/create-api-key.dto.js';
 import { ListApiKeysQuery } from './dto/list-api-keys.query.js';
 
 @ApiTags('api-keys')
 @ApiSecurity('apiKey')
+@ApiErrors('UNAUTHENTICATED', 'PERMISSION_DENIED')
 @Controller('v1/apikeys')
 export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}
@@ -17,20 +19,24 @@ export class ApiKeysController {
   /** The raw key is in this response only; it cannot be shown again. */
   @Post()
   @Requires('CREATE', 'APIKEY')
+  @ApiCreatedResponse({ type: CreatedApiKeyResponse })
+  @ApiErrors(...JSON_BODY_ERRORS, 'NOT_FOUND')
   async create(
     @CurrentPrincipal() principal: Principal,
     @Body() dto: CreateApiKeyDto,
-  ): Promise<{ apiKey: ApiKeyResponse; rawApiKey: string }> {
+  ): Promise<CreatedApiKeyResponse> {
     const created = await this.apiKeys.create(principal, dto);
     return { apiKey: toApiKeyResponse(created.apiKey), rawApiKey: created.rawApiKey };
   }
 
   @Get()
   @Requires('LIST', 'APIKEY')
+  @ApiOkResponse({ type: ApiKeyPage })
+  @ApiErrors('INVALID_ARGUMENT')
   async list(
     @CurrentPrincipal() principal: Principal,
     @Query() query: ListApiKeysQuery,
-  ): Promise<{ apiKeys: ApiKeyResponse[]; nextToken?: string }> {
+  ): Promise<ApiKeyPage> {
     const page = await this.apiKeys.list(principal, query);
     return { ...page, apiKeys: page.apiKeys.map(toApiKeyResponse) };
   }
@@ -38,6 +44,8 @@ export class ApiKeysController {
   @Delete(':id')
   @HttpCode(204)
   @Requires('DELETE', 'APIKEY')
+  @ApiNoContentResponse({ description: 'Revoked' })
+  @ApiErrors('INVALID_ARGUMENT', 'NOT_FOUND')
   async revoke(@CurrentPrincipal() principal: Principal, @Param('id', UuidParam) id: string): Promise<void> {
     await this.apiKeys.revoke(principal, id);
   }

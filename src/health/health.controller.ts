@@ -1,8 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/public.decorator.js';
+import { ApiErrors } from '../common/openapi/api-errors.decorator.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { DatabaseService } from '../database/database.service.js';
+import { LivenessResponse, ReadinessResponse } from './dto/health.response.js';
 
 const READINESS_TIMEOUT_MS = 2_000;
 
@@ -14,6 +16,8 @@ export class HealthController {
   /** Liveness: the process is up and serving. */
   @Public()
   @Get('healthz')
+  @ApiOkResponse({ type: LivenessResponse })
+  @ApiErrors()
   healthz(): { status: 'ok' } {
     return { status: 'ok' };
   }
@@ -21,6 +25,8 @@ export class HealthController {
   /** Readiness: the database answers; 503 otherwise. */
   @Public()
   @Get('readyz')
+  @ApiOkResponse({ type: ReadinessResponse })
+  @ApiErrors('UNAVAILABLE')
   async readyz(): Promise<{ status: 'ready'; database: string }> {
     if (!(await this.database.isReachable(READINESS_TIMEOUT_MS))) {
       throw new DomainError('UNAVAILABLE', 'Database is not reachable');

@@ -1,7 +1,8 @@
 import { Controller, Get, Res } from '@nestjs/common';
-import { ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Requires } from '../auth/access.decorators.js';
+import { ApiErrors } from '../common/openapi/api-errors.decorator.js';
 import { MetricsService } from './metrics.service.js';
 
 @ApiTags('operations')
@@ -13,6 +14,11 @@ export class MetricsController {
   /** Prometheus exposition; admins only (or unauthenticated on METRICS_PORT). */
   @Get()
   @Requires('READ', 'METRICS')
+  @ApiOkResponse({
+    description: 'Prometheus text exposition format',
+    content: { 'text/plain': { schema: { type: 'string' } } },
+  })
+  @ApiErrors('UNAUTHENTICATED', 'PERMISSION_DENIED')
   async scrape(@Res() reply: FastifyReply): Promise<void> {
     const { contentType, body } = await this.metrics.render();
     await reply.header('content-type', contentType).send(body);

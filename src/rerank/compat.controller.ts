@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, UPSTREAM_CALL_ERRORS } from '../common/openapi/api-errors.decorator.js';
 import { ApiJsonBody } from '../common/validation/api-json-body.decorator.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentPrincipal, Requires } from '../auth/access.decorators.js';
@@ -14,7 +15,7 @@ import {
   type CompatV1Body,
   type CompatV2Body,
 } from './dto/rerank-body.schema.js';
-import { toCohereV2Response, toCompatV1Response } from './dto/rerank.response.js';
+import { CohereV2RerankResponse, CompatV1RerankResponse, toCohereV2Response, toCompatV1Response } from './dto/rerank.response.js';
 import { RerankService } from './rerank.service.js';
 import { setRerankTimingHeaders } from './timing-headers.js';
 
@@ -24,6 +25,7 @@ import { setRerankTimingHeaders } from './timing-headers.js';
  */
 @ApiTags('rerank (compatible)')
 @ApiSecurity('apiKey')
+@ApiErrors('UNAUTHENTICATED', ...UPSTREAM_CALL_ERRORS)
 @Controller()
 export class CompatRerankController {
   constructor(private readonly rerank: RerankService) {}
@@ -31,6 +33,7 @@ export class CompatRerankController {
   @Post(['v1/rerank', 'rerank'])
   @HttpCode(200)
   @ApiJsonBody(compatV1BodySchema)
+  @ApiOkResponse({ type: CompatV1RerankResponse })
   @Requires('EXECUTE', 'RERANKER')
   async v1(
     @CurrentPrincipal() principal: Principal,
@@ -51,6 +54,7 @@ export class CompatRerankController {
   @Post('v2/rerank')
   @HttpCode(200)
   @ApiJsonBody(compatV2BodySchema)
+  @ApiOkResponse({ type: CohereV2RerankResponse })
   @Requires('EXECUTE', 'RERANKER')
   async v2(
     @CurrentPrincipal() principal: Principal,

@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, UPSTREAM_CALL_ERRORS } from '../common/openapi/api-errors.decorator.js';
 import { ApiJsonBody } from '../common/validation/api-json-body.decorator.js';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Requires } from '../auth/access.decorators.js';
@@ -7,12 +8,14 @@ import type { Principal } from '../auth/principal.js';
 import { UuidParam } from '../common/validation/uuid-param.pipe.js';
 import { JsonSchemaPipe } from '../common/validation/json-schema.pipe.js';
 import { rerankBodySchema, validateRerankBody, type RerankBody } from './dto/rerank-body.schema.js';
-import { toRerankResponse, type RerankResponse } from './dto/rerank.response.js';
-import { RerankService, type PingOutcome } from './rerank.service.js';
+import { PingResponse } from './dto/ping.response.js';
+import { RerankResponse, toRerankResponse } from './dto/rerank.response.js';
+import { RerankService } from './rerank.service.js';
 import { setRerankTimingHeaders } from './timing-headers.js';
 
 @ApiTags('rerank')
 @ApiSecurity('apiKey')
+@ApiErrors('UNAUTHENTICATED')
 @Controller('v1/rerankers/:id')
 export class RerankController {
   constructor(private readonly rerank: RerankService) {}
@@ -21,6 +24,8 @@ export class RerankController {
   @HttpCode(200)
   @ApiJsonBody(rerankBodySchema)
   @Requires('EXECUTE', 'RERANKER')
+  @ApiOkResponse({ type: RerankResponse })
+  @ApiErrors(...UPSTREAM_CALL_ERRORS)
   async execute(
     @CurrentPrincipal() principal: Principal,
     @Param('id', UuidParam) id: string,
@@ -35,7 +40,9 @@ export class RerankController {
   @Post('ping')
   @HttpCode(200)
   @Requires('PING', 'RERANKER')
-  ping(@CurrentPrincipal() principal: Principal, @Param('id', UuidParam) id: string): Promise<PingOutcome> {
+  @ApiOkResponse({ type: PingResponse, description: 'Upstream failures are reported in the body' })
+  @ApiErrors('INVALID_ARGUMENT', 'PERMISSION_DENIED', 'NOT_FOUND', 'UNAVAILABLE')
+  ping(@CurrentPrincipal() principal: Principal, @Param('id', UuidParam) id: string): Promise<PingResponse> {
     return this.rerank.ping(principal, id);
   }
 }

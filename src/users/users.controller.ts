@@ -1,47 +1,58 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { AuthenticatedOnly, CurrentPrincipal, Requires } from '../auth/access.decorators.js';
 import type { Principal } from '../auth/principal.js';
+import { ApiErrors, JSON_BODY_ERRORS } from '../common/openapi/api-errors.decorator.js';
 import { PageQueryDto } from '../common/pagination/page-query.dto.js';
 import { UuidParam } from '../common/validation/uuid-param.pipe.js';
 import { CreateUserDto } from './dto/create-user.dto.js';
 import { UpdateUserDto } from './dto/update-user.dto.js';
-import { toUserResponse, type UserResponse } from './dto/user.response.js';
+import { toUserResponse, UserPage, UserResponse } from './dto/user.response.js';
 import { UsersService } from './users.service.js';
 
 @ApiTags('users')
 @ApiSecurity('apiKey')
+@ApiErrors('UNAUTHENTICATED')
 @Controller('v1/users')
 export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Post()
   @Requires('CREATE', 'USER')
+  @ApiCreatedResponse({ type: UserResponse })
+  @ApiErrors(...JSON_BODY_ERRORS, 'PERMISSION_DENIED', 'ALREADY_EXISTS')
   async create(@CurrentPrincipal() principal: Principal, @Body() dto: CreateUserDto): Promise<UserResponse> {
     return toUserResponse(await this.users.create(principal, dto));
   }
 
   @Get()
   @Requires('LIST', 'USER')
-  async list(@Query() query: PageQueryDto): Promise<{ users: UserResponse[]; nextToken?: string }> {
+  @ApiOkResponse({ type: UserPage })
+  @ApiErrors('INVALID_ARGUMENT', 'PERMISSION_DENIED')
+  async list(@Query() query: PageQueryDto): Promise<UserPage> {
     const page = await this.users.list(query);
     return { ...page, users: page.users.map(toUserResponse) };
   }
 
   @Get('me')
   @AuthenticatedOnly()
+  @ApiOkResponse({ type: UserResponse })
   async me(@CurrentPrincipal() principal: Principal): Promise<UserResponse> {
     return toUserResponse(await this.users.get(principal, principal.userId));
   }
 
   @Get(':id')
   @Requires('READ', 'USER')
+  @ApiOkResponse({ type: UserResponse })
+  @ApiErrors('INVALID_ARGUMENT', 'PERMISSION_DENIED', 'NOT_FOUND')
   async get(@CurrentPrincipal() principal: Principal, @Param('id', UuidParam) id: string): Promise<UserResponse> {
     return toUserResponse(await this.users.get(principal, id));
   }
 
   @Patch(':id')
   @Requires('UPDATE', 'USER')
+  @ApiOkResponse({ type: UserResponse })
+  @ApiErrors(...JSON_BODY_ERRORS, 'PERMISSION_DENIED', 'NOT_FOUND')
   async update(
     @CurrentPrincipal() principal: Principal,
     @Param('id', UuidParam) id: string,

@@ -1,17 +1,52 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { ApiEpochMs, ApiNextToken, STRING_MAP } from '../../common/openapi/schema-properties.js';
 import { epochMs } from '../../common/time.js';
 import type { ApiKey } from '../../generated/prisma/client.js';
 
 /** API key metadata; the secret and its hash never leave the service. */
-export interface ApiKeyResponse {
-  apiKeyId: string;
-  userId: string;
-  keyPrefix: string;
-  labels: Record<string, string>;
-  expiresAt: number | null;
-  lastUsedAt: number | null;
-  revokedAt: number | null;
-  createdAt: number;
-  updatedAt: number;
+export class ApiKeyResponse {
+  @ApiProperty({ format: 'uuid' })
+  apiKeyId!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  userId!: string;
+
+  @ApiProperty({ description: 'The start of the raw key, to recognize it', example: 'rrk_1a2b3c4d' })
+  keyPrefix!: string;
+
+  @ApiProperty(STRING_MAP)
+  labels!: Record<string, string>;
+
+  @ApiEpochMs({ nullable: true })
+  expiresAt!: number | null;
+
+  @ApiEpochMs({ nullable: true })
+  lastUsedAt!: number | null;
+
+  @ApiEpochMs({ nullable: true })
+  revokedAt!: number | null;
+
+  @ApiEpochMs()
+  createdAt!: number;
+
+  @ApiEpochMs()
+  updatedAt!: number;
+}
+
+export class CreatedApiKeyResponse {
+  @ApiProperty({ type: ApiKeyResponse })
+  apiKey!: ApiKeyResponse;
+
+  @ApiProperty({ description: 'The key itself: shown in this response only' })
+  rawApiKey!: string;
+}
+
+export class ApiKeyPage {
+  @ApiProperty({ type: [ApiKeyResponse] })
+  apiKeys!: ApiKeyResponse[];
+
+  @ApiNextToken()
+  nextToken?: string;
 }
 
 export function toApiKeyResponse(key: ApiKey): ApiKeyResponse {

@@ -1,21 +1,112 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ANY_OBJECT } from '../../common/openapi/schema-properties.js';
+import { ProviderType } from '../../generated/prisma/enums.js';
 import type { RerankDocument } from '../document-text.js';
 import type { RerankOutcome } from '../rerank.service.js';
 
-interface OutcomeMeta {
-  providerType: string;
-  upstreamLatencyMs: number;
-  upstreamRequests: number;
+const DOCUMENT_SCHEMA = { oneOf: [{ type: 'string' }, ANY_OBJECT], description: "The caller's document, as sent" };
+const USAGE_SCHEMA = { ...ANY_OBJECT, description: 'Usage as reported upstream (tokens, search units), summed over batches' };
+
+export class RerankMeta {
+  @ApiProperty({ enum: ProviderType, enumName: 'ProviderType' })
+  providerType!: ProviderType;
+
+  @ApiProperty({ description: 'Time spent waiting on the upstream, all batches' })
+  upstreamLatencyMs!: number;
+
+  @ApiProperty({ type: 'integer', description: 'Upstream calls made (batches)' })
+  upstreamRequests!: number;
 }
 
-export interface RerankResponse {
-  rerankerId: string;
-  model: string;
-  results: Array<{ index: number; relevanceScore: number; document?: RerankDocument }>;
+export class RerankResult {
+  @ApiProperty({ type: 'integer', description: 'Position of the document in the request' })
+  index!: number;
+
+  @ApiProperty()
+  relevanceScore!: number;
+
+  @ApiPropertyOptional(DOCUMENT_SCHEMA)
+  document?: RerankDocument;
+}
+
+/** Native shape of POST /v1/rerankers/{id}/rerank. */
+export class RerankResponse {
+  @ApiProperty({ format: 'uuid' })
+  rerankerId!: string;
+
+  @ApiProperty()
+  model!: string;
+
+  @ApiProperty({ type: [RerankResult], description: 'Best first' })
+  results!: RerankResult[];
+
+  @ApiPropertyOptional(USAGE_SCHEMA)
   usage?: Record<string, unknown>;
-  meta: OutcomeMeta;
+
+  @ApiProperty({ type: RerankMeta })
+  meta!: RerankMeta;
 }
 
-function meta(outcome: RerankOutcome): OutcomeMeta {
+export class CompatApiVersion {
+  @ApiProperty({ example: '2' })
+  version!: string;
+}
+
+export class CompatRerankMeta extends RerankMeta {
+  @ApiProperty({ type: CompatApiVersion })
+  api_version!: CompatApiVersion;
+}
+
+export class CompatV1RerankResult {
+  @ApiProperty({ type: 'integer' })
+  index!: number;
+
+  @ApiProperty()
+  relevance_score!: number;
+
+  @ApiPropertyOptional({ ...ANY_OBJECT, description: 'With return_documents: the document, a string one as {text}' })
+  document?: Record<string, unknown>;
+}
+
+/** Jina / Cohere v1 shape of POST /v1/rerank and /rerank. */
+export class CompatV1RerankResponse {
+  @ApiProperty({ description: 'The request id' })
+  id!: string;
+
+  @ApiProperty()
+  model!: string;
+
+  @ApiProperty({ type: [CompatV1RerankResult] })
+  results!: CompatV1RerankResult[];
+
+  @ApiProperty(USAGE_SCHEMA)
+  usage!: Record<string, unknown>;
+
+  @ApiProperty({ type: CompatRerankMeta })
+  meta!: CompatRerankMeta;
+}
+
+export class CohereV2RerankResult {
+  @ApiProperty({ type: 'integer' })
+  index!: number;
+
+  @ApiProperty()
+  relevance_score!: number;
+}
+
+/** Cohere v2 shape of POST /v2/rerank. */
+export class CohereV2RerankResponse {
+  @ApiProperty({ description: 'The request id' })
+  id!: string;
+
+  @ApiProperty({ type: [CohereV2RerankResult] })
+  results!: CohereV2RerankResult[];
+
+  @ApiProperty({ type: CompatRerankMeta })
+  meta!: CompatRerankMeta;
+}
+
+function meta(outcome: RerankOutcome): RerankMeta {
   return { providerType: outcome.providerType, upstreamLatencyMs: outcome.upstreamLatencyMs, upstreamRequests: outcome.upstreamRequests };
 }
 
@@ -35,7 +126,7 @@ export function toRerankResponse(outcome: RerankOutcome, documents: readonly Rer
 }
 
 /** Jina / Cohere v1 shape: snake_case, `document: { text }` for string documents. */
-export function toCompatV1Response(outcome: RerankOutcome, id: string, documents: readonly RerankDocument[], returnDocuments: boolean) {
+export function toCompatV1Response(outcome: RerankOutcome, id: string, documents: readonly RerankDocument[], returnDocuments: boolean): CompatV1RerankResponse {
   return {
     id,
     model: outcome.model,
@@ -50,7 +141,7 @@ export function toCompatV1Response(outcome: RerankOutcome, id: string, documents
 }
 
 /** Cohere v2 shape. */
-export function toCohereV2Response(outcome: RerankOutcome, id: string) {
+export function toCohereV2Response(outcome: RerankOutcome, id: string): CohereV2RerankResponse {
   return {
     id,
     results: outcome.results.map(({ index, score }) => ({ index, relevance_score: score })),

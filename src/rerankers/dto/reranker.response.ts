@@ -1,29 +1,116 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiEpochMs, ApiNextToken, STRING_MAP } from '../../common/openapi/schema-properties.js';
 import { epochMs } from '../../common/time.js';
-import type { Modality, ProviderType, Reranker } from '../../generated/prisma/client.js';
-import type { CredentialMetadata } from '../credentials/credential.js';
+import type { Reranker } from '../../generated/prisma/client.js';
+import { Modality, ProviderType } from '../../generated/prisma/enums.js';
+import { CREDENTIAL_KIND_API_KEY, type CredentialMetadata } from '../credentials/credential.js';
+
+export class SecretRefMetadata {
+  @ApiProperty({ example: 'env://RERANKER_SECRET_COHERE' })
+  uri!: string;
+
+  @ApiPropertyOptional(STRING_MAP)
+  hints?: Record<string, string>;
+}
+
+export class ApiKeyCredentialMetadata {
+  @ApiProperty({ example: 'Authorization' })
+  headerName!: string;
+
+  @ApiProperty({ example: 'Bearer ' })
+  prefix!: string;
+
+  @ApiPropertyOptional({ type: SecretRefMetadata })
+  secretRef?: SecretRefMetadata;
+
+  @ApiProperty()
+  hasInlineSecret!: boolean;
+
+  @ApiPropertyOptional({ description: 'The last 4 characters of a long inline secret', example: '…x9Qa' })
+  secretHint?: string;
+}
+
+/** Credentials as stored and shown: never the secret. */
+export class CredentialMetadataResponse implements CredentialMetadata {
+  @ApiProperty({ enum: [CREDENTIAL_KIND_API_KEY] })
+  kind!: typeof CREDENTIAL_KIND_API_KEY;
+
+  @ApiProperty({ type: ApiKeyCredentialMetadata })
+  apiKey!: ApiKeyCredentialMetadata;
+
+  @ApiPropertyOptional(STRING_MAP)
+  labels?: Record<string, string>;
+}
 
 /** A reranker as the API shows it: credentials as metadata only, timestamps in epoch ms. */
-export interface RerankerResponse {
-  rerankerId: string;
-  displayName: string;
-  description: string | null;
-  providerType: ProviderType;
-  endpointUrl: string;
-  apiPath: string;
-  modelIdentifier: string;
-  supportedModalities: Modality[];
-  credentials: CredentialMetadata | null;
-  labels: Record<string, string>;
-  version: string | null;
-  monitoringEndpoint: string | null;
-  ownerId: string;
-  createdAt: number;
-  updatedAt: number;
-  createdById: string;
-  updatedById: string;
+export class RerankerResponse {
+  @ApiProperty({ format: 'uuid' })
+  rerankerId!: string;
+
+  @ApiProperty()
+  displayName!: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  description!: string | null;
+
+  @ApiProperty({ enum: ProviderType, enumName: 'ProviderType' })
+  providerType!: ProviderType;
+
+  @ApiProperty({ description: 'Canonical form' })
+  endpointUrl!: string;
+
+  @ApiProperty()
+  apiPath!: string;
+
+  @ApiProperty()
+  modelIdentifier!: string;
+
+  @ApiProperty({ enum: Modality, enumName: 'Modality', isArray: true })
+  supportedModalities!: Modality[];
+
+  @ApiProperty({ type: CredentialMetadataResponse, nullable: true })
+  credentials!: CredentialMetadataResponse | null;
+
+  @ApiProperty(STRING_MAP)
+  labels!: Record<string, string>;
+
+  @ApiProperty({ type: String, nullable: true })
+  version!: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  monitoringEndpoint!: string | null;
+
+  @ApiProperty({ format: 'uuid' })
+  ownerId!: string;
+
+  @ApiEpochMs()
+  createdAt!: number;
+
+  @ApiEpochMs()
+  updatedAt!: number;
+
+  @ApiProperty({ format: 'uuid' })
+  createdById!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  updatedById!: string;
+
+  @ApiPropertyOptional({ type: 'integer' })
   requestTimeoutMs?: number;
+
+  @ApiPropertyOptional({ type: 'integer' })
   maxDocumentsPerRequest?: number;
+
+  @ApiPropertyOptional(STRING_MAP)
   extraHeaders?: Record<string, string>;
+}
+
+export class RerankerPage {
+  @ApiProperty({ type: [RerankerResponse] })
+  rerankers!: RerankerResponse[];
+
+  @ApiNextToken()
+  nextToken?: string;
 }
 
 export function toRerankerResponse(row: Reranker): RerankerResponse {

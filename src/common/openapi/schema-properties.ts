@@ -1,0 +1,15 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+/** A timestamp in epoch milliseconds, the API's one time format. */
+export const ApiEpochMs = (options: { nullable?: boolean; description?: string } = {}): PropertyDecorator =>
+  ApiProperty({ type: 'integer', format: 'int64', ...options, description: options.description ?? 'Epoch milliseconds' });
+
+/** A string-to-string map (labels, hints, headers). */
+export const STRING_MAP = { type: 'object', additionalProperties: { type: 'string' } } as const;
+
+/** Any JSON object, passed through as it is. */
+export const ANY_OBJECT = { type: 'object', additionalProperties: true } as const;
+
+/** The cursor of a list page; absent on the last page. */
+export const ApiNextToken = (): PropertyDecorator =>
+  ApiPropertyOptional({ description: 'Pass back as nextToken for the next page; absent on the last page' });
