@@ -221,6 +221,7 @@ export class RerankersService {
     if (dto.kind === CREDENTIAL_KIND_GCP_ADC) {
       throw DomainError.invalidArgument('CREDENTIAL_KIND_GCP_ADC is not supported yet; use CREDENTIAL_KIND_API_KEY');
     }
+    if (dto.gcpAdc) throw DomainError.invalidArgument('credentials.gcpAdc is only for CREDENTIAL_KIND_GCP_ADC; remove it');
     const apiKey = dto.apiKey;
     if (!apiKey) throw DomainError.invalidArgument('credentials.apiKey is required for CREDENTIAL_KIND_API_KEY');
     if ((apiKey.inlineSecret === undefined) === (apiKey.secretRef === undefined)) {
@@ -232,7 +233,7 @@ export class RerankersService {
       if (!principal.has('USE_SECRET_REF')) {
         throw DomainError.permissionDenied('USE_SECRET_REF is required to reference server secrets');
       }
-      source = { secretRefUri: uri };
+      source = { secretRefUri: uri, ...(apiKey.secretRef.hints ? { secretRefHints: apiKey.secretRef.hints } : {}) };
     } else {
       source = { inlineSecret: apiKey.inlineSecret! };
     }

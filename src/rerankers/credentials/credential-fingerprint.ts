@@ -5,7 +5,8 @@ import type { ApiKeyCredential } from './credential.js';
 
 /**
  * Keyed SHA-256 (HMAC) over a canonical serialization of what makes two credentials the
- * same: kind, secret or reference, header name (case-insensitive), prefix. Its key is
+ * same: kind, secret or reference, header name (case-insensitive), prefix. Secret reference
+ * hints are left out: they do not change which secret a reference names. Its key is
  * separate from the encryption keys, so rotating those keeps every fingerprint.
  * No credential fingerprints as ''.
  */

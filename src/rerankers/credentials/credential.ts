@@ -15,7 +15,7 @@ export interface ApiKeyCredential {
   readonly kind: typeof CREDENTIAL_KIND_API_KEY;
   readonly headerName: string;
   readonly prefix: string;
-  readonly source: { readonly inlineSecret: string } | { readonly secretRefUri: string };
+  readonly source: { readonly inlineSecret: string } | { readonly secretRefUri: string; readonly secretRefHints?: Record<string, string> };
   readonly labels?: Record<string, string>;
 }
 
@@ -25,7 +25,7 @@ export interface CredentialMetadata {
   apiKey: {
     headerName: string;
     prefix: string;
-    secretRef?: { uri: string };
+    secretRef?: { uri: string; hints?: Record<string, string> };
     hasInlineSecret: boolean;
     secretHint?: string;
   };
@@ -42,10 +42,14 @@ export function credentialMetadata(credential: ApiKeyCredential): CredentialMeta
     apiKey: {
       headerName: credential.headerName,
       prefix: credential.prefix,
-      ...('secretRefUri' in credential.source ? { secretRef: { uri: credential.source.secretRefUri } } : {}),
+      ...('secretRefUri' in credential.source ? { secretRef: secretRefMetadata(credential.source) } : {}),
       hasInlineSecret: inline !== undefined,
       ...(inline !== undefined ? { secretHint: inline.length >= HINT_MIN_LENGTH ? `…${inline.slice(-4)}` : '…' } : {}),
     },
     ...(credential.labels ? { labels: credential.labels } : {}),
   };
+}
+
+function secretRefMetadata(source: { secretRefUri: string; secretRefHints?: Record<string, string> }) {
+  return { uri: source.secretRefUri, ...(source.secretRefHints ? { hints: source.secretRefHints } : {}) };
 }

@@ -1,17 +1,77 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsNotEmptyObject, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsNotEmptyObject,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import { STRING_MAP } from '../../common/openapi/schema-properties.js';
 import { IsLabels } from '../../common/validation/labels.js';
+import { ValidateProblem } from '../../common/validation/problem-validator.js';
 import { CREDENTIAL_KINDS, type CredentialKind } from './credential.js';
 
 export const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const NO_LINE_BREAKS = /^[^\r\n\0]*$/;
+
+export const MAX_SECRET_REF_HINTS = 16;
+const HINT_KEY = /^[A-Za-z0-9._-]{1,64}$/;
+const MAX_HINT_VALUE_LENGTH = 256;
+
+/** Why a hints map is invalid, or undefined when it is fine. */
+function secretRefHintsProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'must be an object of string values';
+  const entries = Object.entries(value);
+  if (entries.length > MAX_SECRET_REF_HINTS) return `may hold at most ${MAX_SECRET_REF_HINTS} hints`;
+  for (const [key, item] of entries) {
+    if (!HINT_KEY.test(key)) return `key "${key}" must be 1-64 of A-Z a-z 0-9 . _ -`;
+    if (typeof item !== 'string') return `value of "${key}" must be a string`;
+    if (item.length > MAX_HINT_VALUE_LENGTH) return `value of "${key}" is longer than ${MAX_HINT_VALUE_LENGTH}`;
+  }
+  return undefined;
+}
 
 export class SecretRefDto {
   @ApiProperty({ example: 'env://RERANKER_SECRET_COHERE' })
   @IsString()
   @MaxLength(256)
   uri!: string;
+
+  @ApiPropertyOptional({
+    ...STRING_MAP,
+    example: { encoding: 'raw' },
+    description: `Resolver hints (GoodMem's SecretReference.hints): stored and returned as given, not secret, not part of the credential fingerprint. At most ${MAX_SECRET_REF_HINTS}; keys 1-64 of A-Z a-z 0-9 . _ -; values up to ${MAX_HINT_VALUE_LENGTH} characters`,
+  })
+  @IsOptional()
+  @ValidateProblem('isSecretRefHints', secretRefHintsProblem)
+  hints?: Record<string, string>;
+}
+
+const MAX_GCP_SCOPES = 32;
+const OAUTH_SCOPE = /^\S{1,256}$/;
+const GCP_PROJECT = /^[a-z0-9][a-z0-9.:-]{0,127}$/;
+
+/** GoodMem's GcpAdcAuth; part of the contract, refused (with its kind) until GCP ADC is implemented. */
+export class GcpAdcCredentialDto {
+  @ApiPropertyOptional({ type: [String], description: 'Additional OAuth scopes; empty means cloud-platform' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_GCP_SCOPES)
+  @IsString({ each: true })
+  @Matches(OAUTH_SCOPE, { each: true, message: 'each of scopes must be 1-256 characters without spaces' })
+  scopes?: string[];
+
+  @ApiPropertyOptional({ description: 'Quota project used for billing' })
+  @IsOptional()
+  @IsString()
+  @Matches(GCP_PROJECT, { message: 'quotaProjectId must be a GCP project id' })
+  quotaProjectId?: string;
 }
 
 export class ApiKeyCredentialDto {
@@ -54,6 +114,15 @@ export class CredentialsDto {
   @ValidateNested()
   @Type(() => ApiKeyCredentialDto)
   apiKey?: ApiKeyCredentialDto;
+
+  @ApiPropertyOptional({
+    type: GcpAdcCredentialDto,
+    description: 'For CREDENTIAL_KIND_GCP_ADC, which is not supported yet: such a credential is refused with 400',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => GcpAdcCredentialDto)
+  gcpAdc?: GcpAdcCredentialDto;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
   @IsOptional()

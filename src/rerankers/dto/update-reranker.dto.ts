@@ -1,4 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, type TransformFnParams } from 'class-transformer';
 import { IsEnum, IsOptional, IsUUID } from 'class-validator';
 import { IsLabels, type Labels } from '../../common/validation/labels.js';
 import { IsOptionalNonNull } from '../../common/validation/optional.js';
@@ -59,7 +60,8 @@ export class UpdateRerankerDto {
   @ModelIdentifierRules()
   modelIdentifier?: string;
 
-  @ApiPropertyOptional({ enum: Modality, isArray: true })
+  @ApiPropertyOptional({ enum: Modality, isArray: true, description: 'An empty list means no change (as in GoodMem)' })
+  @Transform(emptyMeansUnchanged)
   @IsOptionalNonNull()
   @ModalitiesRules()
   supportedModalities?: Modality[];
@@ -103,4 +105,9 @@ export class UpdateRerankerDto {
   @IsOptional()
   @IsExtraHeaders()
   extraHeaders?: Record<string, string> | null;
+}
+
+/** GoodMem clients send every repeated field, so an empty list stands for "not sent". */
+function emptyMeansUnchanged({ value }: TransformFnParams): unknown {
+  return Array.isArray(value) && value.length === 0 ? undefined : value;
 }
