@@ -1,4 +1,4 @@
-import type { Modality, ProviderType } from '../generated/prisma/enums.js';
+import type { Modality, ProviderType, ScoreNormalization } from '../generated/prisma/enums.js';
 import type { ProviderAdapter } from './providers/provider-adapter.js';
 
 /**
@@ -18,4 +18,7 @@ export interface RerankTarget {
   readonly headers: Readonly<Record<string, string>>;
   readonly timeoutMs: number;
   readonly batchSize: number;
+  /** Estimated-token budget of one upstream request; absent: none. */
+  readonly maxTokensPerRequest?: number;
+  readonly scoreNormalization: ScoreNormalization;
 }

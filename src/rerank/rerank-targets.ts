@@ -74,6 +74,8 @@ export class RerankTargets implements OnModuleDestroy {
       headers: { ...(row.extraHeaders as Record<string, string> | null), ...this.baseHeaders(), ...this.credentialHeader(row) },
       timeoutMs: row.requestTimeoutMs ?? this.config.upstream.defaultTimeoutMs,
       batchSize: row.maxDocumentsPerRequest ?? adapter.maxDocumentsPerRequest,
+      maxTokensPerRequest: row.maxTokensPerRequest ?? adapter.defaultMaxTokensPerRequest?.(row.modelIdentifier),
+      scoreNormalization: row.scoreNormalization,
     };
   }
 

@@ -6,11 +6,13 @@ import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import type { Principal } from '../auth/principal.js';
 import type { ProviderType } from '../generated/prisma/enums.js';
+import { halves, planBatches, type PlannedBatch } from './batch-plan.js';
 import { renderDocuments, type RerankDocument } from './document-text.js';
-import { UpstreamFormatError, type UpstreamBatch, type UpstreamScore } from './providers/provider-adapter.js';
+import { UpstreamFormatError, type ParsedUpstreamResponse, type UpstreamBatch } from './providers/provider-adapter.js';
 import { isObject } from './providers/wire-format.js';
 import { RerankTargets } from './rerank-targets.js';
 import type { RerankTarget } from './rerank-target.js';
+import { normalizeScore } from './score-normalization.js';
 import { CircuitBreakers } from './upstream/circuit-breaker.js';
 import { UpstreamClient, type UpstreamReply } from './upstream/upstream-client.js';
 
@@ -45,11 +47,23 @@ export interface PingOutcome {
   errorMessage?: string;
 }
 
+/** What every batch of one rerank shares. */
+interface BatchRequest {
+  readonly query: string;
+  /** The caller's cut, already within the document count; each batch gets it clamped to its length. */
+  readonly topN: number;
+  readonly maxTokensPerDoc?: number;
+}
+
+/** One or more upstream answers, indices already global. */
 interface BatchOutcome {
-  readonly scores: UpstreamScore[];
+  readonly scores: RankedDocument[];
   readonly usage?: Record<string, unknown>;
   readonly requests: number;
 }
+
+/** The upstream refused a batch for its size: it is split in two and each half retried. */
+class BatchTooLarge extends Error {}
 
 /**
  * One normalized rerank over any provider: render, batch, call (concurrently, bounded),
@@ -84,21 +98,25 @@ export class RerankService implements OnModuleDestroy {
       throw DomainError.invalidArgument(`documents may hold at most ${this.config.rerank.maxDocuments} items`);
     }
     const texts = renderDocuments(input.documents, input.rankFields ?? ['text']);
-    const topN = Math.min(input.topN ?? texts.length, texts.length);
+    const request = { query: input.query, topN: Math.min(input.topN ?? texts.length, texts.length), maxTokensPerDoc: input.maxTokensPerDoc };
     const deadline = Date.now() + target.timeoutMs;
     const started = performance.now();
-    const batches = chunk(texts, target.batchSize);
-    const outcomes = await mapConcurrently(batches, this.config.upstream.batchConcurrency, (documents) =>
-      this.callBatch(target, { model: target.model, query: input.query, documents, topN, maxTokensPerDoc: input.maxTokensPerDoc }, deadline),
+    const batches = planBatches(input.query, texts, { maxDocuments: target.batchSize, maxTokens: target.maxTokensPerRequest });
+    const outcomes = await mapConcurrently(batches, this.config.upstream.batchConcurrency, (batch) =>
+      this.callBatch(target, batch, request, deadline),
     );
+    const merged = combine(outcomes);
     return {
       rerankerId: target.rerankerId,
       model: target.model,
       providerType: target.providerType,
-      results: mergeRanked(outcomes, target.batchSize).slice(0, topN),
-      ...mergedUsage(outcomes),
+      results: rankAndCut(merged.scores, request.topN).map(({ index, score }) => ({
+        index,
+        score: normalizeScore(target.scoreNormalization, score),
+      })),
+      ...(merged.usage ? { usage: merged.usage } : {}),
       upstreamLatencyMs: elapsedMs(started),
-      upstreamRequests: outcomes.reduce((sum, outcome) => sum + outcome.requests, 0),
+      upstreamRequests: merged.requests,
     };
   }
 
@@ -125,32 +143,48 @@ export class RerankService implements OnModuleDestroy {
     this.unsubscribe();
   }
 
-  /** One batch, with its breaker bookkeeping and metrics. */
-  private async callBatch(target: RerankTarget, batch: UpstreamBatch, deadline: number): Promise<BatchOutcome> {
+  /** One batch; halves of it, one after the other, if the upstream finds it too large. */
+  private async callBatch(target: RerankTarget, batch: PlannedBatch, request: BatchRequest, deadline: number): Promise<BatchOutcome> {
+    try {
+      return await this.observedExchange(target, batch, request, deadline);
+    } catch (error) {
+      if (!(error instanceof BatchTooLarge)) throw error;
+      const outcomes: BatchOutcome[] = [];
+      for (const half of halves(batch)) outcomes.push(await this.callBatch(target, half, request, deadline));
+      return combine(outcomes);
+    }
+  }
+
+  /** One upstream exchange, with its breaker bookkeeping and metrics. */
+  private async observedExchange(target: RerankTarget, batch: PlannedBatch, request: BatchRequest, deadline: number): Promise<BatchOutcome> {
     this.breakers.admit(target.rerankerId);
     const started = performance.now();
     const observe = (outcome: string) =>
       this.metrics.observeUpstream(target.providerType, outcome, (performance.now() - started) / 1000);
     try {
-      const outcome = await this.exchange(target, batch, deadline);
+      const outcome = await this.exchange(target, batch, request, deadline);
       observe('ok');
       return outcome;
     } catch (error) {
-      observe(error instanceof DomainError ? error.code.toLowerCase() : 'internal');
+      observe(error instanceof DomainError ? error.code.toLowerCase() : error instanceof BatchTooLarge ? 'split' : 'internal');
       throw error;
     }
   }
 
-  private async exchange(target: RerankTarget, batch: UpstreamBatch, deadline: number): Promise<BatchOutcome> {
+  private async exchange(target: RerankTarget, batch: PlannedBatch, request: BatchRequest, deadline: number): Promise<BatchOutcome> {
     let reply: UpstreamReply;
     try {
-      reply = await this.send(target, batch, deadline);
+      reply = await this.send(target, upstreamBatch(target, batch, request), deadline);
     } catch (error) {
       if (!(error instanceof DomainError) || error.code !== 'EGRESS_BLOCKED') this.breakers.failed(target.rerankerId);
       throw error;
     }
-    if (reply.status >= 500) this.breakers.failed(target.rerankerId);
+    // An error the request caused (an oversized document) says nothing about the upstream's health.
+    const fault = reply.status >= 400 ? target.adapter.classifyError(reply.status, reply.body) : undefined;
+    if (reply.status >= 500 && fault === 'upstream') this.breakers.failed(target.rerankerId);
     else if (reply.status < 400) this.breakers.succeeded(target.rerankerId);
+    if (fault === 'payload-too-large' && batch.documents.length > 1) throw new BatchTooLarge();
+    if (fault === 'input' || fault === 'payload-too-large') throw documentsTooLarge(batch, reply.status, upstreamMessage(target, reply));
     if (reply.status === 429) {
       throw new DomainError('UPSTREAM_RATE_LIMITED', `The upstream is rate limiting: ${upstreamMessage(target, reply)}`, { upstreamStatus: 429 });
     }
@@ -160,7 +194,9 @@ export class RerankService implements OnModuleDestroy {
       });
     }
     try {
-      return { ...this.parse(target, reply, batch.documents.length), requests: reply.attempts };
+      const parsed = this.parse(target, reply, batch.documents.length);
+      const scores = parsed.scores.map(({ index, score }) => ({ index: batch.start + index, score }));
+      return { scores, ...(parsed.usage ? { usage: parsed.usage } : {}), requests: reply.attempts };
     } catch (error) {
       this.breakers.failed(target.rerankerId);
       throw error;
@@ -180,7 +216,7 @@ export class RerankService implements OnModuleDestroy {
   }
 
   /** Parses and checks an answer: indices in range and unique, scores numeric. */
-  private parse(target: RerankTarget, reply: UpstreamReply, batchLength: number): Omit<BatchOutcome, 'requests'> {
+  private parse(target: RerankTarget, reply: UpstreamReply, batchLength: number): ParsedUpstreamResponse {
     if (!reply.json) throw badResponse('the response is not JSON');
     try {
       const parsed = target.adapter.parseResponse(reply.body);
@@ -203,27 +239,30 @@ function elapsedMs(started: number): number {
   return Math.round((performance.now() - started) * 1000) / 1000;
 }
 
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
-  return chunks;
+/** The adapter's view of a batch: the reranker's model, and the cut clamped to the batch. */
+function upstreamBatch(target: RerankTarget, batch: PlannedBatch, request: BatchRequest): UpstreamBatch {
+  return {
+    model: target.model,
+    query: request.query,
+    documents: batch.documents,
+    topN: Math.min(request.topN, batch.documents.length),
+    maxTokensPerDoc: request.maxTokensPerDoc,
+  };
 }
 
-/** Global indices, best first; ties keep the caller's order. */
-function mergeRanked(outcomes: readonly BatchOutcome[], batchSize: number): RankedDocument[] {
-  const ranked: RankedDocument[] = [];
-  outcomes.forEach((outcome, batch) => {
-    for (const { index, score } of outcome.scores) ranked.push({ index: batch * batchSize + index, score });
-  });
-  return ranked.sort((a, b) => b.score - a.score || a.index - b.index);
-}
-
-/** The upstream's usage as reported; numeric fields summed when there were several batches. */
-function mergedUsage(outcomes: readonly BatchOutcome[]): { usage?: Record<string, unknown> } {
+/** Several outcomes as one: scores concatenated, requests and numeric usage summed. */
+function combine(outcomes: readonly BatchOutcome[]): BatchOutcome {
   const reports = outcomes.map((outcome) => outcome.usage).filter((usage) => usage !== undefined);
-  if (reports.length === 0) return {};
-  if (reports.length === 1) return { usage: reports[0] };
-  return { usage: reports.reduce((total, usage) => sumNumbers(total, usage)) };
+  return {
+    scores: outcomes.flatMap((outcome) => outcome.scores),
+    ...(reports.length > 0 ? { usage: reports.reduce((total, usage) => sumNumbers(total, usage)) } : {}),
+    requests: outcomes.reduce((sum, outcome) => sum + outcome.requests, 0),
+  };
+}
+
+/** Best first (ties keep the caller's order), cut to topN. */
+function rankAndCut(scores: RankedDocument[], topN: number): RankedDocument[] {
+  return scores.sort((a, b) => b.score - a.score || a.index - b.index).slice(0, topN);
 }
 
 function sumNumbers(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
@@ -240,6 +279,16 @@ function sumNumbers(a: Record<string, unknown>, b: Record<string, unknown>): Rec
 function upstreamMessage(target: RerankTarget, reply: UpstreamReply): string {
   const message = target.adapter.errorMessage(reply.body) ?? 'no message';
   return message.length > 500 ? `${message.slice(0, 500)}…` : message;
+}
+
+/** The upstream refused this batch's input: the caller's fault, naming the document(s). */
+function documentsTooLarge(batch: PlannedBatch, upstreamStatus: number, message: string): DomainError {
+  const last = batch.start + batch.documents.length - 1;
+  const which = batch.start === last ? `documents[${batch.start}] is` : `One of documents[${batch.start}..${last}] (sent upstream together) is`;
+  return DomainError.invalidArgument(`${which} too large for this reranker's upstream: ${message}`, {
+    upstreamStatus,
+    documentIndices: { first: batch.start, last },
+  });
 }
 
 function badResponse(reason: string): DomainError {

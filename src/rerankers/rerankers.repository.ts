@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { afterCursor, NEWEST_FIRST, toPage, type Page, type PageCursor } from '../common/pagination/page-token.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { Prisma, type Reranker } from '../generated/prisma/client.js';
-import type { Modality, ProviderType } from '../generated/prisma/enums.js';
+import type { Modality, ProviderType, ScoreNormalization } from '../generated/prisma/enums.js';
 import type { CredentialMetadata } from './credentials/credential.js';
 import type { Sealed } from './credentials/credential-cipher.js';
 
@@ -32,6 +32,8 @@ export interface RerankerFields {
   monitoringEndpoint: string | null;
   requestTimeoutMs: number | null;
   maxDocumentsPerRequest: number | null;
+  maxTokensPerRequest: number | null;
+  scoreNormalization: ScoreNormalization;
   extraHeaders: Record<string, string> | null;
 }
 

@@ -45,6 +45,8 @@ type EditableInput = Partial<
     | 'monitoringEndpoint'
     | 'requestTimeoutMs'
     | 'maxDocumentsPerRequest'
+    | 'maxTokensPerRequest'
+    | 'scoreNormalization'
     | 'extraHeaders'
   >
 >;
@@ -160,6 +162,8 @@ export class RerankersService {
       labels: dto.labels ?? {},
       requestTimeoutMs: editable.requestTimeoutMs ?? null,
       maxDocumentsPerRequest: editable.maxDocumentsPerRequest ?? null,
+      maxTokensPerRequest: editable.maxTokensPerRequest ?? null,
+      scoreNormalization: editable.scoreNormalization ?? adapterFor(dto.providerType).defaultScoreNormalization,
       extraHeaders: editable.extraHeaders ?? null,
       ...credential,
     };
@@ -175,6 +179,8 @@ export class RerankersService {
       version: input.version,
       requestTimeoutMs: input.requestTimeoutMs,
       maxDocumentsPerRequest: input.maxDocumentsPerRequest,
+      maxTokensPerRequest: input.maxTokensPerRequest,
+      scoreNormalization: input.scoreNormalization,
       extraHeaders: input.extraHeaders,
     };
     if (input.endpointUrl !== undefined) fields.endpointUrl = this.reachableEndpoint(input.endpointUrl);

@@ -1,5 +1,5 @@
 import type { ProviderAdapter } from './provider-adapter.js';
-import { commonErrorMessage, compact, objectAt, readScores, requireObject } from './wire-format.js';
+import { classifyByStatus, commonErrorMessage, compact, objectAt, readScores, requireObject } from './wire-format.js';
 
 /**
  * Cohere v2 `/v2/rerank`: strings only, `top_n`, `max_tokens_per_doc`; rejects unknown
@@ -24,4 +24,6 @@ export const cohereAdapter: ProviderAdapter = {
     return { scores: readScores(json.results, ['relevance_score']), ...(usage ? { usage } : {}) };
   },
   errorMessage: commonErrorMessage,
+  classifyError: classifyByStatus,
+  defaultScoreNormalization: 'NONE',
 };

@@ -1,9 +1,9 @@
 import type { ProviderAdapter } from './provider-adapter.js';
-import { commonErrorMessage, compact, readListWithUsage } from './wire-format.js';
+import { classifyByStatus, commonErrorMessage, compact, readListWithUsage } from './wire-format.js';
 
 /**
- * Jina `/v1/rerank`: `top_n`, `return_documents` (we never need them back: documents are
- * echoed from the caller's input). Answers `{model, usage, results: [{index, relevance_score}]}`;
+ * Jina `/v1/rerank`: `top_n`, `return_documents` (true by default upstream; we send false,
+ * documents are echoed from the caller's input). Answers `{model, usage, results: [{index, relevance_score}]}`;
  * errors carry `detail`.
  */
 export const jinaAdapter: ProviderAdapter = {
@@ -14,4 +14,6 @@ export const jinaAdapter: ProviderAdapter = {
     compact({ model: batch.model, query: batch.query, documents: batch.documents, top_n: batch.topN, return_documents: false }),
   parseResponse: (body) => readListWithUsage(body, 'results'),
   errorMessage: commonErrorMessage,
+  classifyError: classifyByStatus,
+  defaultScoreNormalization: 'NONE',
 };

@@ -1,5 +1,5 @@
 import type { ProviderAdapter } from './provider-adapter.js';
-import { commonErrorMessage, compact, isObject, objectAt, readScores } from './wire-format.js';
+import { classifyByStatus, commonErrorMessage, compact, isObject, objectAt, readScores } from './wire-format.js';
 
 /**
  * "OpenAI-style" self-hosted `/rerank` (Infinity, SiliconFlow, Together, gateways): the
@@ -18,4 +18,6 @@ export const openAiCompatibleAdapter: ProviderAdapter = {
     return { scores: readScores(list, ['relevance_score', 'score']), ...(usage ? { usage } : {}) };
   },
   errorMessage: commonErrorMessage,
+  classifyError: classifyByStatus,
+  defaultScoreNormalization: 'NONE',
 };

@@ -1,4 +1,4 @@
-import type { ProviderType } from '../../generated/prisma/enums.js';
+import type { ProviderType, ScoreNormalization } from '../../generated/prisma/enums.js';
 
 /** One upstream call's worth of work, already rendered to text. */
 export interface UpstreamBatch {
@@ -22,6 +22,13 @@ export interface ParsedUpstreamResponse {
 }
 
 /**
+ * Whose fault an error reply is. `input`: this request's documents (400 to the caller, not
+ * an upstream failure); `payload-too-large`: the body exceeded the upstream's size limit
+ * (the batch is split, a lone document is an input error); `upstream`: anything else.
+ */
+export type UpstreamErrorClass = 'input' | 'payload-too-large' | 'upstream';
+
+/**
  * A rerank wire format: how to ask, how to read the answer, how to read an error.
  * Adding a provider is one file implementing this, registered in provider-catalog.ts.
  */
@@ -35,6 +42,12 @@ export interface ProviderAdapter {
   parseResponse(body: unknown): ParsedUpstreamResponse;
   /** The human message inside an error body, if the format carries one. */
   errorMessage(body: unknown): string | undefined;
+  /** Classifies a non-2xx reply (see UpstreamErrorClass). */
+  classifyError(status: number, body: unknown): UpstreamErrorClass;
+  /** Stored on new rerankers of this type unless the creator chooses. */
+  readonly defaultScoreNormalization: ScoreNormalization;
+  /** Estimated tokens per request when the reranker sets no maxTokensPerRequest; absent: no budget. */
+  defaultMaxTokensPerRequest?(model: string): number;
 }
 
 /** The upstream answered, but not in a shape we can trust. */

@@ -1,4 +1,4 @@
-import { UpstreamFormatError, type ParsedUpstreamResponse, type UpstreamScore } from './provider-adapter.js';
+import { UpstreamFormatError, type ParsedUpstreamResponse, type UpstreamErrorClass, type UpstreamScore } from './provider-adapter.js';
 
 type Json = Record<string, unknown>;
 
@@ -54,6 +54,17 @@ export function commonErrorMessage(body: unknown): string | undefined {
     if (Array.isArray(value) && isObject(value[0]) && typeof value[0].msg === 'string') return value[0].msg;
   }
   return undefined;
+}
+
+/** By status alone: 413 is the upstream's body size limit, anything else is the upstream's. */
+export function classifyByStatus(status: number): UpstreamErrorClass {
+  return status === 413 ? 'payload-too-large' : 'upstream';
+}
+
+/** `input` when the reply has `status` and its message matches `pattern`, else by status. */
+export function inputErrorWhen(status: number, pattern: RegExp) {
+  return (replyStatus: number, body: unknown): UpstreamErrorClass =>
+    replyStatus === status && pattern.test(commonErrorMessage(body) ?? '') ? 'input' : classifyByStatus(replyStatus);
 }
 
 /** Drops unset (undefined or null) fields, so strict upstreams (Cohere v2) see only what we mean to send. */

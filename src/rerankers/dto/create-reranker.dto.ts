@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEnum, IsOptional, IsUUID } from 'class-validator';
 import { IsLabels, type Labels } from '../../common/validation/labels.js';
-import { Modality, ProviderType } from '../../generated/prisma/enums.js';
+import { Modality, ProviderType, ScoreNormalization } from '../../generated/prisma/enums.js';
 import { CredentialsDto } from '../credentials/credentials.dto.js';
 import { IsExtraHeaders } from '../extra-headers.js';
 import {
@@ -13,11 +13,14 @@ import {
   EndpointUrlRules,
   MAX_BATCH,
   MAX_TIMEOUT_MS,
+  MAX_TOKENS_PER_REQUEST,
   MIN_TIMEOUT_MS,
   ModalitiesRules,
   ModelIdentifierRules,
   MonitoringEndpointRules,
+  ScoreNormalizationRules,
   TimeoutRules,
+  TokenBudgetRules,
   VersionRules,
 } from './reranker-field-rules.js';
 
@@ -93,6 +96,24 @@ export class CreateRerankerDto {
   @IsOptional()
   @BatchSizeRules()
   maxDocumentsPerRequest?: number | null;
+
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: MAX_TOKENS_PER_REQUEST,
+    nullable: true,
+    description: 'Estimated tokens per upstream request (query tokens x documents + document tokens); default per provider: VOYAGE 300000-600000 by model, others none',
+  })
+  @IsOptional()
+  @TokenBudgetRules()
+  maxTokensPerRequest?: number | null;
+
+  @ApiPropertyOptional({
+    enum: ScoreNormalization,
+    description: 'Applied to returned scores; default SIGMOID for LLAMA_CPP (raw logits), NONE otherwise',
+  })
+  @IsOptional()
+  @ScoreNormalizationRules()
+  scoreNormalization?: ScoreNormalization;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, nullable: true })
   @IsOptional()

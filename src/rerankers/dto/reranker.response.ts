@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ApiEpochMs, ApiNextToken, STRING_MAP } from '../../common/openapi/schema-properties.js';
 import { epochMs } from '../../common/time.js';
 import type { Reranker } from '../../generated/prisma/client.js';
-import { Modality, ProviderType } from '../../generated/prisma/enums.js';
+import { Modality, ProviderType, ScoreNormalization } from '../../generated/prisma/enums.js';
 import { CREDENTIAL_KIND_API_KEY, type CredentialMetadata } from '../credentials/credential.js';
 
 export class SecretRefMetadata {
@@ -101,6 +101,12 @@ export class RerankerResponse {
   @ApiPropertyOptional({ type: 'integer' })
   maxDocumentsPerRequest?: number;
 
+  @ApiPropertyOptional({ type: 'integer', description: 'Absent: the provider default' })
+  maxTokensPerRequest?: number;
+
+  @ApiProperty({ enum: ScoreNormalization, enumName: 'ScoreNormalization' })
+  scoreNormalization!: ScoreNormalization;
+
   @ApiPropertyOptional(STRING_MAP)
   extraHeaders?: Record<string, string>;
 }
@@ -134,6 +140,8 @@ export function toRerankerResponse(row: Reranker): RerankerResponse {
     updatedById: row.updatedById,
     ...(row.requestTimeoutMs !== null ? { requestTimeoutMs: row.requestTimeoutMs } : {}),
     ...(row.maxDocumentsPerRequest !== null ? { maxDocumentsPerRequest: row.maxDocumentsPerRequest } : {}),
+    ...(row.maxTokensPerRequest !== null ? { maxTokensPerRequest: row.maxTokensPerRequest } : {}),
+    scoreNormalization: row.scoreNormalization,
     ...(row.extraHeaders !== null ? { extraHeaders: row.extraHeaders as Record<string, string> } : {}),
   };
 }

@@ -3,7 +3,7 @@ import { Transform, type TransformFnParams } from 'class-transformer';
 import { IsEnum, IsOptional, IsUUID } from 'class-validator';
 import { IsLabels, type Labels } from '../../common/validation/labels.js';
 import { IsOptionalNonNull } from '../../common/validation/optional.js';
-import { Modality, ProviderType } from '../../generated/prisma/enums.js';
+import { Modality, ProviderType, ScoreNormalization } from '../../generated/prisma/enums.js';
 import { CredentialsDto } from '../credentials/credentials.dto.js';
 import { IsExtraHeaders } from '../extra-headers.js';
 import {
@@ -16,7 +16,9 @@ import {
   ModalitiesRules,
   ModelIdentifierRules,
   MonitoringEndpointRules,
+  ScoreNormalizationRules,
   TimeoutRules,
+  TokenBudgetRules,
   VersionRules,
 } from './reranker-field-rules.js';
 
@@ -100,6 +102,16 @@ export class UpdateRerankerDto {
   @IsOptional()
   @BatchSizeRules()
   maxDocumentsPerRequest?: number | null;
+
+  @ApiPropertyOptional({ nullable: true, description: 'null: the provider default' })
+  @IsOptional()
+  @TokenBudgetRules()
+  maxTokensPerRequest?: number | null;
+
+  @ApiPropertyOptional({ enum: ScoreNormalization })
+  @IsOptionalNonNull()
+  @ScoreNormalizationRules()
+  scoreNormalization?: ScoreNormalization;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, nullable: true })
   @IsOptional()
