@@ -43,6 +43,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly compatIgnoredFields = new Counter({
+    name: 'compat_ignored_fields_total',
+    help: 'Body fields the drop-in rerank routes accepted and ignored, by route and field (unknown names as "other")',
+    labelNames: ['route', 'field'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
@@ -55,6 +62,10 @@ export class MetricsService {
 
   observeUpstream(provider: string, outcome: string, seconds: number): void {
     this.upstreamDuration.observe({ provider, outcome }, seconds);
+  }
+
+  countIgnoredField(route: string, field: string): void {
+    this.compatIgnoredFields.inc({ route, field });
   }
 
   countRetry(provider: string): void {

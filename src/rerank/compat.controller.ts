@@ -6,17 +6,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentPrincipal, Requires } from '../auth/access.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { JsonSchemaPipe } from '../common/validation/json-schema.pipe.js';
-import {
-  COMPAT_MESSAGES,
-  compatV1BodySchema,
-  compatV2BodySchema,
-  validateCompatV1Body,
-  validateCompatV2Body,
-  type CompatV1Body,
-  type CompatV2Body,
-} from './dto/rerank-body.schema.js';
+import { compatRerankInput, CompatFieldAudit } from './compat-fields.js';
+import { COMPAT_MESSAGES, compatBodySchema, validateCompatBody, type CompatBody } from './dto/rerank-body.schema.js';
 import { CohereV2RerankResponse, CompatV1RerankResponse, toCohereV2Response, toCompatV1Response } from './dto/rerank.response.js';
-import { RerankService } from './rerank.service.js';
+import { RerankService, type RerankOutcome } from './rerank.service.js';
 import { setRerankTimingHeaders } from './timing-headers.js';
 
 /**
@@ -28,47 +21,47 @@ import { setRerankTimingHeaders } from './timing-headers.js';
 @ApiErrors('UNAUTHENTICATED', ...UPSTREAM_CALL_ERRORS)
 @Controller()
 export class CompatRerankController {
-  constructor(private readonly rerank: RerankService) {}
+  constructor(
+    private readonly rerank: RerankService,
+    private readonly audit: CompatFieldAudit,
+  ) {}
 
+  /** Jina / Cohere v1: documents come back unless `return_documents: false` (Jina's default). */
   @Post(['v1/rerank', 'rerank'])
   @HttpCode(200)
-  @ApiJsonBody(compatV1BodySchema)
+  @ApiJsonBody(compatBodySchema)
   @ApiOkResponse({ type: CompatV1RerankResponse })
   @Requires('EXECUTE', 'RERANKER')
   async v1(
     @CurrentPrincipal() principal: Principal,
-    @Body(new JsonSchemaPipe(validateCompatV1Body, COMPAT_MESSAGES)) dto: CompatV1Body,
+    @Body(new JsonSchemaPipe(validateCompatBody, COMPAT_MESSAGES)) dto: CompatBody,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const outcome = await this.rerank.rerank(principal, dto.model, {
-      query: dto.query,
-      documents: dto.documents,
-      topN: dto.top_n,
-      rankFields: dto.rank_fields,
-    });
-    setRerankTimingHeaders(reply, outcome);
-    return toCompatV1Response(outcome, String(request.id), dto.documents, dto.return_documents ?? false);
+    const outcome = await this.execute(principal, dto, request, reply);
+    return toCompatV1Response(outcome, String(request.id), dto.documents, dto.return_documents ?? true);
   }
 
+  /** Cohere v2: no documents unless asked (cohere-ai 7.x still sends `return_documents`). */
   @Post('v2/rerank')
   @HttpCode(200)
-  @ApiJsonBody(compatV2BodySchema)
+  @ApiJsonBody(compatBodySchema)
   @ApiOkResponse({ type: CohereV2RerankResponse })
   @Requires('EXECUTE', 'RERANKER')
   async v2(
     @CurrentPrincipal() principal: Principal,
-    @Body(new JsonSchemaPipe(validateCompatV2Body, COMPAT_MESSAGES)) dto: CompatV2Body,
+    @Body(new JsonSchemaPipe(validateCompatBody, COMPAT_MESSAGES)) dto: CompatBody,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const outcome = await this.rerank.rerank(principal, dto.model, {
-      query: dto.query,
-      documents: dto.documents,
-      topN: dto.top_n,
-      maxTokensPerDoc: dto.max_tokens_per_doc,
-    });
+    const outcome = await this.execute(principal, dto, request, reply);
+    return toCohereV2Response(outcome, String(request.id), dto.documents, dto.return_documents ?? false);
+  }
+
+  private async execute(principal: Principal, dto: CompatBody, request: FastifyRequest, reply: FastifyReply): Promise<RerankOutcome> {
+    this.audit.recordIgnored(request.routeOptions.url ?? request.url, dto);
+    const outcome = await this.rerank.rerank(principal, dto.model, compatRerankInput(dto));
     setRerankTimingHeaders(reply, outcome);
-    return toCohereV2Response(outcome, String(request.id));
+    return outcome;
   }
 }

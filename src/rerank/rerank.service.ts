@@ -63,7 +63,11 @@ interface BatchOutcome {
 }
 
 /** The upstream refused a batch for its size: it is split in two and each half retried. */
-class BatchTooLarge extends Error {}
+class BatchTooLarge extends Error {
+  constructor(readonly attempts: number) {
+    super('batch too large for the upstream');
+  }
+}
 
 /**
  * One normalized rerank over any provider: render, batch, call (concurrently, bounded),
@@ -149,7 +153,7 @@ export class RerankService implements OnModuleDestroy {
       return await this.observedExchange(target, batch, request, deadline);
     } catch (error) {
       if (!(error instanceof BatchTooLarge)) throw error;
-      const outcomes: BatchOutcome[] = [];
+      const outcomes: BatchOutcome[] = [{ scores: [], requests: error.attempts }];
       for (const half of halves(batch)) outcomes.push(await this.callBatch(target, half, request, deadline));
       return combine(outcomes);
     }
@@ -183,7 +187,7 @@ export class RerankService implements OnModuleDestroy {
     const fault = reply.status >= 400 ? target.adapter.classifyError(reply.status, reply.body) : undefined;
     if (reply.status >= 500 && fault === 'upstream') this.breakers.failed(target.rerankerId);
     else if (reply.status < 400) this.breakers.succeeded(target.rerankerId);
-    if (fault === 'payload-too-large' && batch.documents.length > 1) throw new BatchTooLarge();
+    if (fault === 'payload-too-large' && batch.documents.length > 1) throw new BatchTooLarge(reply.attempts);
     if (fault === 'input' || fault === 'payload-too-large') throw documentsTooLarge(batch, reply.status, upstreamMessage(target, reply));
     if (reply.status === 429) {
       throw new DomainError('UPSTREAM_RATE_LIMITED', `The upstream is rate limiting: ${upstreamMessage(target, reply)}`, { upstreamStatus: 429 });

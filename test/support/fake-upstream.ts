@@ -24,12 +24,32 @@ export interface ReceivedRequest {
 
 /** TEI's default max client batch. */
 const TEI_MAX_BATCH = 32;
-const COHERE_V2_FIELDS = new Set(['model', 'query', 'documents', 'top_n', 'max_tokens_per_doc']);
+/** TEI's default payload limit (axum), answered with a plain-text 413. */
+const TEI_PAYLOAD_LIMIT_BYTES = 2_000_000;
+/** vLLM's max_model_len and llama.cpp's physical batch (-ub) in the fake's tokens. */
+const DEFAULT_MAX_INPUT_TOKENS = 512;
+const COHERE_V2_FIELDS = new Set(['model', 'query', 'documents', 'top_n', 'max_tokens_per_doc', 'priority']);
+
+export interface FakeUpstreamOptions {
+  /** vLLM: max_model_len; llama.cpp: the physical batch size. In whitespace-separated tokens. */
+  maxInputTokens?: number;
+  /** TEI's request body limit. */
+  payloadLimitBytes?: number;
+  /** vLLM's error body: current `{error: {message, type, code}}` or older flat `{object, message, type, code}`. */
+  errorStyle?: 'nested' | 'flat';
+}
+
+/** The fake's tokenizer: whitespace-separated words. */
+export function fakeTokens(text: string): number {
+  return text.split(/\s+/).filter(Boolean).length;
+}
 
 /**
  * A reranking server on 127.0.0.1 speaking one provider's wire format, as strictly as
- * the real one where it matters (TEI's batch limit, Cohere v2's unknown-field 422,
- * Voyage's top_k). Scores come from `score=<n>` inside a document, else a stable hash.
+ * the real one where it matters: TEI's 32-document batch (422) and 2 MB body (413, plain
+ * text), Cohere v2's unknown-field 422, Voyage's top_k, vLLM's max model length (400
+ * unless truncate_prompt_tokens; other fields ignored) and llama.cpp's physical batch (500
+ * "too large to process"). Scores come from `score=<n>` inside a document, else a stable hash.
  * Faults apply to the next `times` requests (all of them by default).
  */
 export class FakeUpstream {
@@ -41,13 +61,14 @@ export class FakeUpstream {
     private readonly server: Server,
     readonly format: ProviderFormat,
     readonly url: string,
+    private readonly options: FakeUpstreamOptions,
   ) {}
 
-  static async start(format: ProviderFormat): Promise<FakeUpstream> {
+  static async start(format: ProviderFormat, options: FakeUpstreamOptions = {}): Promise<FakeUpstream> {
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    const upstream = new FakeUpstream(server, format, `http://127.0.0.1:${port}`);
+    const upstream = new FakeUpstream(server, format, `http://127.0.0.1:${port}`, options);
     server.on('request', (req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -83,13 +104,20 @@ export class FakeUpstream {
   }
 
   private handle(path: string, headers: IncomingHttpHeaders, raw: string, res: import('node:http').ServerResponse): void {
-    const body = JSON.parse(raw || '{}') as Record<string, unknown>;
-    this.requests.push({ path, headers, body });
-    const fault = this.nextFault();
     const send = (status: number, payload: unknown, extra: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'application/json', ...extra });
       res.end(typeof payload === 'string' ? payload : JSON.stringify(payload));
     };
+    const limit = this.options.payloadLimitBytes ?? TEI_PAYLOAD_LIMIT_BYTES;
+    if (this.format === 'TEI' && Buffer.byteLength(raw) > limit) {
+      this.requests.push({ path, headers, body: {} });
+      res.writeHead(413, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('Failed to buffer the request body: length limit exceeded');
+      return;
+    }
+    const body = JSON.parse(raw || '{}') as Record<string, unknown>;
+    this.requests.push({ path, headers, body });
+    const fault = this.nextFault();
     switch (fault?.kind) {
       case 'hang':
         return;
@@ -140,7 +168,38 @@ export class FakeUpstream {
       if (unknown) return { status: 422, body: { message: `invalid request: unknown field ${unknown}` } };
     }
     if (this.format === 'VOYAGE' && 'top_n' in body) return { status: 400, body: { detail: 'unknown field top_n' } };
+    if (this.format === 'VLLM') return this.vllmLengthError(body, documents);
+    if (this.format === 'LLAMA_CPP') return this.llamaCppBatchError(body, documents);
     return undefined;
+  }
+
+  /** vLLM: a pair over max_model_len is a 400 unless truncate_prompt_tokens asks to truncate. */
+  private vllmLengthError(body: Record<string, unknown>, documents: string[]): { status: number; body: unknown } | undefined {
+    const maxLength = this.options.maxInputTokens ?? DEFAULT_MAX_INPUT_TOKENS;
+    const truncate = body.truncate_prompt_tokens;
+    if (typeof truncate === 'number' && truncate > maxLength) {
+      return this.vllmError(`truncate_prompt_tokens value (${truncate}) is greater than max_model_len (${maxLength}). Please request a smaller truncation size.`);
+    }
+    if (typeof truncate === 'number') return undefined;
+    const longest = Math.max(...documents.map((document) => fakeTokens(String(body.query)) + fakeTokens(document)));
+    if (longest <= maxLength) return undefined;
+    return this.vllmError(
+      `This model's maximum context length is ${maxLength} tokens. However, you requested ${longest} tokens in the input for scoring. Please reduce the length of the input.`,
+    );
+  }
+
+  private vllmError(message: string): { status: number; body: unknown } {
+    const error = { message, type: 'BadRequestError', param: null, code: 400 };
+    return { status: 400, body: this.options.errorStyle === 'flat' ? { object: 'error', ...error } : { error } };
+  }
+
+  /** llama.cpp cannot truncate: a pair over the physical batch fails the whole request with a 500. */
+  private llamaCppBatchError(body: Record<string, unknown>, documents: string[]): { status: number; body: unknown } | undefined {
+    const batch = this.options.maxInputTokens ?? DEFAULT_MAX_INPUT_TOKENS;
+    const tooLarge = documents.map((document) => fakeTokens(String(body.query)) + fakeTokens(document)).find((tokens) => tokens > batch);
+    if (tooLarge === undefined) return undefined;
+    const message = `input (${tooLarge} tokens) is too large to process. increase the physical batch size (current batch size: ${batch})`;
+    return { status: 500, body: { error: { code: 500, message, type: 'server_error' } } };
   }
 
   /** Each provider's answer shape; Jina and vLLM echo a document we must never trust. */

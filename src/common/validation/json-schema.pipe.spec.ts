@@ -1,10 +1,10 @@
 import { DomainError } from '../errors/domain-error.js';
-import { COMPAT_MESSAGES, validateCompatV2Body, validateRerankBody } from '../../rerank/dto/rerank-body.schema.js';
+import { COMPAT_MESSAGES, validateCompatBody, validateRerankBody } from '../../rerank/dto/rerank-body.schema.js';
 import { JsonSchemaPipe } from './json-schema.pipe.js';
 
 describe('JsonSchemaPipe', () => {
   const rerank = new JsonSchemaPipe(validateRerankBody);
-  const v2 = new JsonSchemaPipe(validateCompatV2Body, COMPAT_MESSAGES);
+  const v2 = new JsonSchemaPipe(validateCompatBody, COMPAT_MESSAGES);
 
   function problem(pipe: JsonSchemaPipe<unknown>, body: unknown): string {
     try {
@@ -37,7 +37,7 @@ describe('JsonSchemaPipe', () => {
 
   it('explains a model that is not a reranker id', () => {
     expect(problem(v2, { model: 'rerank-v3.5', query: 'q', documents: ['a'] })).toBe(
-      'model: model must be the id of a reranker registered here',
+      'model: model must be the id (a UUID, as returned by POST /v1/rerankers) of a reranker you may use; model names are not accepted here',
     );
   });
 });

@@ -20,23 +20,19 @@ export interface RerankBody {
   maxTokensPerDoc?: number;
 }
 
-/** POST /v1/rerank and /rerank: the Jina / Cohere v1 shape. */
-export interface CompatV1Body {
+/**
+ * POST /v1/rerank, /rerank (Jina / Cohere v1) and /v2/rerank (Cohere v2): one body, as
+ * lenient as real clients need. `null` means unset for every optional field, `top_n` <= 0
+ * means all, and fields not listed here are accepted and ignored (see CompatFieldAudit).
+ */
+export interface CompatBody {
   model: string;
   query: string;
   documents: RerankDocument[];
-  top_n?: number;
-  return_documents?: boolean;
-  rank_fields?: string[];
-}
-
-/** POST /v2/rerank: the Cohere v2 shape. */
-export interface CompatV2Body {
-  model: string;
-  query: string;
-  documents: RerankDocument[];
-  top_n?: number;
-  max_tokens_per_doc?: number;
+  top_n?: number | null;
+  return_documents?: boolean | null;
+  rank_fields?: string[] | null;
+  max_tokens_per_doc?: number | null;
 }
 
 const query = { type: 'string', minLength: 1, maxLength: MAX_QUERY_LENGTH } as const;
@@ -63,30 +59,25 @@ export const rerankBodySchema: JSONSchemaType<RerankBody> = {
   },
 };
 
-export const compatV1BodySchema: JSONSchemaType<CompatV1Body> = {
+export const compatBodySchema: JSONSchemaType<CompatBody> = {
   type: 'object',
-  additionalProperties: false,
+  additionalProperties: true,
   required: ['model', 'query', 'documents'],
   properties: {
     model,
     query,
     documents,
-    top_n: positiveInteger,
+    top_n: { type: 'integer', nullable: true },
     return_documents: { type: 'boolean', nullable: true },
     rank_fields: fieldNames,
+    max_tokens_per_doc: positiveInteger,
   },
 };
 
-export const compatV2BodySchema: JSONSchemaType<CompatV2Body> = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['model', 'query', 'documents'],
-  properties: { model, query, documents, top_n: positiveInteger, max_tokens_per_doc: positiveInteger },
-};
-
 export const validateRerankBody = ajv.compile(rerankBodySchema);
-export const validateCompatV1Body = ajv.compile(compatV1BodySchema);
-export const validateCompatV2Body = ajv.compile(compatV2BodySchema);
+export const validateCompatBody = ajv.compile(compatBodySchema);
 
 /** `model` is where Cohere and Jina clients put a model name; ours is a reranker id. */
-export const COMPAT_MESSAGES = { model: 'model must be the id of a reranker registered here' };
+export const COMPAT_MESSAGES = {
+  model: 'model must be the id (a UUID, as returned by POST /v1/rerankers) of a reranker you may use; model names are not accepted here',
+};

@@ -64,7 +64,7 @@ export class CompatV1RerankResult {
   @ApiProperty()
   relevance_score!: number;
 
-  @ApiPropertyOptional({ ...ANY_OBJECT, description: 'With return_documents: the document, a string one as {text}' })
+  @ApiPropertyOptional({ ...ANY_OBJECT, description: 'Unless return_documents: false: the document, a string one as {text}' })
   document?: Record<string, unknown>;
 }
 
@@ -92,6 +92,9 @@ export class CohereV2RerankResult {
 
   @ApiProperty()
   relevance_score!: number;
+
+  @ApiPropertyOptional({ ...ANY_OBJECT, description: 'With return_documents: true: the document, a string one as {text}' })
+  document?: Record<string, unknown>;
 }
 
 /** Cohere v2 shape of POST /v2/rerank. */
@@ -130,23 +133,27 @@ export function toCompatV1Response(outcome: RerankOutcome, id: string, documents
   return {
     id,
     model: outcome.model,
-    results: outcome.results.map(({ index, score }) => ({
-      index,
-      relevance_score: score,
-      ...(returnDocuments ? { document: asDocumentObject(documents[index]!) } : {}),
-    })),
+    results: compatResults(outcome, documents, returnDocuments),
     usage: outcome.usage ?? {},
     meta: { api_version: { version: '1' }, ...meta(outcome) },
   };
 }
 
 /** Cohere v2 shape. */
-export function toCohereV2Response(outcome: RerankOutcome, id: string): CohereV2RerankResponse {
+export function toCohereV2Response(outcome: RerankOutcome, id: string, documents: readonly RerankDocument[], returnDocuments: boolean): CohereV2RerankResponse {
   return {
     id,
-    results: outcome.results.map(({ index, score }) => ({ index, relevance_score: score })),
+    results: compatResults(outcome, documents, returnDocuments),
     meta: { api_version: { version: '2' }, ...meta(outcome) },
   };
+}
+
+function compatResults(outcome: RerankOutcome, documents: readonly RerankDocument[], returnDocuments: boolean): CompatV1RerankResult[] {
+  return outcome.results.map(({ index, score }) => ({
+    index,
+    relevance_score: score,
+    ...(returnDocuments ? { document: asDocumentObject(documents[index]!) } : {}),
+  }));
 }
 
 function asDocumentObject(document: RerankDocument): Record<string, unknown> {
