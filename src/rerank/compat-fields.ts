@@ -38,7 +38,7 @@ export function compatRerankInput(body: CompatBody): RerankInput {
   return {
     query: body.query,
     documents: body.documents,
-    topN: body.top_n != null && body.top_n > 0 ? body.top_n : undefined,
+    topN: typeof body.top_n === 'number' && body.top_n > 0 ? body.top_n : undefined,
     rankFields: body.rank_fields ?? undefined,
     maxTokensPerDoc: body.max_tokens_per_doc ?? undefined,
   };
