@@ -27,7 +27,8 @@ describe('compat fields', () => {
     const logged: unknown[] = [];
     const audit = new CompatFieldAudit(metrics, { debug: (entry: unknown) => logged.push(entry) } as unknown as Logger);
     const many = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`f${i}`, i]));
-    audit.recordIgnored('/v1/rerank', { ...body, max_chunks_per_doc: null, top_n: null, ...many });
+    const sent = { ...body, max_chunks_per_doc: null, top_n: null, ...many };
+    audit.recordIgnored('/v1/rerank', sent);
     audit.recordIgnored('/v1/rerank', body);
     const text = (await metrics.render()).body;
     expect(text).toContain('compat_ignored_fields_total{route="/v1/rerank",field="max_chunks_per_doc"} 1');
