@@ -39,10 +39,22 @@ export class RerankTargets implements OnModuleDestroy {
     });
   }
 
-  /** The target if the caller may perform `action` on it; 404 whether missing or someone else's. */
+  /**
+   * The target if the caller may perform `action` on it; 404 whether missing or someone
+   * else's, decided before the credential is read, so a stranger learns nothing about it.
+   */
   async resolve(principal: Principal, id: string, action: Action): Promise<RerankTarget> {
-    const target = this.cache.get(id) ?? (await this.load(id));
-    if (!target || !principal.canActOn(action, 'RERANKER', target.ownerId)) throw DomainError.notFound('Reranker');
+    const cached = this.cache.get(id);
+    if (cached) {
+      assertAllowed(principal, action, cached.ownerId);
+      return cached;
+    }
+    const token = this.cache.fillToken();
+    const row = await this.rerankers.findById(id);
+    if (!row) throw DomainError.notFound('Reranker');
+    assertAllowed(principal, action, row.ownerId);
+    const target = this.built(principal, row);
+    this.cache.setIfFresh(id, target, token);
     return target;
   }
 
@@ -50,12 +62,15 @@ export class RerankTargets implements OnModuleDestroy {
     this.unsubscribe();
   }
 
-  private async load(id: string): Promise<RerankTarget | undefined> {
-    const row = await this.rerankers.findById(id);
-    if (!row) return undefined;
-    const target = this.build(row);
-    this.cache.set(id, target);
-    return target;
+  /** The built target; a missing server secret is named only to those who may reference one. */
+  private built(principal: Principal, row: Reranker): RerankTarget {
+    try {
+      return this.build(row);
+    } catch (error) {
+      if (!(error instanceof UnsetSecretRef)) throw error;
+      const details = principal.has('USE_SECRET_REF') ? { secretRef: error.uri } : undefined;
+      throw new DomainError('UNAVAILABLE', "The reranker's credential is not available on this server", details);
+    }
   }
 
   private build(row: Reranker): RerankTarget {
@@ -93,9 +108,7 @@ export class RerankTargets implements OnModuleDestroy {
   private secretOf(row: Reranker, secretRefUri: string | undefined): string {
     if (secretRefUri) {
       const secret = resolveSecretRef(secretRefUri);
-      if (secret === undefined) {
-        throw new DomainError('UNAVAILABLE', `The reranker's credential refers to ${secretRefUri}, which is not set on this server`);
-      }
+      if (secret === undefined) throw new UnsetSecretRef(secretRefUri);
       return secret;
     }
     try {
@@ -106,5 +119,16 @@ export class RerankTargets implements OnModuleDestroy {
     } catch {
       throw new DomainError('UNAVAILABLE', "The reranker's credential cannot be decrypted with the configured keys");
     }
+  }
+}
+
+function assertAllowed(principal: Principal, action: Action, ownerId: string): void {
+  if (!principal.canActOn(action, 'RERANKER', ownerId)) throw DomainError.notFound('Reranker');
+}
+
+/** The env:// variable a credential refers to is not set here. */
+class UnsetSecretRef extends Error {
+  constructor(readonly uri: string) {
+    super(`${uri} is not set on this server`);
   }
 }

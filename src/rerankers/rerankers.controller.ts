@@ -1,15 +1,32 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Requires } from '../auth/access.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { ApiErrors, JSON_BODY_ERRORS } from '../common/openapi/api-errors.decorator.js';
+import type { Reranker } from '../generated/prisma/client.js';
 import { UuidParam } from '../common/validation/uuid-param.pipe.js';
 import { CreateRerankerDto } from './dto/create-reranker.dto.js';
 import { ListRerankersQuery, parseListRerankersQuery } from './dto/list-rerankers.query.js';
 import { RerankerPage, RerankerResponse, toRerankerResponse } from './dto/reranker.response.js';
 import { UpdateRerankerDto } from './dto/update-reranker.dto.js';
+import { rerankerEtag } from './reranker-etag.js';
 import { RerankersService } from './rerankers.service.js';
+
+const ETAG_HEADER = { ETag: { description: "The reranker's current revision (strong); send it back in If-Match", schema: { type: 'string' } } };
+const IF_MATCH_HEADER = {
+  name: 'If-Match',
+  required: false,
+  description: 'Apply only if the reranker still has this ETag (or `*`); 412 PRECONDITION_FAILED otherwise',
+};
+
+/** An update can also be refused as a duplicate, or by a stale If-Match. */
+const UPDATE_ERRORS = [...JSON_BODY_ERRORS, 'NOT_FOUND', 'ALREADY_EXISTS', 'PRECONDITION_FAILED'] as const;
+
+function withEtag(reply: FastifyReply, reranker: Reranker): RerankerResponse {
+  void reply.header('etag', rerankerEtag(reranker));
+  return toRerankerResponse(reranker);
+}
 
 @ApiTags('rerankers')
 @ApiSecurity('apiKey')
@@ -22,7 +39,7 @@ export class RerankersController {
   @Requires('CREATE', 'RERANKER')
   @ApiCreatedResponse({
     type: RerankerResponse,
-    headers: { Location: { description: 'The new reranker: /v1/rerankers/{id}', schema: { type: 'string' } } },
+    headers: { Location: { description: 'The new reranker: /v1/rerankers/{id}', schema: { type: 'string' } }, ...ETAG_HEADER },
   })
   @ApiErrors(...JSON_BODY_ERRORS, 'ALREADY_EXISTS')
   async create(
@@ -32,7 +49,7 @@ export class RerankersController {
   ): Promise<RerankerResponse> {
     const reranker = await this.rerankers.create(principal, dto);
     void reply.header('location', `/v1/rerankers/${reranker.id}`);
-    return toRerankerResponse(reranker);
+    return withEtag(reply, reranker);
   }
 
   @Get()
@@ -51,34 +68,44 @@ export class RerankersController {
 
   @Get(':id')
   @Requires('READ', 'RERANKER')
-  @ApiOkResponse({ type: RerankerResponse })
+  @ApiOkResponse({ type: RerankerResponse, headers: ETAG_HEADER })
   @ApiErrors('INVALID_ARGUMENT', 'NOT_FOUND')
-  async get(@CurrentPrincipal() principal: Principal, @Param('id', UuidParam) id: string): Promise<RerankerResponse> {
-    return toRerankerResponse(await this.rerankers.get(principal, id));
+  async get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UuidParam) id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RerankerResponse> {
+    return withEtag(reply, await this.rerankers.get(principal, id));
   }
 
   @Put(':id')
   @Requires('UPDATE', 'RERANKER')
-  @ApiOkResponse({ type: RerankerResponse })
-  @ApiErrors(...JSON_BODY_ERRORS, 'NOT_FOUND', 'ALREADY_EXISTS')
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiOkResponse({ type: RerankerResponse, headers: ETAG_HEADER })
+  @ApiErrors(...UPDATE_ERRORS)
   async replace(
     @CurrentPrincipal() principal: Principal,
     @Param('id', UuidParam) id: string,
     @Body() dto: UpdateRerankerDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RerankerResponse> {
-    return toRerankerResponse(await this.rerankers.update(principal, id, dto));
+    return withEtag(reply, await this.rerankers.update(principal, id, dto, ifMatch));
   }
 
   @Patch(':id')
   @Requires('UPDATE', 'RERANKER')
-  @ApiOkResponse({ type: RerankerResponse })
-  @ApiErrors(...JSON_BODY_ERRORS, 'NOT_FOUND', 'ALREADY_EXISTS')
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiOkResponse({ type: RerankerResponse, headers: ETAG_HEADER })
+  @ApiErrors(...UPDATE_ERRORS)
   async update(
     @CurrentPrincipal() principal: Principal,
     @Param('id', UuidParam) id: string,
     @Body() dto: UpdateRerankerDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RerankerResponse> {
-    return toRerankerResponse(await this.rerankers.update(principal, id, dto));
+    return withEtag(reply, await this.rerankers.update(principal, id, dto, ifMatch));
   }
 
   @Delete(':id')

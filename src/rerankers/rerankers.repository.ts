@@ -3,18 +3,10 @@ import { afterCursor, NEWEST_FIRST, toPage, type Page, type PageCursor } from '.
 import { PrismaService } from '../database/prisma.service.js';
 import { Prisma, type Reranker } from '../generated/prisma/client.js';
 import type { Modality, ProviderType, ScoreNormalization } from '../generated/prisma/enums.js';
+import { MAX_LABELS, type Labels } from '../common/validation/labels.js';
 import type { CredentialMetadata } from './credentials/credential.js';
 import type { Sealed } from './credentials/credential-cipher.js';
-
-/** What makes two rerankers of one owner the same (the database's unique key). */
-export interface RerankerIdentity {
-  ownerId: string;
-  providerType: ProviderType;
-  endpointUrl: string;
-  apiPath: string;
-  modelIdentifier: string;
-  credentialsFingerprint: string;
-}
+import { identityHash, type RerankerIdentity } from './identity-hash.js';
 
 /** Every stored field a create or an update sets (updates send only what changed). */
 export interface RerankerFields {
@@ -27,6 +19,7 @@ export interface RerankerFields {
   credentials: CredentialMetadata | null;
   sealedSecret: Sealed | null;
   credentialsFingerprint: string;
+  credentialsSetById: string | null;
   labels: Record<string, string>;
   version: string | null;
   monitoringEndpoint: string | null;
@@ -44,6 +37,22 @@ export interface NewReranker extends RerankerFields {
   createdById: string;
 }
 
+/**
+ * One update: the changed fields, the identity the row will have (when it changes), labels
+ * to merge into whatever is stored at that moment, and what the row must still be for the
+ * write to apply (the revision an If-Match named, the identity the changes were checked on).
+ */
+export interface RerankerUpdate {
+  changes: Partial<RerankerFields>;
+  identity?: RerankerIdentity;
+  mergeLabels?: Labels;
+  updatedById: string;
+  expected: { identityHash: string; revision?: number };
+}
+
+/** `stale`: the row is gone or no longer what `expected` says; `too-many-labels`: nothing written. */
+export type UpdateOutcome = { row: Reranker } | 'stale' | 'too-many-labels';
+
 export interface RerankerFilter {
   ownerId?: string;
   providerType?: ProviderType;
@@ -57,7 +66,15 @@ export class RerankersRepository {
   create(reranker: NewReranker): Promise<Reranker> {
     const { id, ownerId, providerType, createdById, ...fields } = reranker;
     return this.prisma.reranker.create({
-      data: { id, ownerId, providerType, createdById, updatedById: createdById, ...toColumns(fields) },
+      data: {
+        id,
+        ownerId,
+        providerType,
+        createdById,
+        updatedById: createdById,
+        identityHash: identityHash({ ownerId, providerType, ...fields }),
+        ...toColumns(fields),
+      },
     });
   }
 
@@ -66,7 +83,7 @@ export class RerankersRepository {
   }
 
   findByIdentity(identity: RerankerIdentity): Promise<Reranker | null> {
-    return this.prisma.reranker.findUnique({ where: { identity } });
+    return this.prisma.reranker.findUnique({ where: { identityHash: identityHash(identity) } });
   }
 
   async listPage(filter: RerankerFilter, cursor: PageCursor | undefined, pageSize: number): Promise<Page<Reranker>> {
@@ -82,8 +99,36 @@ export class RerankersRepository {
     return toPage(rows, pageSize);
   }
 
-  update(id: string, changes: Partial<RerankerFields>, updatedById: string): Promise<Reranker> {
-    return this.prisma.reranker.update({ where: { id }, data: { ...toColumns(changes), updatedById } });
+  /**
+   * Applies an update in one transaction: a conditional write (nothing if the row changed
+   * from `expected`), then the label merge in SQL on the row as it is now, so concurrent
+   * merges all land; a merge that would pass MAX_LABELS rolls the whole update back.
+   */
+  update(id: string, update: RerankerUpdate): Promise<UpdateOutcome> {
+    const { changes, identity, mergeLabels, updatedById, expected } = update;
+    return this.prisma.$transaction(async (tx) => {
+      const [row] = await tx.reranker.updateManyAndReturn({
+        where: { id, ...expected },
+        data: {
+          ...toColumns(changes),
+          ...(identity ? { identityHash: identityHash(identity) } : {}),
+          updatedById,
+          revision: { increment: 1 },
+        },
+      });
+      if (!row) return 'stale';
+      if (!mergeLabels) return { row };
+      const merged = await tx.$queryRaw<Array<{ labels: Labels }>>`
+        UPDATE "rerankers" SET "labels" = "labels" || ${JSON.stringify(mergeLabels)}::jsonb
+        WHERE "id" = ${id}::uuid
+          AND (SELECT count(*) FROM jsonb_object_keys("labels" || ${JSON.stringify(mergeLabels)}::jsonb)) <= ${MAX_LABELS}
+        RETURNING "labels"`;
+      if (merged.length === 0) throw new LabelLimitReached();
+      return { row: { ...row, labels: merged[0]!.labels } };
+    }).catch((error: unknown) => {
+      if (error instanceof LabelLimitReached) return 'too-many-labels' as const;
+      throw error;
+    });
   }
 
   /** True when a row was deleted. */
@@ -113,6 +158,9 @@ export class RerankersRepository {
     return result.count > 0;
   }
 }
+
+/** Thrown inside the update transaction to roll it back. */
+class LabelLimitReached extends Error {}
 
 type NullableJson = Prisma.InputJsonValue | typeof Prisma.DbNull;
 

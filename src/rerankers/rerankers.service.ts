@@ -5,7 +5,7 @@ import { InvalidationBus } from '../common/invalidation/invalidation-bus.js';
 import { decodePageToken, encodePageToken } from '../common/pagination/page-token.js';
 import { MAX_LABELS } from '../common/validation/labels.js';
 import { AppConfig } from '../config/app-config.js';
-import { isRecordNotFound, isUniqueViolation } from '../database/prisma-errors.js';
+import { isUniqueViolation } from '../database/prisma-errors.js';
 import { EgressPolicy } from '../egress/egress-policy.js';
 import type { Principal } from '../auth/principal.js';
 import type { Action } from '../auth/permissions.js';
@@ -26,10 +26,12 @@ import { adapterFor } from '../rerank/providers/provider-catalog.js';
 import type { CreateRerankerDto } from './dto/create-reranker.dto.js';
 import type { RerankerListFilter } from './dto/list-rerankers.query.js';
 import type { UpdateRerankerDto } from './dto/update-reranker.dto.js';
-import { RerankersRepository, type RerankerFields, type RerankerIdentity } from './rerankers.repository.js';
+import type { RerankerIdentity } from './identity-hash.js';
+import { ifMatchAccepts, rerankerEtag } from './reranker-etag.js';
+import { RerankersRepository, type RerankerFields, type UpdateOutcome } from './rerankers.repository.js';
 import { canonicalApiPath, canonicalEndpointUrl, parseHttpUrl } from './url-canonicalization.js';
 
-type CredentialFields = Pick<RerankerFields, 'credentials' | 'sealedSecret' | 'credentialsFingerprint'>;
+type CredentialFields = Pick<RerankerFields, 'credentials' | 'sealedSecret' | 'credentialsFingerprint' | 'credentialsSetById'>;
 
 /** Fields that create and update transform the same way when they are sent. */
 type EditableInput = Partial<
@@ -51,7 +53,10 @@ type EditableInput = Partial<
   >
 >;
 
-const NO_CREDENTIALS: CredentialFields = { credentials: null, sealedSecret: null, credentialsFingerprint: '' };
+const NO_CREDENTIALS: CredentialFields = { credentials: null, sealedSecret: null, credentialsFingerprint: '', credentialsSetById: null };
+
+/** Re-reads after a concurrent change of the identity or credential; more is contention, not progress. */
+const MAX_UPDATE_ATTEMPTS = 5;
 
 /** The registry's rules: ownership, canonical identity, duplicates, credential protection. */
 @Injectable()
@@ -86,7 +91,7 @@ export class RerankersService {
       return await this.rerankers.create({ id, ownerId, providerType: dto.providerType, createdById: principal.userId, ...fields });
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
-      throw await this.conflict(principal, { ownerId, providerType: dto.providerType, ...fields }, id);
+      throw await this.conflict(principal, identityOf({ ownerId, providerType: dto.providerType, ...fields }), id);
     }
   }
 
@@ -108,26 +113,31 @@ export class RerankersService {
     return { rerankers: page.items, ...(page.next ? { nextToken: encodePageToken(page.next) } : {}) };
   }
 
-  async update(principal: Principal, id: string, dto: UpdateRerankerDto): Promise<Reranker> {
-    const current = await this.visible(principal, 'UPDATE', id);
-    assertImmutable('providerType', dto.providerType, current.providerType);
-    assertImmutable('ownerId', dto.ownerId, current.ownerId);
-    const changes: Partial<RerankerFields> = { ...this.editableFields(dto), ...this.labelChanges(current, dto) };
-    if (dto.credentials !== undefined) {
-      const binding = { rerankerId: id, ownerId: current.ownerId };
-      Object.assign(changes, dto.credentials === null ? NO_CREDENTIALS : this.credentialFields(principal, dto.credentials, binding));
+  /**
+   * A partial update. With `ifMatch` it applies only to the revision that ETag names (412
+   * otherwise, checked again by the write itself). Every write is conditional on the row's
+   * identity and credential being those the rules were checked on; if another update
+   * changed them meanwhile, this one is re-planned on the new row.
+   */
+  async update(principal: Principal, id: string, dto: UpdateRerankerDto, ifMatch?: string): Promise<Reranker> {
+    if (dto.replaceLabels && dto.mergeLabels) {
+      throw DomainError.invalidArgument('replaceLabels and mergeLabels are mutually exclusive');
     }
-    const next = { ...current, ...changes } as Reranker & RerankerFields;
-    const credentials = changes.credentials !== undefined ? changes.credentials : toMetadata(current);
-    assertExtraHeadersClear(next.extraHeaders as Record<string, string> | null, credentials?.apiKey.headerName);
-    try {
-      const updated = await this.rerankers.update(id, changes, principal.userId);
-      this.invalidations.publish({ kind: 'reranker', id });
-      return updated;
-    } catch (error) {
-      if (isRecordNotFound(error)) throw DomainError.notFound('Reranker');
-      if (!isUniqueViolation(error)) throw error;
-      throw await this.conflict(principal, next, id);
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.visible(principal, 'UPDATE', id);
+      if (ifMatch !== undefined && !ifMatchAccepts(ifMatch, rerankerEtag(current))) {
+        throw new DomainError('PRECONDITION_FAILED', 'The reranker changed since the ETag in If-Match was read; read it again');
+      }
+      const { changes, identity } = this.plannedUpdate(principal, current, dto);
+      const outcome = await this.write(principal, current, changes, identity, dto, ifMatch !== undefined);
+      if (outcome === 'too-many-labels') throw DomainError.invalidArgument(`mergeLabels would leave more than ${MAX_LABELS} labels`);
+      if (outcome !== 'stale') {
+        this.invalidations.publish({ kind: 'reranker', id });
+        return outcome.row;
+      }
+      if (attempt === MAX_UPDATE_ATTEMPTS) {
+        throw new DomainError('UNAVAILABLE', 'The reranker kept changing during this update; try again');
+      }
     }
   }
 
@@ -142,6 +152,49 @@ export class RerankersService {
     const reranker = await this.rerankers.findById(id);
     if (!reranker || !principal.canActOn(action, 'RERANKER', reranker.ownerId)) throw DomainError.notFound('Reranker');
     return reranker;
+  }
+
+  /** The validated changes of an update and the identity the row will have. */
+  private plannedUpdate(
+    principal: Principal,
+    current: Reranker,
+    dto: UpdateRerankerDto,
+  ): { changes: Partial<RerankerFields>; identity: RerankerIdentity } {
+    assertImmutable('providerType', dto.providerType, current.providerType);
+    assertImmutable('ownerId', dto.ownerId, current.ownerId);
+    const changes: Partial<RerankerFields> = { ...this.editableFields(dto), ...(dto.replaceLabels ? { labels: dto.replaceLabels } : {}) };
+    if (dto.credentials !== undefined) {
+      const binding = { rerankerId: current.id, ownerId: current.ownerId };
+      Object.assign(changes, dto.credentials === null ? NO_CREDENTIALS : this.credentialFields(principal, dto.credentials, binding));
+    } else if (current.credentials !== null && redirectsCredential(current, changes)) {
+      assertMayRedirectCredential(principal, current);
+    }
+    const credentials = changes.credentials !== undefined ? changes.credentials : toMetadata(current);
+    const extraHeaders = changes.extraHeaders !== undefined ? changes.extraHeaders : (current.extraHeaders as Record<string, string> | null);
+    assertExtraHeadersClear(extraHeaders, credentials?.apiKey.headerName);
+    return { changes, identity: identityOf({ ...current, ...changes }) };
+  }
+
+  private async write(
+    principal: Principal,
+    current: Reranker,
+    changes: Partial<RerankerFields>,
+    identity: RerankerIdentity,
+    dto: UpdateRerankerDto,
+    conditional: boolean,
+  ): Promise<UpdateOutcome> {
+    try {
+      return await this.rerankers.update(current.id, {
+        changes,
+        identity,
+        mergeLabels: dto.mergeLabels,
+        updatedById: principal.userId,
+        expected: { identityHash: current.identityHash, ...(conditional ? { revision: current.revision } : {}) },
+      });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      throw await this.conflict(principal, identity, current.id);
+    }
   }
 
   /** A complete row for create: what was sent (canonical), defaults for the rest. */
@@ -169,9 +222,9 @@ export class RerankersService {
     };
   }
 
-  /** Canonical forms of whatever of these fields the input carries. */
+  /** Canonical forms of whatever of these fields the input carries (and no key for the others). */
   private editableFields(input: EditableInput): Partial<RerankerFields> {
-    const fields: Partial<RerankerFields> = {
+    const fields: Partial<RerankerFields> = withoutUndefined({
       displayName: input.displayName,
       description: input.description,
       modelIdentifier: input.modelIdentifier,
@@ -182,7 +235,7 @@ export class RerankersService {
       maxTokensPerRequest: input.maxTokensPerRequest,
       scoreNormalization: input.scoreNormalization,
       extraHeaders: input.extraHeaders,
-    };
+    });
     if (input.endpointUrl !== undefined) fields.endpointUrl = this.reachableEndpoint(input.endpointUrl);
     if (input.apiPath !== undefined) fields.apiPath = canonicalApiPath(input.apiPath);
     if (input.monitoringEndpoint !== undefined) {
@@ -200,19 +253,7 @@ export class RerankersService {
     return endpointUrl;
   }
 
-  private labelChanges(current: Reranker, dto: UpdateRerankerDto): Partial<RerankerFields> {
-    if (dto.replaceLabels && dto.mergeLabels) {
-      throw DomainError.invalidArgument('replaceLabels and mergeLabels are mutually exclusive');
-    }
-    if (dto.replaceLabels) return { labels: dto.replaceLabels };
-    if (!dto.mergeLabels) return {};
-    const labels = { ...(current.labels as Record<string, string>), ...dto.mergeLabels };
-    if (Object.keys(labels).length > MAX_LABELS) {
-      throw DomainError.invalidArgument(`mergeLabels would leave more than ${MAX_LABELS} labels`);
-    }
-    return { labels };
-  }
-
+  /** The stored form of a supplied credential, recording who supplied it. */
   private credentialFields(principal: Principal, dto: CredentialsDto, binding: CipherBinding): CredentialFields {
     const credential = this.credentialFrom(principal, dto);
     const sealedSecret = 'inlineSecret' in credential.source ? this.cipher.encrypt(credential.source.inlineSecret, binding) : null;
@@ -220,6 +261,7 @@ export class RerankersService {
       credentials: credentialMetadata(credential),
       sealedSecret,
       credentialsFingerprint: this.fingerprinter.fingerprint(credential),
+      credentialsSetById: principal.userId,
     };
   }
 
@@ -253,14 +295,7 @@ export class RerankersService {
   }
 
   private async conflict(principal: Principal, identity: RerankerIdentity, id: string): Promise<DomainError> {
-    const existing = await this.rerankers.findByIdentity({
-      ownerId: identity.ownerId,
-      providerType: identity.providerType,
-      endpointUrl: identity.endpointUrl,
-      apiPath: identity.apiPath,
-      modelIdentifier: identity.modelIdentifier,
-      credentialsFingerprint: identity.credentialsFingerprint,
-    });
+    const existing = await this.rerankers.findByIdentity(identity);
     if (!existing || existing.id === id) return DomainError.alreadyExists('rerankerId is already in use');
     const readable = principal.canActOn('READ', 'RERANKER', existing.ownerId);
     return DomainError.alreadyExists(
@@ -283,4 +318,46 @@ function assertExtraHeadersClear(extraHeaders: Record<string, string> | null, cr
 
 function toMetadata(reranker: Reranker): RerankerFields['credentials'] {
   return reranker.credentials as RerankerFields['credentials'];
+}
+
+function identityOf(row: RerankerIdentity): RerankerIdentity {
+  const { ownerId, providerType, endpointUrl, apiPath, modelIdentifier, credentialsFingerprint } = row;
+  return { ownerId, providerType, endpointUrl, apiPath, modelIdentifier, credentialsFingerprint };
+}
+
+function withoutUndefined<T extends object>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+/**
+ * Whether the changes send the kept credential somewhere else. The header name and prefix
+ * that carry it only change together with the credential itself, which re-supplies it.
+ */
+function redirectsCredential(current: Reranker, changes: Partial<RerankerFields>): boolean {
+  return (
+    (changes.endpointUrl !== undefined && changes.endpointUrl !== current.endpointUrl) ||
+    (changes.apiPath !== undefined && changes.apiPath !== current.apiPath) ||
+    (changes.extraHeaders !== undefined && !sameHeaders(changes.extraHeaders, current.extraHeaders as Record<string, string> | null))
+  );
+}
+
+function sameHeaders(a: Record<string, string> | null, b: Record<string, string> | null): boolean {
+  const sorted = (headers: Record<string, string> | null) => JSON.stringify(Object.entries(headers ?? {}).sort(([x], [y]) => x.localeCompare(y)));
+  return sorted(a) === sorted(b);
+}
+
+/**
+ * Nobody may direct a credential they could not have supplied to a destination they
+ * choose: a server secret reference needs USE_SECRET_REF; an inline secret needs to be the
+ * caller's own, or an ANY-scope update power.
+ */
+function assertMayRedirectCredential(principal: Principal, current: Reranker): void {
+  const couldSupply = toMetadata(current)?.apiKey.secretRef
+    ? principal.has('USE_SECRET_REF')
+    : current.credentialsSetById === principal.userId || principal.scopeFor('UPDATE', 'RERANKER') === 'ANY';
+  if (!couldSupply) {
+    throw DomainError.permissionDenied(
+      'Changing endpointUrl, apiPath or extraHeaders would send the kept credential elsewhere, and you could not have supplied it: re-supply the credential (credentials) in the same request',
+    );
+  }
 }
