@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { PrismaService } from '../src/database/prisma.service.js';
 import { as, createActor, initRoot, type Actor } from './support/actors.js';
 import { FakeUpstream } from './support/fake-upstream.js';
 import { inlineCredentials, rerankerBody } from './support/reranker-bodies.js';
@@ -183,6 +184,17 @@ describe('registry hardening', () => {
       const dup = await as(t.server, alice).post('/v1/rerankers').send(body).expect(409);
       expect(dup.body.details).toEqual({ existingRerankerId: created.body.rerankerId });
     });
+  });
+
+  it("stores the identity hash the migration's SQL backfill computes, for any characters", async () => {
+    const id = await create(alice, { modelIdentifier: 'quote" back\\slash é 😀 \u2028 </x>', apiPath: '/ü/%7E' });
+    const [row] = await t.app.get(PrismaService).$queryRaw<Array<{ stored: string; backfill: string }>>`
+      SELECT "identity_hash" AS stored, encode(sha256(convert_to(array_to_json(ARRAY[
+        "owner_id"::text, "provider_type"::text, "endpoint_url", "api_path", "model_identifier", "credentials_fingerprint"
+      ])::text, 'UTF8')), 'hex') AS backfill
+      FROM "rerankers" WHERE "id" = ${id}::uuid`;
+    expect(row!.stored).toMatch(/^[0-9a-f]{64}$/);
+    expect(row!.stored).toBe(row!.backfill);
   });
 
   describe('uppercase ids in the path', () => {

@@ -1,0 +1,119 @@
+import { Principal } from '../auth/principal.js';
+import type { Invalidation, InvalidationBus } from '../common/invalidation/invalidation-bus.js';
+import { AppConfig } from '../config/app-config.js';
+import type { Reranker } from '../generated/prisma/client.js';
+import type { MetricsService } from '../metrics/metrics.service.js';
+import { credentialMetadata } from '../rerankers/credentials/credential.js';
+import { CredentialCipher } from '../rerankers/credentials/credential-cipher.js';
+import type { RerankersRepository } from '../rerankers/rerankers.repository.js';
+import { RerankTargets } from './rerank-targets.js';
+
+const KEY = Buffer.alloc(32, 7).toString('base64');
+const config = AppConfig.fromEnv({ SECRETS_ENCRYPTION_KEY: `k:${KEY}`, SECRETS_FINGERPRINT_KEY: KEY, DATA_DIR: '/nonexistent' });
+const cipher = new CredentialCipher(config);
+const ID = '00000000-0000-4000-8000-000000000001';
+const OWNER = '00000000-0000-4000-8000-0000000000aa';
+const owner = new Principal(OWNER, 'MEMBER', 'key');
+
+function row(secret: string): Reranker {
+  const credential = { kind: 'CREDENTIAL_KIND_API_KEY', headerName: 'Authorization', prefix: 'Bearer ', source: { inlineSecret: secret } } as const;
+  const sealed = cipher.encrypt(secret, { rerankerId: ID, ownerId: OWNER });
+  return {
+    id: ID,
+    ownerId: OWNER,
+    providerType: 'COHERE',
+    endpointUrl: 'https://rerank.example.com',
+    apiPath: '/v2/rerank',
+    modelIdentifier: 'm',
+    supportedModalities: ['TEXT'],
+    credentials: credentialMetadata(credential),
+    credentialsCiphertext: sealed.ciphertext,
+    credentialsKeyId: sealed.keyId,
+    extraHeaders: null,
+    requestTimeoutMs: null,
+    maxDocumentsPerRequest: null,
+  } as unknown as Reranker;
+}
+
+/** A repository whose reads stay open until the test releases them, one at a time. */
+class HeldRepository {
+  stored: Reranker | null = row('old-secret');
+  reads = 0;
+  private pending: Array<() => void> = [];
+
+  findById(): Promise<Reranker | null> {
+    this.reads++;
+    const snapshot = this.stored;
+    return new Promise((resolve) => this.pending.push(() => resolve(snapshot)));
+  }
+
+  release(): void {
+    this.pending.shift()?.();
+  }
+}
+
+class Bus {
+  private listener: ((event: Invalidation) => void) | undefined;
+  subscribe(listener: (event: Invalidation) => void): () => void {
+    this.listener = listener;
+    return () => undefined;
+  }
+  publish(event: Invalidation): void {
+    this.listener?.(event);
+  }
+}
+
+describe('RerankTargets: eviction wins over a concurrent fill', () => {
+  let repository: HeldRepository;
+  let bus: Bus;
+  let targets: RerankTargets;
+
+  beforeEach(() => {
+    repository = new HeldRepository();
+    bus = new Bus();
+    const metrics = { registerCache: () => undefined } as unknown as MetricsService;
+    targets = new RerankTargets(repository as unknown as RerankersRepository, cipher, config, bus as unknown as InvalidationBus, metrics);
+  });
+
+  /** Starts a resolve, lets `during` run while its database read is held open, then releases it. */
+  async function resolveAround(during: () => void): Promise<string | undefined> {
+    const loading = targets.resolve(owner, ID, 'EXECUTE');
+    await Promise.resolve();
+    during();
+    repository.release();
+    return (await loading).headers.authorization;
+  }
+
+  async function resolveNow(): Promise<string | undefined> {
+    const loading = targets.resolve(owner, ID, 'EXECUTE');
+    setImmediate(() => repository.release());
+    return (await loading).headers.authorization;
+  }
+
+  it.each<[string, Invalidation]>([
+    ['an update of that reranker', { kind: 'reranker', id: ID }],
+    ['a flush of everything', { kind: 'all' }],
+  ])('does not cache the old target when %s lands during its load', async (_case, event) => {
+    const loaded = await resolveAround(() => {
+      repository.stored = row('new-secret');
+      bus.publish(event);
+    });
+    expect(loaded).toBe('Bearer old-secret');
+    expect(await resolveNow()).toBe('Bearer new-secret');
+    expect(repository.reads).toBe(2);
+  });
+
+  it('does not cache a deleted reranker loaded during the delete', async () => {
+    await resolveAround(() => {
+      repository.stored = null;
+      bus.publish({ kind: 'reranker', id: ID });
+    });
+    await expect(resolveNow()).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('caches a load that no eviction raced: the next resolve reads nothing', async () => {
+    await resolveAround(() => undefined);
+    expect(await targets.resolve(owner, ID, 'EXECUTE')).toMatchObject({ headers: { authorization: 'Bearer old-secret' } });
+    expect(repository.reads).toBe(1);
+  });
+});
