@@ -38,13 +38,13 @@ export interface NewReranker extends RerankerFields {
 }
 
 /**
- * One update: the changed fields, the identity the row will have (when it changes), labels
+ * One update: the changed fields, the identity the row will have, labels
  * to merge into whatever is stored at that moment, and what the row must still be for the
  * write to apply (the revision an If-Match named, the identity the changes were checked on).
  */
 export interface RerankerUpdate {
   changes: Partial<RerankerFields>;
-  identity?: RerankerIdentity;
+  identity: RerankerIdentity;
   mergeLabels?: Labels;
   updatedById: string;
   expected: { identityHash: string; revision?: number };
@@ -100,35 +100,32 @@ export class RerankersRepository {
   }
 
   /**
-   * Applies an update in one transaction: a conditional write (nothing if the row changed
-   * from `expected`), then the label merge in SQL on the row as it is now, so concurrent
-   * merges all land; a merge that would pass MAX_LABELS rolls the whole update back.
+   * A conditional write (nothing if the row is no longer what `expected` says). Labels to
+   * merge are merged in SQL into the row as it is at that moment, in the same transaction,
+   * so concurrent merges all land; a merge past MAX_LABELS rolls the whole update back.
    */
-  update(id: string, update: RerankerUpdate): Promise<UpdateOutcome> {
-    const { changes, identity, mergeLabels, updatedById, expected } = update;
-    return this.prisma.$transaction(async (tx) => {
-      const [row] = await tx.reranker.updateManyAndReturn({
-        where: { id, ...expected },
-        data: {
-          ...toColumns(changes),
-          ...(identity ? { identityHash: identityHash(identity) } : {}),
-          updatedById,
-          revision: { increment: 1 },
-        },
+  async update(id: string, update: RerankerUpdate): Promise<UpdateOutcome> {
+    if (!update.mergeLabels) {
+      const row = await conditionalUpdate(this.prisma, id, update);
+      return row ? { row } : 'stale';
+    }
+    const mergeLabels = JSON.stringify(update.mergeLabels);
+    try {
+      return await this.prisma.$transaction(async (tx) => {
+        const row = await conditionalUpdate(tx, id, update);
+        if (!row) return 'stale';
+        const merged = await tx.$queryRaw<Array<{ labels: Labels }>>`
+          UPDATE "rerankers" SET "labels" = "labels" || ${mergeLabels}::jsonb
+          WHERE "id" = ${id}::uuid
+            AND (SELECT count(*) FROM jsonb_object_keys("labels" || ${mergeLabels}::jsonb)) <= ${MAX_LABELS}
+          RETURNING "labels"`;
+        if (merged.length === 0) throw new LabelLimitReached();
+        return { row: { ...row, labels: merged[0]!.labels } };
       });
-      if (!row) return 'stale';
-      if (!mergeLabels) return { row };
-      const merged = await tx.$queryRaw<Array<{ labels: Labels }>>`
-        UPDATE "rerankers" SET "labels" = "labels" || ${JSON.stringify(mergeLabels)}::jsonb
-        WHERE "id" = ${id}::uuid
-          AND (SELECT count(*) FROM jsonb_object_keys("labels" || ${JSON.stringify(mergeLabels)}::jsonb)) <= ${MAX_LABELS}
-        RETURNING "labels"`;
-      if (merged.length === 0) throw new LabelLimitReached();
-      return { row: { ...row, labels: merged[0]!.labels } };
-    }).catch((error: unknown) => {
-      if (error instanceof LabelLimitReached) return 'too-many-labels' as const;
+    } catch (error) {
+      if (error instanceof LabelLimitReached) return 'too-many-labels';
       throw error;
-    });
+    }
   }
 
   /** True when a row was deleted. */
@@ -161,6 +158,20 @@ export class RerankersRepository {
 
 /** Thrown inside the update transaction to roll it back. */
 class LabelLimitReached extends Error {}
+
+/** The updated row, or undefined when no row matched `expected`. */
+async function conditionalUpdate(client: Prisma.TransactionClient, id: string, update: RerankerUpdate): Promise<Reranker | undefined> {
+  const [row] = await client.reranker.updateManyAndReturn({
+    where: { id, ...update.expected },
+    data: {
+      ...toColumns(update.changes),
+      identityHash: identityHash(update.identity),
+      updatedById: update.updatedById,
+      revision: { increment: 1 },
+    },
+  });
+  return row;
+}
 
 type NullableJson = Prisma.InputJsonValue | typeof Prisma.DbNull;
 
