@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import request from 'supertest';
 import { PrismaService } from '../src/database/prisma.service.js';
 import { as, createActor, initRoot, type Actor } from './support/actors.js';
 import { FakeUpstream } from './support/fake-upstream.js';
@@ -150,6 +151,17 @@ describe('registry hardening', () => {
       await as(t.server, alice)[method](path(id)).set('if-match', `W/${first.headers.etag}`).send({ displayName: 'weak' }).expect(412);
       await as(t.server, alice)[method](path(id)).set('if-match', `"nope", ${first.headers.etag}`).send({ displayName: 'listed' }).expect(200);
       await as(t.server, alice)[method](path(id)).set('if-match', '*').send({ displayName: 'any' }).expect(200);
+    });
+
+    it('documents ETag and If-Match in the OpenAPI document', async () => {
+      const { body } = await request(t.server).get('/openapi.json').expect(200);
+      const item = body.paths['/v1/rerankers/{id}'];
+      expect(item.get.responses['200'].headers).toHaveProperty('ETag');
+      for (const method of ['put', 'patch']) {
+        expect(item[method].parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'If-Match', in: 'header' })]));
+        expect(item[method].responses['200'].headers).toHaveProperty('ETag');
+        expect(item[method].responses).toHaveProperty('412');
+      }
     });
 
     it('lets exactly one of 5 concurrent updates with the same If-Match win', async () => {
