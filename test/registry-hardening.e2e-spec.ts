@@ -217,10 +217,10 @@ describe('registry hardening', () => {
       await rerank(alice, id).expect(404);
     });
 
-    it('PATCH of credentials by an uppercase id is used by the very next rerank', async () => {
+    it.each(['put', 'patch'] as const)('%s of credentials by an uppercase id is used by the very next rerank', async (method) => {
       const id = await create(alice, { credentials: inlineCredentials('old-secret-0123456789') });
       await rerank(alice, id).expect(200);
-      await as(t.server, alice).patch(path(id.toUpperCase())).send({ credentials: inlineCredentials('new-secret-0123456789') }).expect(200);
+      await as(t.server, alice)[method](path(id.toUpperCase())).send({ credentials: inlineCredentials('new-secret-0123456789') }).expect(200);
       await rerank(alice, id).expect(200);
       expect(trusted.requests.map((r) => r.headers.authorization)).toEqual(['Bearer old-secret-0123456789', 'Bearer new-secret-0123456789']);
     });
