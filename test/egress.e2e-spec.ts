@@ -47,6 +47,21 @@ describe('egress guard', () => {
       'http://[fe80::1]',
       'http://0.0.0.0:8080',
       'http://metadata.google.internal',
+      // issue 9 item 10: IPv6 forms that embed a blocked or private IPv4, and the rest of IANA's registries
+      'http://[64:ff9b::a9fe:a9fe]',
+      'http://[64:ff9b::127.0.0.1]:8080',
+      'http://[64:ff9b:1:a9fe:a9:fe00::]',
+      'http://[2002:a9fe:a9fe::1]',
+      'http://[2002:7f00:1::]:8080',
+      'http://[::127.0.0.1]:8080',
+      'http://[::169.254.169.254]',
+      'http://[::ffff:0:127.0.0.1]:8080',
+      'http://[2001:0:a9fe:a9fe::]',
+      'http://[2001:0:808:808::80ff:fffe]',
+      'http://[fec0::1]',
+      'http://198.18.0.1',
+      'http://192.0.2.10',
+      'http://[2001:db8::1]',
     ])('refuses to register %s with 400', async (endpointUrl) => {
       const res = await register(endpointUrl).expect(400);
       expect(res.body.message).toMatch(/not reachable from this service/);
