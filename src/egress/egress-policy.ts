@@ -98,7 +98,7 @@ export class EgressPolicy {
   checkAddress(address: string): EgressVerdict {
     const ip = parseAddress(address);
     if (!ip) return 'blocked';
-    const embedded = ip.kind() === 'ipv6' ? embeddedIPv4(ip) : [];
+    const embedded = ip instanceof ipaddr.IPv6 ? embeddedIPv4(ip) : [];
     const judged = embedded.length > 0 ? embedded : [ip];
     return judged
       .map((candidate) => this.verdict(candidate, ip))

@@ -1,5 +1,6 @@
 import type { Modality, ProviderType, ScoreNormalization } from '../generated/prisma/enums.js';
 import type { ProviderAdapter } from './providers/provider-adapter.js';
+import type { SecretScrubber } from './upstream/secret-scrubber.js';
 
 /**
  * Everything needed to call a reranker's upstream, prepared once and cached: the wire
@@ -16,6 +17,8 @@ export interface RerankTarget {
   /** apiPath appended to the endpoint's path, with the endpoint's query. */
   readonly path: string;
   readonly headers: Readonly<Record<string, string>>;
+  /** Removes the credential (and extra header values) from anything the upstream sends back. */
+  readonly scrubber: SecretScrubber;
   readonly timeoutMs: number;
   readonly batchSize: number;
   /** Estimated-token budget of one upstream request; absent: none. */

@@ -10,10 +10,12 @@ import type { Reranker } from '../generated/prisma/client.js';
 import type { CredentialMetadata } from '../rerankers/credentials/credential.js';
 import { CredentialCipher } from '../rerankers/credentials/credential-cipher.js';
 import { resolveSecretRef } from '../rerankers/credentials/secret-ref.js';
+import { upstreamHeaders } from '../rerankers/header-rules.js';
 import { RerankersRepository } from '../rerankers/rerankers.repository.js';
 import { SERVICE_VERSION } from '../system/build-info.js';
 import { adapterFor } from './providers/provider-catalog.js';
 import type { RerankTarget } from './rerank-target.js';
+import { SecretScrubber } from './upstream/secret-scrubber.js';
 
 /**
  * Resolves a reranker id to a ready-to-call target. Steady state is a memory lookup: no
@@ -77,6 +79,8 @@ export class RerankTargets implements OnModuleDestroy {
     const adapter = adapterFor(row.providerType);
     const endpoint = new URL(row.endpointUrl);
     const basePath = endpoint.pathname === '/' ? '' : endpoint.pathname;
+    const extraHeaders = row.extraHeaders as Record<string, string> | null;
+    const credential = this.credentialHeader(row);
     return {
       rerankerId: row.id,
       ownerId: row.ownerId,
@@ -86,7 +90,8 @@ export class RerankTargets implements OnModuleDestroy {
       modalities: row.supportedModalities,
       origin: endpoint.origin,
       path: `${basePath}${row.apiPath === '/' ? '' : row.apiPath}${endpoint.search}` || '/',
-      headers: { ...(row.extraHeaders as Record<string, string> | null), ...this.baseHeaders(), ...this.credentialHeader(row) },
+      headers: upstreamHeaders(extraHeaders, this.baseHeaders(), credential?.header),
+      scrubber: new SecretScrubber(credential?.secrets ?? [], Object.values(extraHeaders ?? {})),
       timeoutMs: row.requestTimeoutMs ?? this.config.upstream.defaultTimeoutMs,
       batchSize: row.maxDocumentsPerRequest ?? adapter.maxDocumentsPerRequest,
       maxTokensPerRequest: row.maxTokensPerRequest ?? adapter.defaultMaxTokensPerRequest?.(row.modelIdentifier),
@@ -98,11 +103,13 @@ export class RerankTargets implements OnModuleDestroy {
     return { 'content-type': 'application/json', accept: 'application/json', 'user-agent': `reranker-registry/${SERVICE_VERSION}` };
   }
 
-  private credentialHeader(row: Reranker): Record<string, string> {
+  /** The credential header, and the values upstream text must never give back (with and without the prefix). */
+  private credentialHeader(row: Reranker): { header: Record<string, string>; secrets: string[] } | undefined {
     const metadata = row.credentials as CredentialMetadata | null;
-    if (!metadata) return {};
+    if (!metadata) return undefined;
     const { headerName, prefix, secretRef } = metadata.apiKey;
-    return { [headerName.toLowerCase()]: `${prefix}${this.secretOf(row, secretRef?.uri)}` };
+    const secret = this.secretOf(row, secretRef?.uri);
+    return { header: { [headerName]: `${prefix}${secret}` }, secrets: [secret, `${prefix}${secret}`] };
   }
 
   private secretOf(row: Reranker, secretRefUri: string | undefined): string {

@@ -13,7 +13,7 @@ import { isObject } from './providers/wire-format.js';
 import { RerankTargets } from './rerank-targets.js';
 import type { RerankTarget } from './rerank-target.js';
 import { normalizeScore } from './score-normalization.js';
-import { CircuitBreakers } from './upstream/circuit-breaker.js';
+import { CircuitBreakers, outcomeOfError } from './upstream/circuit-breaker.js';
 import { UpstreamClient, type UpstreamReply } from './upstream/upstream-client.js';
 
 /** A rerank call, whichever endpoint it came through. */
@@ -159,34 +159,28 @@ export class RerankService implements OnModuleDestroy {
     }
   }
 
-  /** One upstream exchange, with its breaker bookkeeping and metrics. */
+  /** One upstream exchange, with its breaker bookkeeping and metrics: every outcome is recorded, so a probe always settles. */
   private async observedExchange(target: RerankTarget, batch: PlannedBatch, request: BatchRequest, deadline: number): Promise<BatchOutcome> {
-    this.breakers.admit(target.rerankerId);
+    const probe = this.breakers.admit(target.rerankerId);
     const started = performance.now();
     const observe = (outcome: string) =>
       this.metrics.observeUpstream(target.providerType, outcome, (performance.now() - started) / 1000);
     try {
       const outcome = await this.exchange(target, batch, request, deadline);
+      this.breakers.record(target.rerankerId, 'success', probe);
       observe('ok');
       return outcome;
     } catch (error) {
+      this.breakers.record(target.rerankerId, outcomeOfError(error), probe);
       observe(error instanceof DomainError ? error.code.toLowerCase() : error instanceof BatchTooLarge ? 'split' : 'internal');
       throw error;
     }
   }
 
   private async exchange(target: RerankTarget, batch: PlannedBatch, request: BatchRequest, deadline: number): Promise<BatchOutcome> {
-    let reply: UpstreamReply;
-    try {
-      reply = await this.send(target, upstreamBatch(target, batch, request), deadline);
-    } catch (error) {
-      if (!(error instanceof DomainError) || error.code !== 'EGRESS_BLOCKED') this.breakers.failed(target.rerankerId);
-      throw error;
-    }
-    // An error the request caused (an oversized document) says nothing about the upstream's health.
+    const reply = await this.send(target, upstreamBatch(target, batch, request), deadline);
+    // An error the request caused (an oversized document) is neutral for the breaker: it says nothing of the upstream's health.
     const fault = reply.status >= 400 ? target.adapter.classifyError(reply.status, reply.body) : undefined;
-    if (reply.status >= 500 && fault === 'upstream') this.breakers.failed(target.rerankerId);
-    else if (reply.status < 400) this.breakers.succeeded(target.rerankerId);
     if (fault === 'payload-too-large' && batch.documents.length > 1) throw new BatchTooLarge(reply.attempts);
     if (fault === 'input' || fault === 'payload-too-large') throw documentsTooLarge(batch, reply.status, upstreamMessage(target, reply));
     if (reply.status === 429) {
@@ -197,14 +191,9 @@ export class RerankService implements OnModuleDestroy {
         upstreamStatus: reply.status,
       });
     }
-    try {
-      const parsed = this.parse(target, reply, batch.documents.length);
-      const scores = parsed.scores.map(({ index, score }) => ({ index: batch.start + index, score }));
-      return { scores, ...(parsed.usage ? { usage: parsed.usage } : {}), requests: reply.attempts };
-    } catch (error) {
-      this.breakers.failed(target.rerankerId);
-      throw error;
-    }
+    const parsed = this.parse(target, reply, batch.documents.length);
+    const scores = parsed.scores.map(({ index, score }) => ({ index: batch.start + index, score }));
+    return { scores, ...(parsed.usage ? { usage: parsed.usage } : {}), requests: reply.attempts };
   }
 
   private send(target: RerankTarget, batch: UpstreamBatch, deadline: number, maxRetries?: number): Promise<UpstreamReply> {
@@ -230,7 +219,7 @@ export class RerankService implements OnModuleDestroy {
         if (seen.has(index)) throw new UpstreamFormatError(`index ${index} appears twice`);
         seen.add(index);
       }
-      return parsed;
+      return parsed.usage ? { ...parsed, usage: target.scrubber.scrubJson(parsed.usage) as Record<string, unknown> } : parsed;
     } catch (error) {
       if (error instanceof UpstreamFormatError) throw badResponse(error.message);
       throw error;
@@ -280,8 +269,9 @@ function sumNumbers(a: Record<string, unknown>, b: Record<string, unknown>): Rec
   return sum;
 }
 
+/** The upstream's own error message, without any secret we sent it (scrubbed before it is cut). */
 function upstreamMessage(target: RerankTarget, reply: UpstreamReply): string {
-  const message = target.adapter.errorMessage(reply.body) ?? 'no message';
+  const message = target.scrubber.scrub(target.adapter.errorMessage(reply.body) ?? 'no message');
   return message.length > 500 ? `${message.slice(0, 500)}…` : message;
 }
 

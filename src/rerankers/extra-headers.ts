@@ -1,42 +1,28 @@
 import type { ValidationOptions } from 'class-validator';
 import { ValidateProblem } from '../common/validation/problem-validator.js';
-import { HTTP_TOKEN } from './credentials/credentials.dto.js';
+import { headerNameProblem, headerValueProblem } from './header-rules.js';
 
 export const MAX_EXTRA_HEADERS = 20;
+const MAX_VALUE_LENGTH = 1024;
 
-/** Headers a reranker's extraHeaders may never set: auth, and what the HTTP client owns. */
-export const RESERVED_HEADERS = new Set([
-  'authorization',
-  'proxy-authorization',
-  'x-api-key',
-  'api-key',
-  'cookie',
-  'host',
-  'content-length',
-  'content-type',
-  'connection',
-  'keep-alive',
-  'transfer-encoding',
-  'te',
-  'trailer',
-  'upgrade',
-  'expect',
-]);
+/** Credential headers: a secret belongs in `credentials`, where it is encrypted and never returned. */
+const AUTH_HEADERS = new Set(['authorization', 'proxy-authorization', 'x-api-key', 'api-key']);
 
 export function extraHeadersProblem(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'must be an object of string values';
   const entries = Object.entries(value);
   if (entries.length > MAX_EXTRA_HEADERS) return `may hold at most ${MAX_EXTRA_HEADERS} headers`;
   for (const [name, item] of entries) {
-    if (!HTTP_TOKEN.test(name) || name.length > 100) return `"${name}" is not an HTTP header name`;
-    if (RESERVED_HEADERS.has(name.toLowerCase())) return `may not set "${name}": put secrets in credentials`;
-    if (typeof item !== 'string' || item.length > 1024 || /[\r\n\0]/.test(item)) {
-      return `value of "${name}" must be a single-line string of at most 1024 characters`;
-    }
+    const nameProblem = headerNameProblem(name);
+    if (nameProblem) return `name "${name}" ${nameProblem}`;
+    if (AUTH_HEADERS.has(name.toLowerCase())) return `may not set "${name}": put secrets in credentials`;
+    if (typeof item !== 'string' || item.length > MAX_VALUE_LENGTH) return `value of "${name}" must be a string of at most ${MAX_VALUE_LENGTH} characters`;
+    const valueProblem = headerValueProblem(item);
+    if (valueProblem) return `value of "${name}" ${valueProblem}`;
   }
   return undefined;
 }
 
-/** Non-secret headers sent upstream with every call: <= 20, no auth or transport headers. */
+/** Non-secret headers sent upstream with every call: <= 20, no auth, transport or hop-by-hop headers. */
 export const IsExtraHeaders = (options?: ValidationOptions): PropertyDecorator =>
   ValidateProblem('isExtraHeaders', extraHeadersProblem, options);

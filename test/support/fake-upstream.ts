@@ -7,6 +7,8 @@ export type Fault =
   | { kind: 'slow'; delayMs: number }
   | { kind: 'hang' }
   | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
+  /** Answers `status` with the request headers reflected in the error message, as JSON or plain text. */
+  | { kind: 'echo-headers'; status: number; as: 'json' | 'text' }
   | { kind: 'malformed' }
   | { kind: 'wrong-indices' }
   | { kind: 'duplicate-indices' }
@@ -126,6 +128,13 @@ export class FakeUpstream {
         return;
       case 'status':
         return send(fault.status, fault.body ?? { message: `fake ${fault.status}` }, fault.headers);
+      case 'echo-headers': {
+        const reflected = `rejected request with headers ${JSON.stringify(headers)}`;
+        if (fault.as === 'json') return send(fault.status, { message: reflected });
+        res.writeHead(fault.status, { 'content-type': 'text/plain' });
+        res.end(reflected);
+        return;
+      }
       case 'malformed':
         return send(200, '{"results": [ {"index": 0, "relevance_');
       case 'redirect':

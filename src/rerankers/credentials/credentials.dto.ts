@@ -15,10 +15,8 @@ import {
 import { STRING_MAP } from '../../common/openapi/schema-properties.js';
 import { IsLabels } from '../../common/validation/labels.js';
 import { ValidateProblem } from '../../common/validation/problem-validator.js';
+import { IsHeaderName, IsHeaderValue } from '../header-rules.js';
 import { CREDENTIAL_KINDS, type CredentialKind } from './credential.js';
-
-export const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const NO_LINE_BREAKS = /^[^\r\n\0]*$/;
 
 export const MAX_SECRET_REF_HINTS = 16;
 const HINT_KEY = /^[A-Za-z0-9._-]{1,64}$/;
@@ -79,7 +77,7 @@ export class ApiKeyCredentialDto {
   @IsOptional()
   @IsString()
   @Length(1, 8192)
-  @Matches(NO_LINE_BREAKS, { message: 'inlineSecret must not contain line breaks' })
+  @IsHeaderValue()
   inlineSecret?: string;
 
   @ApiPropertyOptional({ type: SecretRefDto })
@@ -90,16 +88,14 @@ export class ApiKeyCredentialDto {
 
   @ApiPropertyOptional({ default: 'Authorization' })
   @IsOptional()
-  @IsString()
-  @Length(1, 100)
-  @Matches(HTTP_TOKEN, { message: 'headerName must be an HTTP header name' })
+  @IsHeaderName()
   headerName?: string;
 
   @ApiPropertyOptional({ default: 'Bearer ' })
   @IsOptional()
   @IsString()
   @MaxLength(64)
-  @Matches(NO_LINE_BREAKS, { message: 'prefix must not contain line breaks' })
+  @IsHeaderValue()
   prefix?: string;
 }
 

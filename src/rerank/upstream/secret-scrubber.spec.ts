@@ -1,0 +1,61 @@
+import { REDACTED, SecretScrubber } from './secret-scrubber.js';
+
+describe('SecretScrubber', () => {
+  const secret = 'sk-live_0123456789abcdef';
+  const scrubber = new SecretScrubber([secret, `Bearer ${secret}`]);
+
+  it.each([
+    ['as sent', `authorization: Bearer ${secret}`],
+    ['bare', `key ${secret} is revoked`],
+    ['JSON-escaped', JSON.stringify({ headers: { authorization: `Bearer ${secret}"` } })],
+    ['URL-encoded', `GET /v1?key=${encodeURIComponent(`${secret}/=+`)}`],
+    ['base64', `token ${Buffer.from(secret).toString('base64')}`],
+    ['base64 inside a longer value (Basic, any alignment)', `Basic ${Buffer.from(`user:${secret}`).toString('base64')}`],
+    ['base64 inside a longer value, offset 1', Buffer.from(`a${secret}zz`).toString('base64')],
+    ['base64 inside a longer value, offset 2', Buffer.from(`ab${secret}z`).toString('base64')],
+    ['base64url', Buffer.from(`?>${secret}`).toString('base64url')],
+  ])('removes the secret %s', (_form, text) => {
+    const scrubbed = scrubber.scrub(text);
+    expect(scrubbed).toContain(REDACTED);
+    expect(scrubbed).not.toContain(secret);
+    expect(scrubbed).not.toContain(Buffer.from(secret).toString('base64').slice(4, 20));
+  });
+
+  it.each([
+    ['JSON-escaped', (value: string) => JSON.stringify({ authorization: value })],
+    ['URL-encoded', (value: string) => `/v1?key=${encodeURIComponent(value)}`],
+    ['form-encoded', (value: string) => `key=${encodeURIComponent(value).replaceAll('%20', '+')}`],
+  ])('removes a secret with special characters %s', (_form, encode) => {
+    const special = 'p@ss/w"rd+x y\\z';
+    const scrubbed = new SecretScrubber([special]).scrub(encode(special));
+    expect(scrubbed).toContain(REDACTED);
+    expect(scrubbed).not.toContain('w\\"rd');
+    expect(scrubbed).not.toContain('w%22rd');
+  });
+
+  it('removes the decoded form of a base64 secret (a Basic credential echoed as user:password)', () => {
+    const basic = Buffer.from('svc-user:p4ssw0rd-long').toString('base64');
+    expect(new SecretScrubber([basic]).scrub('login svc-user:p4ssw0rd-long failed')).toBe(`login ${REDACTED} failed`);
+  });
+
+  it('replaces the whole header value before the secret inside it', () => {
+    expect(scrubber.scrub(`got Bearer ${secret}!`)).toBe(`got ${REDACTED}!`);
+  });
+
+  it('scrubs other header values only when long enough not to be ordinary words', () => {
+    const withExtras = new SecretScrubber([secret], ['search', 'tenant-7f3a9c21']);
+    expect(withExtras.scrub('search failed for tenant-7f3a9c21')).toBe(`search failed for ${REDACTED}`);
+  });
+
+  it('scrubs every string of a usage block, keys included, and leaves numbers alone', () => {
+    const usage = { billed_units: { search_units: 1 }, note: [`key ${secret}`], [secret]: 2 };
+    expect(scrubber.scrubJson(usage)).toEqual({ billed_units: { search_units: 1 }, note: [`key ${REDACTED}`], [REDACTED]: 2 });
+  });
+
+  it('leaves text alone when there is no secret', () => {
+    const none = new SecretScrubber([]);
+    expect(none.scrub('anything')).toBe('anything');
+    const usage = { a: 1 };
+    expect(none.scrubJson(usage)).toBe(usage);
+  });
+});
