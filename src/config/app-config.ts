@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
+import { ByteBudget } from '../rerank/upstream/byte-budget.js';
 import { ConfigError } from './config-error.js';
 import { EnvReader, type Env } from './env-reader.js';
 import { Secret } from './secret.js';
@@ -49,6 +50,12 @@ export interface UpstreamConfig {
   readonly circuitFailureThreshold: number;
   readonly circuitCooldownMs: number;
   readonly connectionsPerOrigin: number;
+  /** Upstream calls in flight at once, across all rerankers; more are shed with 503. */
+  readonly maxInFlight: number;
+  /** Bytes of upstream answers being read at once, across all calls; over it, calls are shed with 503. */
+  readonly maxBufferedBytes: number;
+  /** Keep-alive pools kept (one per upstream origin); the least recently used is closed beyond it. */
+  readonly maxPools: number;
 }
 
 export interface RerankConfig {
@@ -115,7 +122,11 @@ export class AppConfig {
       circuitFailureThreshold: env.integer('CIRCUIT_FAILURE_THRESHOLD', 5, { min: 1, max: 1000 }),
       circuitCooldownMs: env.integer('CIRCUIT_COOLDOWN_MS', 30_000, { min: 100, max: 3_600_000 }),
       connectionsPerOrigin: env.integer('UPSTREAM_CONNECTIONS_PER_ORIGIN', 64, { min: 1, max: 4096 }),
+      maxInFlight: env.integer('UPSTREAM_MAX_IN_FLIGHT', 1024, { min: 1, max: 1_000_000 }),
+      maxBufferedBytes: env.integer('UPSTREAM_MAX_BUFFERED_BYTES', 256 * 1024 * 1024, { min: 64 * 1024, max: 64 * 1024 ** 3 }),
+      maxPools: env.integer('UPSTREAM_MAX_POOLS', 256, { min: 1, max: 100_000 }),
     };
+    assertOneAnswerFits(this.upstream);
     this.rerank = {
       maxDocuments: env.integer('RERANK_MAX_DOCUMENTS', 10_000, { min: 1, max: 100_000 }),
       targetCacheTtlMs: env.integer('RERANKER_CACHE_TTL_MS', 300_000, { min: 0, max: 86_400_000 }),
@@ -129,6 +140,16 @@ export class AppConfig {
 
   static fromEnv(env: Env = process.env): AppConfig {
     return new AppConfig(new EnvReader(env));
+  }
+}
+
+/** One answer of the largest size allowed must fit in the shared buffer budget (less its small-answer reserve). */
+function assertOneAnswerFits({ maxResponseBytes, maxBufferedBytes }: UpstreamConfig): void {
+  if (maxResponseBytes > ByteBudget.largestAnswer(maxBufferedBytes)) {
+    throw new ConfigError(
+      'UPSTREAM_MAX_BUFFERED_BYTES',
+      `must hold one UPSTREAM_MAX_RESPONSE_BYTES answer (${maxResponseBytes}) plus the eighth kept for small answers: at least ${Math.ceil((maxResponseBytes * 8) / 7)}`,
+    );
   }
 }
 

@@ -1,3 +1,5 @@
+import { applyDecorators } from '@nestjs/common';
+import { Transform } from 'class-transformer';
 import type { ValidationOptions } from 'class-validator';
 import { ValidateProblem } from '../common/validation/problem-validator.js';
 import { headerNameProblem, headerValueProblem } from './header-rules.js';
@@ -23,6 +25,13 @@ export function extraHeadersProblem(value: unknown): string | undefined {
   return undefined;
 }
 
-/** Non-secret headers sent upstream with every call: <= 20, no auth, transport or hop-by-hop headers. */
-export const IsExtraHeaders = (options?: ValidationOptions): PropertyDecorator =>
-  ValidateProblem('isExtraHeaders', extraHeadersProblem, options);
+/**
+ * Non-secret headers sent upstream with every call: <= 20, no auth, transport or hop-by-hop
+ * headers. Checked on the object as sent: class-transformer would silently drop names
+ * such as `constructor` or `toString`, which must be refused instead.
+ */
+export const IsExtraHeaders = (options?: ValidationOptions) =>
+  applyDecorators(
+    Transform(({ obj, key }: { obj: Record<string, unknown>; key: string }) => obj[key]),
+    ValidateProblem('isExtraHeaders', extraHeadersProblem, options),
+  );

@@ -14,6 +14,8 @@ export type Fault =
   | { kind: 'duplicate-indices' }
   | { kind: 'non-numeric-score' }
   | { kind: 'huge'; bytes: number }
+  /** A 200 whose body never ends: `chunkBytes` per write, every `intervalMs` or as fast as the reader takes them. */
+  | { kind: 'endless'; chunkBytes: number; intervalMs?: number }
   | { kind: 'reset' }
   | { kind: 'redirect' }
   | { kind: 'ignore-top-n' };
@@ -141,6 +143,8 @@ export class FakeUpstream {
         return send(302, {}, { location: 'http://169.254.169.254/latest/meta-data' });
       case 'huge':
         return send(200, JSON.stringify({ results: [], padding: 'x'.repeat(fault.bytes) }));
+      case 'endless':
+        return streamForever(res, 'x'.repeat(fault.chunkBytes), fault.intervalMs);
       case 'slow':
         setTimeout(() => this.answer(body, undefined, send), fault.delayMs);
         return;
@@ -231,6 +235,25 @@ export class FakeUpstream {
         return { data: rows.map(({ index, score }) => ({ index, score })) };
     }
   }
+}
+
+/** Writes chunks until the client goes away: back to back (on drain), or one per interval. */
+function streamForever(res: import('node:http').ServerResponse, chunk: string, intervalMs?: number): void {
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.write('{"results": [], "padding": "');
+  let open = true;
+  res.on('close', () => (open = false));
+  const pump = (): void => {
+    if (!open) return;
+    if (intervalMs !== undefined) {
+      res.write(chunk);
+      setTimeout(pump, intervalMs);
+      return;
+    }
+    while (open && res.write(chunk));
+    if (open) res.once('drain', pump);
+  };
+  pump();
 }
 
 /** `score=<number>` inside the text, else a stable pseudo-score in [0, 0.5). */

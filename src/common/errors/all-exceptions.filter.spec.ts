@@ -5,13 +5,14 @@ import { AllExceptionsFilter } from './all-exceptions.filter.js';
 import { DomainError } from './domain-error.js';
 
 function fakeHost() {
-  const sent: { status?: number; body?: unknown } = {};
+  const sent: { status?: number; body?: unknown; headers: Record<string, string> } = { headers: {} };
   const reply = {
     status(code: number) {
       sent.status = code;
       return reply;
     },
-    header() {
+    header(name: string, value: string) {
+      sent.headers[name] = value;
       return reply;
     },
     send(body: unknown) {
@@ -35,11 +36,21 @@ describe('AllExceptionsFilter', () => {
   it('renders a domain error with its code, status and details', () => {
     const { host, sent } = fakeHost();
     filter.catch(DomainError.alreadyExists('taken', { existingId: 'x' }), host);
-    expect(sent).toEqual({
+    expect(sent).toMatchObject({
       status: 409,
       body: { code: 'ALREADY_EXISTS', message: 'taken', detail: 'taken', requestId: 'req-1', details: { existingId: 'x' } },
     });
     expect(logged).toHaveLength(0);
+  });
+
+  it('sends Retry-After, in whole seconds, for an error that says when to retry', () => {
+    const { host, sent } = fakeHost();
+    filter.catch(new DomainError('UNAVAILABLE', 'busy', { retryAfterMs: 1_200 }), host);
+    expect(sent.status).toBe(503);
+    expect(sent.headers['retry-after']).toBe('2');
+    const other = fakeHost();
+    filter.catch(DomainError.invalidArgument('bad'), other.host);
+    expect(other.sent.headers['retry-after']).toBeUndefined();
   });
 
   it('hides an unexpected error behind a generic 500 and logs the original', () => {

@@ -25,6 +25,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
       requestId: String(request.id),
       ...(error.details ? { details: error.details } : {}),
     };
+    const retryAfterMs = error.details?.retryAfterMs;
+    if (typeof retryAfterMs === 'number') void reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
     void reply.status(error.status).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 }

@@ -1,12 +1,14 @@
 import { isIP } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import { Pool } from 'undici';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { LOGGER } from '../../common/logging/logger.token.js';
 import { AppConfig, type UpstreamConfig } from '../../config/app-config.js';
 import { EgressPolicy } from '../../egress/egress-policy.js';
+import { ByteBudget } from './byte-budget.js';
 import { egressGuardedLookup } from './egress-lookup.js';
 
 export interface UpstreamRequest {
@@ -33,6 +35,8 @@ export interface UpstreamReply {
 
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 const BACKOFF_BASE_MS = 100;
+/** What a shed caller is told to wait (Retry-After). */
+const SHED_RETRY_AFTER_MS = 1_000;
 
 class ResponseTooLargeError extends Error {}
 
@@ -40,13 +44,18 @@ class ResponseTooLargeError extends Error {}
  * Outbound HTTP for rerank calls: one keep-alive undici pool per upstream origin, every
  * connection through the egress guard, a total deadline, bounded retries with jittered
  * exponential backoff (connection errors, 429 honouring Retry-After, 502/503/504), a
- * response size cap, and no redirects.
+ * response size cap, and no redirects. Memory is bounded whatever upstreams do: calls in
+ * flight and bytes of answers being read are capped globally (over either, the call is
+ * shed with 503 UNAVAILABLE and Retry-After), and pools (members choose origins) are
+ * kept in an LRU that closes the least recently used.
  */
 @Injectable()
 export class UpstreamClient implements OnApplicationShutdown {
-  private readonly pools = new Map<string, Pool>();
+  private readonly pools: LRUCache<string, Pool>;
   /** Egress verdicts of literal-IP origins (names are checked at connect time instead). */
-  private readonly literalOriginAllowed = new Map<string, boolean>();
+  private readonly literalOriginAllowed: LRUCache<string, boolean>;
+  private readonly buffered: ByteBudget;
+  private inFlight = 0;
   private readonly settings: UpstreamConfig;
   private readonly lookup;
 
@@ -57,10 +66,30 @@ export class UpstreamClient implements OnApplicationShutdown {
   ) {
     this.settings = config.upstream;
     this.lookup = egressGuardedLookup(egress);
+    this.pools = new LRUCache({ max: this.settings.maxPools, dispose: (pool) => void pool.close().catch(() => undefined) });
+    this.literalOriginAllowed = new LRUCache({ max: this.settings.maxPools });
+    this.buffered = new ByteBudget(this.settings.maxBufferedBytes);
   }
 
   async post(request: UpstreamRequest): Promise<UpstreamReply> {
     this.assertLiteralHostReachable(request.origin);
+    if (this.inFlight >= this.settings.maxInFlight) {
+      throw shed('The service has as many upstream calls in flight as it allows');
+    }
+    this.inFlight++;
+    try {
+      return await this.postWithRetries(request);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  /** Open pools and buffered answer bytes, for tests and metrics. */
+  get usage(): { pools: number; bufferedBytes: number; inFlight: number } {
+    return { pools: this.pools.size, bufferedBytes: this.buffered.usedBytes, inFlight: this.inFlight };
+  }
+
+  private async postWithRetries(request: UpstreamRequest): Promise<UpstreamReply> {
     const maxRetries = request.maxRetries ?? this.settings.maxRetries;
     for (let attempt = 1; ; attempt++) {
       const remaining = request.deadline - Date.now();
@@ -99,9 +128,14 @@ export class UpstreamClient implements OnApplicationShutdown {
       headersTimeout: remainingMs,
       bodyTimeout: remainingMs,
     });
-    const text = await this.readCapped(response.body, response.headers['content-length']);
+    const { text, bytes } = await this.readCapped(response.body, response.headers['content-length']);
     const retryAfter = response.headers['retry-after'];
-    const parsed = parseJson(text);
+    let parsed: ReturnType<typeof parseJson>;
+    try {
+      parsed = parseJson(text);
+    } finally {
+      this.buffered.give(bytes);
+    }
     return {
       status: response.statusCode,
       body: parsed.ok ? parsed.value : text,
@@ -111,7 +145,11 @@ export class UpstreamClient implements OnApplicationShutdown {
     };
   }
 
-  private async readCapped(body: AsyncIterable<Buffer> & { destroy(): void }, contentLength: unknown): Promise<string> {
+  /**
+   * The answer's text, within the per-answer cap and the global byte budget. On success
+   * the bytes stay taken from the budget (the caller gives them back once parsed).
+   */
+  private async readCapped(body: AsyncIterable<Buffer> & { destroy(): void }, contentLength: unknown): Promise<{ text: string; bytes: number }> {
     const max = this.settings.maxResponseBytes;
     if (Number(contentLength) > max) {
       body.destroy();
@@ -119,15 +157,21 @@ export class UpstreamClient implements OnApplicationShutdown {
     }
     const chunks: Buffer[] = [];
     let size = 0;
-    for await (const chunk of body) {
-      size += chunk.length;
-      if (size > max) {
-        body.destroy();
-        throw new ResponseTooLargeError();
+    try {
+      for await (const chunk of body) {
+        if (size + chunk.length > max) throw new ResponseTooLargeError();
+        if (!this.buffered.take(chunk.length, size)) {
+          throw shed('The service is reading as many upstream answer bytes as it allows');
+        }
+        size += chunk.length;
+        chunks.push(chunk);
       }
-      chunks.push(chunk);
+    } catch (error) {
+      body.destroy();
+      this.buffered.give(size);
+      throw error;
     }
-    return Buffer.concat(chunks).toString('utf8');
+    return { text: Buffer.concat(chunks, size).toString('utf8'), bytes: size };
   }
 
   private async backoff(attempt: number, retryAfterMs: number | undefined, deadline: number, failure?: DomainError): Promise<void> {
@@ -204,6 +248,11 @@ const CONNECTION_CODES = new Set([
 
 function isConnectionError(error: unknown): boolean {
   return causeChain(error).some((link) => link.code !== undefined && CONNECTION_CODES.has(link.code));
+}
+
+/** Load shedding: the call was refused for the service's own limits, not the upstream's health. */
+function shed(message: string): DomainError {
+  return new DomainError('UNAVAILABLE', `${message}; retry shortly`, { retryAfterMs: SHED_RETRY_AFTER_MS });
 }
 
 function upstreamTimeout(): DomainError {
