@@ -10,6 +10,7 @@ const SECRET = `sk-echo_${randomBytes(12).toString('hex')}`;
 const ENV_SECRET = `env-secret-${randomBytes(12).toString('hex')}`;
 const ENV_SECRET_NAME = `RERANKER_SECRET_ECHO_${randomBytes(4).toString('hex').toUpperCase()}`;
 const TENANT = 'tenant-7f3a9c21';
+const BROKEN_SECRET_NAME = `RERANKER_SECRET_BROKEN_${randomBytes(4).toString('hex').toUpperCase()}`;
 
 /** Issue 9 items 1 (secret scrubbing), 11 (header rules), 12 (breaker outcomes) and 15 (memory bounds). */
 describe('upstream hardening', () => {
@@ -20,6 +21,7 @@ describe('upstream hardening', () => {
 
   beforeAll(async () => {
     process.env[ENV_SECRET_NAME] = ENV_SECRET;
+    process.env[BROKEN_SECRET_NAME] = 'sk-with-a-newline\n';
     t = await startTestApp({
       LOG_LEVEL: 'debug',
       EGRESS_ALLOW_PRIVATE: 'true',
@@ -41,6 +43,7 @@ describe('upstream hardening', () => {
     await t.close();
     await upstream.close();
     delete process.env[ENV_SECRET_NAME];
+    delete process.env[BROKEN_SECRET_NAME];
   });
 
   beforeEach(() => upstream.clear());
@@ -148,8 +151,8 @@ describe('upstream hardening', () => {
       ['a secret with a C1 control', withApiKey({ inlineSecret: 'sk-\u0085nel' }), /credentials\.apiKey\.inlineSecret/],
       ['a secret beyond Latin-1', withApiKey({ inlineSecret: 'sk-\u2028line' }), /credentials\.apiKey\.inlineSecret/],
       ['a secret with a lone surrogate', withApiKey({ inlineSecret: 'sk-\ud800' }), /credentials\.apiKey\.inlineSecret/],
-      // (a `constructor` key never reaches validation: Nest's ValidationPipe strips it from bodies)
-      ...['Host', 'Cookie', 'Content-Type', 'Content-Length', 'Transfer-Encoding', 'Connection', 'Upgrade', 'Expect', 'TE', 'Trailer', 'Keep-Alive', 'Proxy-Connection', 'prototype', 'toString', 'hasOwnProperty'].map(
+      // (`constructor` and `prototype` keys never reach validation: Nest's ValidationPipe strips them from bodies)
+      ...['Host', 'Cookie', 'Content-Type', 'Content-Length', 'Transfer-Encoding', 'Connection', 'Upgrade', 'Expect', 'TE', 'Trailer', 'Keep-Alive', 'Proxy-Connection', 'toString', 'hasOwnProperty', 'valueOf'].map(
         (name): [string, Record<string, unknown>, RegExp] => [`extraHeaders ${name}`, { extraHeaders: { [name]: 'x' } }, /extraHeaders/],
       ),
       ['an extra header value with a line break', { extraHeaders: { 'X-Team': 'a\r\nInjected: 1' } }, /extraHeaders/],
@@ -170,6 +173,17 @@ describe('upstream hardening', () => {
       const res = await as(t.server, alice).patch(`/v1/rerankers/${id}`).send(fields).expect(400);
       expect(res.body.code).toBe('INVALID_ARGUMENT');
       expect(res.body.message).toMatch(field);
+    });
+
+    it('a server secret (env://) that is no valid header value fails each call with 503, naming no secret, and opens no circuit', async () => {
+      const id = await register({ credentials: { kind: 'CREDENTIAL_KIND_API_KEY', apiKey: { secretRef: { uri: `env://${BROKEN_SECRET_NAME}` } } } }, admin);
+      for (let i = 0; i < 3; i++) {
+        const res = await rerank(id, admin).expect(503);
+        expect(res.body.code).toBe('UNAVAILABLE');
+        expect(res.body.message).toMatch(/header values is not a valid HTTP field value/);
+        expect(JSON.stringify(res.body)).not.toContain('sk-with-a-newline');
+      }
+      expect(upstream.requests).toHaveLength(0);
     });
 
     it('accepts Latin-1 values and custom credential headers, and sends them as registered', async () => {

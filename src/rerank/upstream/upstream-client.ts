@@ -265,6 +265,10 @@ function toUpstreamFailure(error: unknown): DomainError {
     return new DomainError('UPSTREAM_BAD_RESPONSE', 'The upstream response is larger than the configured cap');
   }
   const chain = causeChain(error);
+  if (chain.some((link) => link.code === 'UND_ERR_INVALID_ARG')) {
+    // The request could not even be written (say, a server secret holding a line break): not the upstream's fault.
+    return new DomainError('UNAVAILABLE', "The reranker's request cannot be sent: one of its header values is not a valid HTTP field value");
+  }
   const egress = chain.find((link) => link.code === 'EGRESS_BLOCKED') as (Error & { code: string }) | undefined;
   if (egress) return new DomainError('EGRESS_BLOCKED', egress.message);
   if (chain.some((link) => link.name === 'TimeoutError' || link.name === 'AbortError' || link.code?.includes('TIMEOUT'))) {
