@@ -153,10 +153,11 @@ function classify(ip: Address): AddressClass {
   return ip.kind() === 'ipv4' ? 'public' : 'blocked';
 }
 
-/** An IP address in any notation ipaddr.js reads, without brackets or zone id. */
+/** An IP address (IPv4 in any notation ipaddr.js reads), without brackets or zone id. */
 export function parseAddress(address: string): Address | undefined {
   const bare = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
-  return ipaddr.isValid(bare) ? ipaddr.parse(bare) : undefined;
+  if (isIP(bare) === 6) return ipaddr.IPv6.parse(bare);
+  return ipaddr.IPv4.isValid(bare) ? ipaddr.IPv4.parse(bare) : undefined;
 }
 
 /** The RFC 6052 positions of the IPv4 address under each prefix length a local-use NAT64 may use. */

@@ -30,13 +30,25 @@ export class SecretScrubber {
     return scrubbed;
   }
 
-  /** A parsed JSON value (an upstream's usage block) with every string in it scrubbed, keys too. */
+  /**
+   * A parsed JSON value (an upstream's usage block) with every string in it scrubbed, keys
+   * too. One search over its serialized form first (which holds each string JSON-escaped,
+   * a form searched for too), so the usual clean block is returned as is.
+   */
   scrubJson(value: unknown): unknown {
-    if (this.forms.length === 0) return value;
+    if (this.forms.length === 0 || !this.mentionedIn(JSON.stringify(value) ?? '')) return value;
+    return this.scrubTree(value);
+  }
+
+  private mentionedIn(text: string): boolean {
+    return this.forms.some((form) => text.includes(form));
+  }
+
+  private scrubTree(value: unknown): unknown {
     if (typeof value === 'string') return this.scrub(value);
-    if (Array.isArray(value)) return value.map((item) => this.scrubJson(item));
+    if (Array.isArray(value)) return value.map((item) => this.scrubTree(item));
     if (typeof value !== 'object' || value === null) return value;
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [this.scrub(key), this.scrubJson(item)]));
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [this.scrub(key), this.scrubTree(item)]));
   }
 }
 
