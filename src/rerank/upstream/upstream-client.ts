@@ -84,7 +84,7 @@ export class UpstreamClient implements OnApplicationShutdown {
     }
   }
 
-  /** Open pools and buffered answer bytes, for tests and metrics. */
+  /** What the client holds right now: pools, bytes of answers being read, calls in flight. */
   get usage(): { pools: number; bufferedBytes: number; inFlight: number } {
     return { pools: this.pools.size, bufferedBytes: this.buffered.usedBytes, inFlight: this.inFlight };
   }
@@ -267,7 +267,7 @@ function toUpstreamFailure(error: unknown): DomainError {
   const chain = causeChain(error);
   if (chain.some((link) => link.code === 'UND_ERR_INVALID_ARG')) {
     // The request could not even be written (say, a server secret holding a line break): not the upstream's fault.
-    return new DomainError('UNAVAILABLE', "The reranker's request cannot be sent: one of its header values is not a valid HTTP field value");
+    return new DomainError('UNAVAILABLE', "The reranker's request cannot be sent as configured (for instance a server secret that is no valid header value)");
   }
   const egress = chain.find((link) => link.code === 'EGRESS_BLOCKED') as (Error & { code: string }) | undefined;
   if (egress) return new DomainError('EGRESS_BLOCKED', egress.message);
