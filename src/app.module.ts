@@ -4,6 +4,7 @@ import type { AppConfig } from './config/app-config.js';
 import { CoreModule } from './core.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { AliasesModule } from './aliases/aliases.module.js';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { InvalidationModule } from './common/invalidation/invalidation.module.js';
@@ -32,6 +33,7 @@ export class AppModule {
         ApiKeysModule,
         RerankersModule,
         RerankModule,
+        AliasesModule,
       ],
     };
   }

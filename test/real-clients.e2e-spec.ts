@@ -86,8 +86,8 @@ describe('real clients against the drop-in endpoints', () => {
     it('raises with the status and our error body', async () => {
       const v1 = new cohere.CohereClient({ token: member.key, environment: base });
       await expect(v1.rerank({ model: 'rerank-english-v3.0', query: 'q', documents: texts })).rejects.toMatchObject({
-        statusCode: 400,
-        body: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('model must be the id') },
+        statusCode: 404,
+        body: { code: 'NOT_FOUND', message: expect.stringContaining('"rerank-english-v3.0"') },
       });
       const v2 = new cohere.CohereClientV2({ token: member.key, environment: base });
       await expect(v2.rerank({ model: '00000000-0000-4000-8000-000000000000', query: 'q', documents: texts })).rejects.toMatchObject({
@@ -127,7 +127,7 @@ describe('real clients against the drop-in endpoints', () => {
 
     it('raises with the status', async () => {
       const wrong = new LangChainCohereRerank({ client: client(), model: 'rerank-v3.5' });
-      await expect(wrong.rerank(texts, 'q')).rejects.toMatchObject({ statusCode: 400 });
+      await expect(wrong.rerank(texts, 'q')).rejects.toMatchObject({ statusCode: 404 });
     });
   });
 
@@ -141,9 +141,16 @@ describe('real clients against the drop-in endpoints', () => {
       expect(ranked.map((n) => [byText.get((n.node as TextNode).text), n.score])).toEqual(expected(texts, 2));
     });
 
-    it('raises with the status when left on its default model name', async () => {
-      const reranker = new LlamaIndexCohereRerank({ apiKey: member.key, baseUrl: base });
-      await expect(reranker.postprocessNodes(nodes(), 'q')).rejects.toMatchObject({ statusCode: 400 });
+    it('works with its default model name (rerank-english-v2.0) once an alias of that name exists', async () => {
+      const reranker = new LlamaIndexCohereRerank({ apiKey: member.key, baseUrl: base, topN: 2 });
+      await expect(reranker.postprocessNodes(nodes(), 'q')).rejects.toMatchObject({ statusCode: 404 });
+      await as(t.server, member)
+        .post('/v1/aliases')
+        .send({ name: 'rerank-english-v2.0', targets: [{ rerankerId }] })
+        .expect(201);
+      const ranked = await reranker.postprocessNodes(nodes(), 'capital cities');
+      const byText = new Map(texts.map((text, i) => [text, i]));
+      expect(ranked.map((n) => [byText.get((n.node as TextNode).text), n.score])).toEqual(expected(texts, 2));
     });
   });
 
@@ -157,13 +164,18 @@ describe('real clients against the drop-in endpoints', () => {
       expect(answer.results[0]!.document).toEqual({ text: texts[1] });
     });
 
+    it('reranks by model name (the reranker modelIdentifier)', async () => {
+      const answer = await client().post<Answer>('/rerank', { body: { model: 'BAAI/bge-reranker-base', query: 'capital cities', documents: texts, top_n: 2 } });
+      expect(answer.results.map((r) => [r.index, r.relevance_score])).toEqual(expected(texts, 2));
+    });
+
     it('shows our error message', async () => {
       const failure = await client()
-        .post('/rerank', { body: { model: 'BAAI/bge-reranker-base', query: 'q', documents: texts } })
+        .post('/rerank', { body: { model: 'BAAI/bge-reranker-large', query: 'q', documents: texts } })
         .then(() => undefined, (error: unknown) => error);
       expect(failure).toBeInstanceOf(OpenAI.APIError);
-      expect((failure as InstanceType<typeof OpenAI.APIError>).status).toBe(400);
-      expect((failure as Error).message).toContain('model must be the id');
+      expect((failure as InstanceType<typeof OpenAI.APIError>).status).toBe(404);
+      expect((failure as Error).message).toContain('"BAAI/bge-reranker-large"');
     });
   });
 
@@ -194,10 +206,23 @@ describe('real clients against the drop-in endpoints', () => {
       expect(answer.results.map((r) => [r.index, r.relevance_score])).toEqual(expected(documents));
     });
 
+    it("a Jina-style client's model name works once an alias of that name exists", async () => {
+      const body = { model: 'jina-reranker-v2-base-multilingual', query: 'capital cities', documents: texts, top_n: null };
+      expect((await post('/v1/rerank', body)).status).toBe(404);
+      await as(t.server, member)
+        .post('/v1/aliases')
+        .send({ name: 'jina-reranker-v2-base-multilingual', targets: [{ rerankerId }] })
+        .expect(201);
+      const res = await post('/v1/rerank', body);
+      expect(res.status).toBe(200);
+      const answer = (await res.json()) as { results: Array<{ index: number; relevance_score: number }> };
+      expect(answer.results.map((r) => [r.index, r.relevance_score])).toEqual(expected(texts));
+    });
+
     it('errors carry detail (read by Jina-style clients) and message', async () => {
-      const named = await post('/rerank', { model: 'BAAI/bge-reranker-base', query: 'q', documents: texts });
-      expect(named.status).toBe(400);
-      expect(await named.json()).toMatchObject({ detail: expect.any(String), message: expect.stringContaining('model must be the id') });
+      const named = await post('/rerank', { model: 'BAAI/bge-reranker-large', query: 'q', documents: texts });
+      expect(named.status).toBe(404);
+      expect(await named.json()).toMatchObject({ detail: expect.any(String), message: expect.stringContaining('"BAAI/bge-reranker-large"') });
       const unauthenticated = await post('/v1/rerank', { model: rerankerId, query: 'q', documents: texts, top_n: null }, 'rrk_wrong');
       expect(unauthenticated.status).toBe(401);
       expect(await unauthenticated.json()).toMatchObject({ detail: expect.any(String) });

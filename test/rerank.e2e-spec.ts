@@ -351,13 +351,13 @@ describe('rerank execution', () => {
       expect(res.body.meta.api_version).toEqual({ version: '2' });
     });
 
-    it('explains a model that is not a reranker id, with message and code', async () => {
+    it('explains a model that names nothing of the caller, with message and code', async () => {
       const res = await request(t.server)
         .post('/v1/rerank')
         .set('authorization', `Bearer ${alice.key}`)
         .send({ model: 'rerank-english-v3.0', query: 'q', documents: ['a'] })
-        .expect(400);
-      expect(res.body).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('reranker'), detail: expect.any(String) });
+        .expect(404);
+      expect(res.body).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('"rerank-english-v3.0"'), detail: expect.any(String) });
       await request(t.server).post('/v2/rerank').send({ model: randomUUID(), query: 'q', documents: ['a'] }).expect(401);
       await as(t.server, alice).post('/v2/rerank').send({ model: randomUUID(), query: 'q', documents: ['a'] }).expect(404);
     });

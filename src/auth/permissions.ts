@@ -1,6 +1,6 @@
 import type { UserRole } from '../generated/prisma/enums.js';
 
-export const RESOURCES = ['RERANKER', 'APIKEY', 'USER', 'METRICS'] as const;
+export const RESOURCES = ['RERANKER', 'ALIAS', 'APIKEY', 'USER', 'METRICS'] as const;
 export type Resource = (typeof RESOURCES)[number];
 
 export const ACTIONS = ['CREATE', 'READ', 'LIST', 'UPDATE', 'DELETE', 'EXECUTE', 'PING'] as const;
@@ -17,6 +17,7 @@ export type Permission = `${Action}_${Resource}_${Scope}` | 'USE_SECRET_REF' | '
 
 const RESOURCE_ACTIONS: Record<Resource, readonly Action[]> = {
   RERANKER: ACTIONS,
+  ALIAS: ['CREATE', 'READ', 'LIST', 'UPDATE', 'DELETE', 'EXECUTE'],
   APIKEY: ['CREATE', 'READ', 'LIST', 'DELETE'],
   USER: ['CREATE', 'READ', 'LIST', 'UPDATE'],
   METRICS: ['READ'],
@@ -42,3 +43,14 @@ export const ROLE_PERMISSIONS: Readonly<Record<UserRole, ReadonlySet<Permission>
   ADMIN: new Set(ADMIN),
   ROOT: new Set(ROOT),
 };
+
+/** Whether `permissions`, held by `userId`, allow `action` on a `resource` that `ownerId` owns. */
+export function permitsActingOn(
+  permissions: ReadonlySet<Permission>,
+  userId: string,
+  action: Action,
+  resource: Resource,
+  ownerId: string,
+): boolean {
+  return permissions.has(`${action}_${resource}_ANY`) || (permissions.has(`${action}_${resource}_OWN`) && ownerId === userId);
+}

@@ -1,5 +1,5 @@
 import type { UserRole } from '../generated/prisma/enums.js';
-import { ROLE_PERMISSIONS, type Action, type Permission, type Resource, type Scope } from './permissions.js';
+import { permitsActingOn, ROLE_PERMISSIONS, type Action, type Permission, type Resource, type Scope } from './permissions.js';
 
 /** Who is calling: the verified API key's user. */
 export class Principal {
@@ -26,7 +26,6 @@ export class Principal {
 
   /** Whether the caller may act on something owned by `ownerId`. */
   canActOn(action: Action, resource: Resource, ownerId: string): boolean {
-    const scope = this.scopeFor(action, resource);
-    return scope === 'ANY' || (scope === 'OWN' && ownerId === this.userId);
+    return permitsActingOn(this.permissions, this.userId, action, resource, ownerId);
   }
 }

@@ -13,3 +13,8 @@ export function isUniqueViolation(error: unknown): boolean {
 export function isRecordNotFound(error: unknown): boolean {
   return isPrismaError(error, 'P2025');
 }
+
+/** P2003: a foreign key refused the write (e.g. deleting a row others still reference). */
+export function isForeignKeyViolation(error: unknown): boolean {
+  return isPrismaError(error, 'P2003');
+}

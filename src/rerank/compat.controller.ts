@@ -9,11 +9,12 @@ import { JsonSchemaPipe } from '../common/validation/json-schema.pipe.js';
 import { compatRerankInput, CompatFieldAudit } from './compat-fields.js';
 import { COMPAT_MESSAGES, compatBodySchema, validateCompatBody, type CompatBody } from './dto/rerank-body.schema.js';
 import { CohereV2RerankResponse, CompatV1RerankResponse, toCohereV2Response, toCompatV1Response } from './dto/rerank.response.js';
-import { RerankService, type RerankOutcome } from './rerank.service.js';
+import { RerankRouter, type RoutedOutcome } from './routing/rerank-router.js';
 import { setRerankTimingHeaders } from './timing-headers.js';
 
 /**
- * Drop-in endpoints for Jina / Cohere clients: `model` is the reranker id. The response
+ * Drop-in endpoints for Jina / Cohere clients: `model` is a reranker id, an alias name or
+ * the modelIdentifier of one of the caller's rerankers. The response
  * `id` is the request id, so a client's log line leads to ours.
  */
 @ApiTags('rerank (compatible)')
@@ -22,7 +23,7 @@ import { setRerankTimingHeaders } from './timing-headers.js';
 @Controller()
 export class CompatRerankController {
   constructor(
-    private readonly rerank: RerankService,
+    private readonly router: RerankRouter,
     private readonly audit: CompatFieldAudit,
   ) {}
 
@@ -58,9 +59,9 @@ export class CompatRerankController {
     return toCohereV2Response(outcome, String(request.id), dto.documents, dto.return_documents ?? false);
   }
 
-  private async execute(principal: Principal, dto: CompatBody, request: FastifyRequest, reply: FastifyReply): Promise<RerankOutcome> {
+  private async execute(principal: Principal, dto: CompatBody, request: FastifyRequest, reply: FastifyReply): Promise<RoutedOutcome> {
     this.audit.recordIgnored(request.routeOptions.url ?? request.url, dto);
-    const outcome = await this.rerank.rerank(principal, dto.model, compatRerankInput(dto));
+    const outcome = await this.router.rerankModel(principal, dto.model, compatRerankInput(dto));
     setRerankTimingHeaders(reply, outcome);
     return outcome;
   }

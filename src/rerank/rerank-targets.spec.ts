@@ -91,7 +91,7 @@ describe('RerankTargets: eviction wins over a concurrent fill', () => {
   }
 
   it.each<[string, Invalidation]>([
-    ['an update of that reranker', { kind: 'reranker', id: ID }],
+    ['an update of that reranker', { kind: 'reranker', id: ID, ownerId: OWNER }],
     ['a flush of everything', { kind: 'all' }],
   ])('does not cache the old target when %s lands during its load', async (_case, event) => {
     const loaded = await resolveAround(() => {
@@ -106,7 +106,7 @@ describe('RerankTargets: eviction wins over a concurrent fill', () => {
   it('does not cache a deleted reranker loaded during the delete', async () => {
     await resolveAround(() => {
       repository.stored = null;
-      bus.publish({ kind: 'reranker', id: ID });
+      bus.publish({ kind: 'reranker', id: ID, ownerId: OWNER });
     });
     await expect(resolveNow()).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });

@@ -46,16 +46,23 @@ export class RerankTargets implements OnModuleDestroy {
    * else's, decided before the credential is read, so a stranger learns nothing about it.
    */
   async resolve(principal: Principal, id: string, action: Action): Promise<RerankTarget> {
+    return this.resolveWhere(id, (ownerId) => principal.canActOn(action, 'RERANKER', ownerId), principal);
+  }
+
+  /**
+   * The same for a call authorized by someone other than the caller (an alias's owner):
+   * `allowed` says whose rerankers may be used; `caller` decides only what an error reveals.
+   */
+  async resolveWhere(id: string, allowed: (ownerId: string) => boolean, caller: Principal): Promise<RerankTarget> {
     const cached = this.cache.get(id);
     if (cached) {
-      assertAllowed(principal, action, cached.ownerId);
+      if (!allowed(cached.ownerId)) throw DomainError.notFound('Reranker');
       return cached;
     }
     const token = this.cache.fillToken();
     const row = await this.rerankers.findById(id);
-    if (!row) throw DomainError.notFound('Reranker');
-    assertAllowed(principal, action, row.ownerId);
-    const target = this.built(principal, row);
+    if (!row || !allowed(row.ownerId)) throw DomainError.notFound('Reranker');
+    const target = this.built(caller, row);
     this.cache.setIfFresh(id, target, token);
     return target;
   }
@@ -127,10 +134,6 @@ export class RerankTargets implements OnModuleDestroy {
       throw new DomainError('UNAVAILABLE', "The reranker's credential cannot be decrypted with the configured keys");
     }
   }
-}
-
-function assertAllowed(principal: Principal, action: Action, ownerId: string): void {
-  if (!principal.canActOn(action, 'RERANKER', ownerId)) throw DomainError.notFound('Reranker');
 }
 
 /** The env:// variable a credential refers to is not set here. */

@@ -11,6 +11,7 @@ import { rerankBodySchema, validateRerankBody, type RerankBody } from './dto/rer
 import { PingResponse } from './dto/ping.response.js';
 import { RerankResponse, toRerankResponse } from './dto/rerank.response.js';
 import { RerankService } from './rerank.service.js';
+import { RerankRouter } from './routing/rerank-router.js';
 import { setRerankTimingHeaders } from './timing-headers.js';
 
 @ApiTags('rerank')
@@ -18,7 +19,10 @@ import { setRerankTimingHeaders } from './timing-headers.js';
 @ApiErrors('UNAUTHENTICATED')
 @Controller('v1/rerankers/:id')
 export class RerankController {
-  constructor(private readonly rerank: RerankService) {}
+  constructor(
+    private readonly rerank: RerankService,
+    private readonly router: RerankRouter,
+  ) {}
 
   @Post('rerank')
   @HttpCode(200)
@@ -32,7 +36,8 @@ export class RerankController {
     @Body(new JsonSchemaPipe(validateRerankBody)) dto: RerankBody,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RerankResponse> {
-    const outcome = await this.rerank.rerank(principal, id, dto);
+    const fallbacks = (dto.fallbackRerankerIds ?? []).map((fallback) => fallback.toLowerCase());
+    const outcome = await this.router.rerankReranker(principal, id, dto, fallbacks);
     setRerankTimingHeaders(reply, outcome);
     return toRerankResponse(outcome, dto.documents, dto.returnDocuments ?? true);
   }

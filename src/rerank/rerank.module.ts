@@ -1,16 +1,20 @@
 import { Module } from '@nestjs/common';
+import { AliasesModule } from '../aliases/aliases.module.js';
 import { RerankersModule } from '../rerankers/rerankers.module.js';
+import { AliasRerankController } from './alias-rerank.controller.js';
 import { CompatRerankController } from './compat.controller.js';
 import { CompatFieldAudit } from './compat-fields.js';
 import { RerankController } from './rerank.controller.js';
 import { RerankTargets } from './rerank-targets.js';
 import { RerankService } from './rerank.service.js';
+import { ModelResolver } from './routing/model-resolver.js';
+import { RerankRouter } from './routing/rerank-router.js';
 import { UpstreamClient } from './upstream/upstream-client.js';
 
 @Module({
-  imports: [RerankersModule],
-  controllers: [RerankController, CompatRerankController],
-  providers: [RerankService, RerankTargets, UpstreamClient, CompatFieldAudit],
+  imports: [RerankersModule, AliasesModule],
+  controllers: [RerankController, CompatRerankController, AliasRerankController],
+  providers: [RerankService, RerankTargets, UpstreamClient, CompatFieldAudit, ModelResolver, RerankRouter],
   exports: [RerankService, RerankTargets],
 })
 export class RerankModule {}

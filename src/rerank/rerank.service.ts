@@ -93,8 +93,13 @@ export class RerankService implements OnModuleDestroy {
     });
   }
 
-  async rerank(principal: Principal, rerankerId: string, input: RerankInput): Promise<RerankOutcome> {
-    const target = await this.targets.resolve(principal, rerankerId, 'EXECUTE');
+  /** Whether calls to this reranker are let through (its circuit is not open). */
+  isAvailable(rerankerId: string): boolean {
+    return this.breakers.status(rerankerId) !== 'open';
+  }
+
+  /** One rerank on a target the caller was already authorized for; `deadline` (epoch ms) may shorten the target's own. */
+  async execute(target: RerankTarget, input: RerankInput, deadline = Date.now() + target.timeoutMs): Promise<RerankOutcome> {
     if (!target.modalities.includes('TEXT')) {
       throw DomainError.invalidArgument('This reranker does not accept TEXT documents (see supportedModalities)');
     }
@@ -103,7 +108,6 @@ export class RerankService implements OnModuleDestroy {
     }
     const texts = renderDocuments(input.documents, input.rankFields ?? ['text']);
     const request = { query: input.query, topN: Math.min(input.topN ?? texts.length, texts.length), maxTokensPerDoc: input.maxTokensPerDoc };
-    const deadline = Date.now() + target.timeoutMs;
     const started = performance.now();
     const batches = planBatches(input.query, texts, { maxDocuments: target.batchSize, maxTokens: target.maxTokensPerRequest });
     const outcomes = await mapConcurrently(batches, this.config.upstream.batchConcurrency, (batch) =>

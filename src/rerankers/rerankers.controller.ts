@@ -6,6 +6,7 @@ import type { Principal } from '../auth/principal.js';
 import { ApiErrors, JSON_BODY_ERRORS } from '../common/openapi/api-errors.decorator.js';
 import type { Reranker } from '../generated/prisma/client.js';
 import { UuidParam } from '../common/validation/uuid-param.pipe.js';
+import { DeleteRerankerQuery } from './dto/delete-reranker.query.js';
 import { CreateRerankerDto } from './dto/create-reranker.dto.js';
 import { ListRerankersQuery, parseListRerankersQuery } from './dto/list-rerankers.query.js';
 import { RerankerPage, RerankerResponse, toRerankerResponse } from './dto/reranker.response.js';
@@ -112,8 +113,12 @@ export class RerankersController {
   @HttpCode(204)
   @Requires('DELETE', 'RERANKER')
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiErrors('INVALID_ARGUMENT', 'NOT_FOUND')
-  async delete(@CurrentPrincipal() principal: Principal, @Param('id', UuidParam) id: string): Promise<void> {
-    await this.rerankers.delete(principal, id);
+  @ApiErrors('INVALID_ARGUMENT', 'NOT_FOUND', 'IN_USE')
+  async delete(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UuidParam) id: string,
+    @Query() { force }: DeleteRerankerQuery,
+  ): Promise<void> {
+    await this.rerankers.delete(principal, id, force);
   }
 }

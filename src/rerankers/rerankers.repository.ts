@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { afterCursor, NEWEST_FIRST, toPage, type Page, type PageCursor } from '../common/pagination/page-token.js';
+import { isForeignKeyViolation } from '../database/prisma-errors.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { Prisma, type Reranker } from '../generated/prisma/client.js';
 import type { Modality, ProviderType, ScoreNormalization } from '../generated/prisma/enums.js';
@@ -82,6 +83,22 @@ export class RerankersRepository {
     return this.prisma.reranker.findUnique({ where: { id } });
   }
 
+  /** Owner and id of each of these rerankers that exists (for checking references to them). */
+  findOwners(ids: readonly string[]): Promise<Array<{ id: string; ownerId: string }>> {
+    return this.prisma.reranker.findMany({ where: { id: { in: [...ids] } }, select: { id: true, ownerId: true } });
+  }
+
+  /** Ids of an owner's rerankers with this modelIdentifier, at most `limit` (for resolving model names). */
+  async findIdsByModel(ownerId: string, modelIdentifier: string, limit: number): Promise<string[]> {
+    const rows = await this.prisma.reranker.findMany({
+      where: { ownerId, modelIdentifier },
+      select: { id: true },
+      orderBy: { createdAt: 'asc' },
+      take: limit,
+    });
+    return rows.map((row) => row.id);
+  }
+
   findByIdentity(identity: RerankerIdentity): Promise<Reranker | null> {
     return this.prisma.reranker.findUnique({ where: { identityHash: identityHash(identity) } });
   }
@@ -128,9 +145,31 @@ export class RerankersRepository {
     }
   }
 
-  /** True when a row was deleted. */
-  async delete(id: string): Promise<boolean> {
-    return (await this.prisma.reranker.deleteMany({ where: { id } })).count > 0;
+  /** The aliases that route to this reranker. */
+  async aliasesUsing(id: string): Promise<Array<{ ownerId: string; name: string }>> {
+    const rows = await this.prisma.aliasTarget.findMany({
+      where: { rerankerId: id },
+      select: { alias: { select: { ownerId: true, name: true } } },
+      orderBy: { alias: { name: 'asc' } },
+    });
+    return rows.map((row) => row.alias);
+  }
+
+  /**
+   * True when a row was deleted. With `detachFromAliases` the reranker is first removed from
+   * every alias, in the same transaction; without it, a reranker an alias uses is kept (the
+   * foreign key refuses) and `in-use` is returned.
+   */
+  async delete(id: string, detachFromAliases: boolean): Promise<boolean | 'in-use'> {
+    try {
+      return await this.prisma.$transaction(async (tx) => {
+        if (detachFromAliases) await tx.aliasTarget.deleteMany({ where: { rerankerId: id } });
+        return (await tx.reranker.deleteMany({ where: { id } })).count > 0;
+      });
+    } catch (error) {
+      if (isForeignKeyViolation(error)) return 'in-use';
+      throw error;
+    }
   }
 
   /** Rerankers whose inline secret is sealed under another key than `keyId`, a batch at a time. */

@@ -88,7 +88,9 @@ export class RerankersService {
     );
     assertExtraHeadersClear(fields.extraHeaders, fields.credentials?.apiKey.headerName);
     try {
-      return await this.rerankers.create({ id, ownerId, providerType: dto.providerType, createdById: principal.userId, ...fields });
+      const created = await this.rerankers.create({ id, ownerId, providerType: dto.providerType, createdById: principal.userId, ...fields });
+      this.invalidations.publish({ kind: 'reranker', id, ownerId });
+      return created;
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       throw await this.conflict(principal, identityOf({ ownerId, providerType: dto.providerType, ...fields }), id);
@@ -132,7 +134,7 @@ export class RerankersService {
       const outcome = await this.write(principal, current, changes, identity, dto, ifMatch !== undefined);
       if (outcome === 'too-many-labels') throw DomainError.invalidArgument(`mergeLabels would leave more than ${MAX_LABELS} labels`);
       if (outcome !== 'stale') {
-        this.invalidations.publish({ kind: 'reranker', id });
+        this.invalidations.publish({ kind: 'reranker', id, ownerId: current.ownerId });
         return outcome.row;
       }
       if (attempt === MAX_UPDATE_ATTEMPTS) {
@@ -141,10 +143,28 @@ export class RerankersService {
     }
   }
 
-  async delete(principal: Principal, id: string): Promise<void> {
-    await this.visible(principal, 'DELETE', id);
-    if (!(await this.rerankers.delete(id))) throw DomainError.notFound('Reranker');
-    this.invalidations.publish({ kind: 'reranker', id });
+  /** Refused with 409 IN_USE while an alias routes to it, unless `force` removes it from those aliases. */
+  async delete(principal: Principal, id: string, force = false): Promise<void> {
+    const { ownerId } = await this.visible(principal, 'DELETE', id);
+    const detachedFrom = force ? await this.rerankers.aliasesUsing(id) : [];
+    const deleted = await this.rerankers.delete(id, force);
+    if (deleted === 'in-use') throw await this.inUse(principal, id);
+    if (!deleted) throw DomainError.notFound('Reranker');
+    this.invalidations.publish({ kind: 'reranker', id, ownerId });
+    for (const aliasOwnerId of new Set(detachedFrom.map((alias) => alias.ownerId))) {
+      this.invalidations.publish({ kind: 'alias', ownerId: aliasOwnerId });
+    }
+  }
+
+  /** Names the aliases in the way that the caller may see; counts the others. */
+  private async inUse(principal: Principal, id: string): Promise<DomainError> {
+    const aliases = await this.rerankers.aliasesUsing(id);
+    const visible = aliases.filter((alias) => principal.canActOn('READ', 'ALIAS', alias.ownerId));
+    const names = visible.map((alias) => alias.name).join(', ');
+    return new DomainError('IN_USE', `Aliases route to this reranker${names ? ` (${names})` : ''}; remove it from them or delete with ?force=true`, {
+      aliases: visible,
+      otherAliases: aliases.length - visible.length,
+    });
   }
 
   /** The reranker if the caller may perform `action` on it; 404 whether missing or someone else's. */

@@ -8,7 +8,8 @@ import { LOGGER } from '../logging/logger.token.js';
 export type Invalidation =
   | { readonly kind: 'api-key'; readonly id: string }
   | { readonly kind: 'user'; readonly id: string }
-  | { readonly kind: 'reranker'; readonly id: string }
+  | { readonly kind: 'reranker'; readonly id: string; readonly ownerId: string }
+  | { readonly kind: 'alias'; readonly ownerId: string }
   | { readonly kind: 'all' };
 
 type Listener = (event: Invalidation) => void;

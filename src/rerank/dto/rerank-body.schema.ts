@@ -18,6 +18,8 @@ export interface RerankBody {
   returnDocuments?: boolean;
   rankFields?: string[];
   maxTokensPerDoc?: number;
+  /** Tried in order when the reranker fails (connection, timeout, 5xx, 429, open circuit). */
+  fallbackRerankerIds?: string[];
 }
 
 /**
@@ -43,7 +45,9 @@ const documents = {
   items: { anyOf: [{ type: 'string' }, { type: 'object', required: [] }] },
 } as unknown as JSONSchemaType<RerankDocument[]>;
 const fieldNames = { type: 'array', minItems: 1, items: { type: 'string', minLength: 1, maxLength: 255 }, nullable: true } as const;
-const model = { type: 'string', pattern: UUID } as const;
+/** A reranker id, an alias name, or a modelIdentifier (at most 255 characters). */
+const model = { type: 'string', minLength: 1, maxLength: 255 } as const;
+const MAX_FALLBACKS = 15;
 
 export const rerankBodySchema: JSONSchemaType<RerankBody> = {
   type: 'object',
@@ -56,8 +60,21 @@ export const rerankBodySchema: JSONSchemaType<RerankBody> = {
     returnDocuments: { type: 'boolean', nullable: true },
     rankFields: fieldNames,
     maxTokensPerDoc: positiveInteger,
+    fallbackRerankerIds: {
+      type: 'array',
+      maxItems: MAX_FALLBACKS,
+      uniqueItems: true,
+      items: { type: 'string', pattern: UUID },
+      nullable: true,
+    },
   },
 };
+
+/** POST /v1/aliases/{name}/rerank: the native body; the alias itself says what to fall back to. */
+export type AliasRerankBody = Omit<RerankBody, 'fallbackRerankerIds'>;
+
+const { fallbackRerankerIds: _perCallFallbacks, ...aliasRerankProperties } = rerankBodySchema.properties!;
+export const aliasRerankBodySchema = { ...rerankBodySchema, properties: aliasRerankProperties } as unknown as JSONSchemaType<AliasRerankBody>;
 
 export const compatBodySchema: JSONSchemaType<CompatBody> = {
   type: 'object',
@@ -75,9 +92,8 @@ export const compatBodySchema: JSONSchemaType<CompatBody> = {
 };
 
 export const validateRerankBody = ajv.compile(rerankBodySchema);
+export const validateAliasRerankBody = ajv.compile(aliasRerankBodySchema);
 export const validateCompatBody = ajv.compile(compatBodySchema);
 
-/** `model` is where Cohere and Jina clients put a model name; ours is a reranker id. */
-export const COMPAT_MESSAGES = {
-  model: 'model must be the id (a UUID, as returned by POST /v1/rerankers) of a reranker you may use; model names are not accepted here',
-};
+/** `model` is where Cohere and Jina clients put a model name. */
+export const COMPAT_MESSAGES = { model: 'model must be a reranker id, an alias name or a modelIdentifier of yours' };

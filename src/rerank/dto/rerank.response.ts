@@ -2,14 +2,37 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ANY_OBJECT } from '../../common/openapi/schema-properties.js';
 import { ProviderType } from '../../generated/prisma/enums.js';
 import type { RerankDocument } from '../document-text.js';
-import type { RerankOutcome } from '../rerank.service.js';
+import type { RoutedOutcome } from '../routing/rerank-router.js';
 
 const DOCUMENT_SCHEMA = { oneOf: [{ type: 'string' }, ANY_OBJECT], description: "The caller's document, as sent" };
 const USAGE_SCHEMA = { ...ANY_OBJECT, description: 'Usage as reported upstream (tokens, search units), summed over batches' };
 
+export class RerankAttempt {
+  @ApiProperty({ description: 'A reranker id, or LEXICAL for the last resort' })
+  rerankerId!: string;
+
+  @ApiProperty({ description: '`ok`, or the error code (lower case) that made the call move on', example: 'upstream_timeout' })
+  outcome!: string;
+
+  @ApiProperty()
+  latencyMs!: number;
+}
+
 export class RerankMeta {
-  @ApiProperty({ enum: ProviderType, enumName: 'ProviderType' })
-  providerType!: ProviderType;
+  @ApiProperty({ enum: [...Object.values(ProviderType), 'LEXICAL'] })
+  providerType!: ProviderType | 'LEXICAL';
+
+  @ApiProperty({ description: 'The reranker that answered (scores of different models are not comparable), or LEXICAL' })
+  servedBy!: string;
+
+  @ApiProperty({ type: [RerankAttempt], description: 'Every upstream tried, in order' })
+  attempts!: RerankAttempt[];
+
+  @ApiProperty({ description: 'true when every target failed and the alias ranked lexically (BM25) instead' })
+  degraded!: boolean;
+
+  @ApiPropertyOptional({ description: 'The alias the call went through' })
+  alias?: string;
 
   @ApiProperty({ description: 'Time spent waiting on the upstream, all batches' })
   upstreamLatencyMs!: number;
@@ -31,7 +54,7 @@ export class RerankResult {
 
 /** Native shape of POST /v1/rerankers/{id}/rerank. */
 export class RerankResponse {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ description: 'The reranker that served the call (a UUID), or LEXICAL for the last resort' })
   rerankerId!: string;
 
   @ApiProperty()
@@ -109,12 +132,20 @@ export class CohereV2RerankResponse {
   meta!: CompatRerankMeta;
 }
 
-function meta(outcome: RerankOutcome): RerankMeta {
-  return { providerType: outcome.providerType, upstreamLatencyMs: outcome.upstreamLatencyMs, upstreamRequests: outcome.upstreamRequests };
+function meta(outcome: RoutedOutcome): RerankMeta {
+  return {
+    providerType: outcome.providerType,
+    upstreamLatencyMs: outcome.upstreamLatencyMs,
+    upstreamRequests: outcome.upstreamRequests,
+    servedBy: outcome.servedBy,
+    attempts: [...outcome.attempts],
+    degraded: outcome.degraded,
+    ...(outcome.alias === undefined ? {} : { alias: outcome.alias }),
+  };
 }
 
 /** Native shape; documents are echoed from the caller's input, never from the upstream. */
-export function toRerankResponse(outcome: RerankOutcome, documents: readonly RerankDocument[], returnDocuments: boolean): RerankResponse {
+export function toRerankResponse(outcome: RoutedOutcome, documents: readonly RerankDocument[], returnDocuments: boolean): RerankResponse {
   return {
     rerankerId: outcome.rerankerId,
     model: outcome.model,
@@ -129,7 +160,7 @@ export function toRerankResponse(outcome: RerankOutcome, documents: readonly Rer
 }
 
 /** Jina / Cohere v1 shape: snake_case, `document: { text }` for string documents. */
-export function toCompatV1Response(outcome: RerankOutcome, id: string, documents: readonly RerankDocument[], returnDocuments: boolean): CompatV1RerankResponse {
+export function toCompatV1Response(outcome: RoutedOutcome, id: string, documents: readonly RerankDocument[], returnDocuments: boolean): CompatV1RerankResponse {
   return {
     id,
     model: outcome.model,
@@ -140,7 +171,7 @@ export function toCompatV1Response(outcome: RerankOutcome, id: string, documents
 }
 
 /** Cohere v2 shape. */
-export function toCohereV2Response(outcome: RerankOutcome, id: string, documents: readonly RerankDocument[], returnDocuments: boolean): CohereV2RerankResponse {
+export function toCohereV2Response(outcome: RoutedOutcome, id: string, documents: readonly RerankDocument[], returnDocuments: boolean): CohereV2RerankResponse {
   return {
     id,
     results: compatResults(outcome, documents, returnDocuments),
@@ -148,7 +179,7 @@ export function toCohereV2Response(outcome: RerankOutcome, id: string, documents
   };
 }
 
-function compatResults(outcome: RerankOutcome, documents: readonly RerankDocument[], returnDocuments: boolean): CompatV1RerankResult[] {
+function compatResults(outcome: RoutedOutcome, documents: readonly RerankDocument[], returnDocuments: boolean): CompatV1RerankResult[] {
   return outcome.results.map(({ index, score }) => ({
     index,
     relevance_score: score,

@@ -1,0 +1,90 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { CurrentPrincipal, Requires } from '../auth/access.decorators.js';
+import type { Principal } from '../auth/principal.js';
+import { ApiErrors, JSON_BODY_ERRORS } from '../common/openapi/api-errors.decorator.js';
+import { AliasNameParam } from './alias-name.pipe.js';
+import { AliasesService } from './aliases.service.js';
+import { AliasOwnerQuery } from './dto/alias-owner.query.js';
+import { AliasPage, AliasResponse, toAliasResponse } from './dto/alias.response.js';
+import { CreateAliasDto } from './dto/create-alias.dto.js';
+import { ListAliasesQuery, parseListAliasesQuery } from './dto/list-aliases.query.js';
+import { UpdateAliasDto } from './dto/update-alias.dto.js';
+
+@ApiTags('aliases')
+@ApiSecurity('apiKey')
+@ApiErrors('UNAUTHENTICATED', 'PERMISSION_DENIED')
+@Controller('v1/aliases')
+export class AliasesController {
+  constructor(private readonly aliases: AliasesService) {}
+
+  @Post()
+  @Requires('CREATE', 'ALIAS')
+  @ApiCreatedResponse({
+    type: AliasResponse,
+    headers: { Location: { description: 'The new alias: /v1/aliases/{name}', schema: { type: 'string' } } },
+  })
+  @ApiErrors(...JSON_BODY_ERRORS, 'ALREADY_EXISTS')
+  async create(
+    @CurrentPrincipal() principal: Principal,
+    @Body() dto: CreateAliasDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AliasResponse> {
+    const alias = await this.aliases.create(principal, dto);
+    void reply.header('location', `/v1/aliases/${encodeURIComponent(alias.name)}${alias.ownerId === principal.userId ? '' : `?ownerId=${alias.ownerId}`}`);
+    return toAliasResponse(alias);
+  }
+
+  @Get()
+  @Requires('LIST', 'ALIAS')
+  @ApiOkResponse({ type: AliasPage })
+  @ApiErrors('INVALID_ARGUMENT')
+  @ApiQuery({ type: ListAliasesQuery })
+  @ApiQuery({ name: 'label.<key>', required: false, description: 'Label filter, repeatable; all must match' })
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: Record<string, unknown>,
+  ): Promise<AliasPage> {
+    const page = await this.aliases.list(principal, parseListAliasesQuery(query));
+    return { ...page, aliases: page.aliases.map(toAliasResponse) };
+  }
+
+  @Get(':name')
+  @Requires('READ', 'ALIAS')
+  @ApiOkResponse({ type: AliasResponse })
+  @ApiErrors('INVALID_ARGUMENT', 'NOT_FOUND')
+  async get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('name', AliasNameParam) name: string,
+    @Query() { ownerId }: AliasOwnerQuery,
+  ): Promise<AliasResponse> {
+    return toAliasResponse(await this.aliases.get(principal, name, ownerId));
+  }
+
+  @Patch(':name')
+  @Requires('UPDATE', 'ALIAS')
+  @ApiOkResponse({ type: AliasResponse })
+  @ApiErrors(...JSON_BODY_ERRORS, 'NOT_FOUND')
+  async update(
+    @CurrentPrincipal() principal: Principal,
+    @Param('name', AliasNameParam) name: string,
+    @Query() { ownerId }: AliasOwnerQuery,
+    @Body() dto: UpdateAliasDto,
+  ): Promise<AliasResponse> {
+    return toAliasResponse(await this.aliases.update(principal, name, dto, ownerId));
+  }
+
+  @Delete(':name')
+  @HttpCode(204)
+  @Requires('DELETE', 'ALIAS')
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiErrors('INVALID_ARGUMENT', 'NOT_FOUND')
+  async delete(
+    @CurrentPrincipal() principal: Principal,
+    @Param('name', AliasNameParam) name: string,
+    @Query() { ownerId }: AliasOwnerQuery,
+  ): Promise<void> {
+    await this.aliases.delete(principal, name, ownerId);
+  }
+}

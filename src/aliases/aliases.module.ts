@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { RerankersModule } from '../rerankers/rerankers.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { AliasesController } from './aliases.controller.js';
+import { AliasesRepository } from './aliases.repository.js';
+import { AliasesService } from './aliases.service.js';
+
+@Module({
+  imports: [UsersModule, RerankersModule],
+  controllers: [AliasesController],
+  providers: [AliasesService, AliasesRepository],
+  exports: [AliasesRepository],
+})
+export class AliasesModule {}

@@ -1,0 +1,48 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsUUID } from 'class-validator';
+import { AliasStrategy, LastResort } from '../../generated/prisma/enums.js';
+import { IsLabels, type Labels } from '../../common/validation/labels.js';
+import {
+  AliasDescriptionRules,
+  AliasNameRules,
+  AliasTargetDto,
+  LastResortRules,
+  MAX_TARGETS,
+  StrategyRules,
+  TargetsRules,
+} from './alias-field-rules.js';
+
+export class CreateAliasDto {
+  @ApiProperty({ example: 'rerank-v3.5', description: 'Unique per owner; what clients send as `model`' })
+  @AliasNameRules()
+  name!: string;
+
+  @ApiPropertyOptional({ nullable: true })
+  @IsOptional()
+  @AliasDescriptionRules()
+  description?: string | null;
+
+  @ApiPropertyOptional({ enum: AliasStrategy, default: AliasStrategy.FALLBACK })
+  @IsOptional()
+  @StrategyRules()
+  strategy?: AliasStrategy;
+
+  @ApiProperty({ type: [AliasTargetDto], minItems: 1, maxItems: MAX_TARGETS })
+  @TargetsRules()
+  targets!: AliasTargetDto[];
+
+  @ApiPropertyOptional({ enum: LastResort, nullable: true, description: 'LEXICAL: rank with BM25 when every target failed' })
+  @IsOptional()
+  @LastResortRules()
+  lastResort?: LastResort | null;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
+  @IsOptional()
+  @IsLabels()
+  labels?: Labels;
+
+  @ApiPropertyOptional({ description: 'Owner (needs CREATE_ALIAS_ANY for someone else)' })
+  @IsOptional()
+  @IsUUID()
+  ownerId?: string;
+}

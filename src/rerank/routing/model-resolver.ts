@@ -1,0 +1,124 @@
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { AliasesRepository } from '../../aliases/aliases.repository.js';
+import type { Principal } from '../../auth/principal.js';
+import { BoundedTtlCache } from '../../common/cache/bounded-ttl-cache.js';
+import { DomainError } from '../../common/errors/domain-error.js';
+import { InvalidationBus } from '../../common/invalidation/invalidation-bus.js';
+import { AppConfig } from '../../config/app-config.js';
+import type { AliasStrategy, LastResort, UserRole } from '../../generated/prisma/enums.js';
+import { MetricsService } from '../../metrics/metrics.service.js';
+import { RerankersRepository } from '../../rerankers/rerankers.repository.js';
+import { RoutePlanner } from './route-planner.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Candidates named in an AMBIGUOUS_MODEL error. */
+const MAX_CANDIDATES = 10;
+
+/** An alias ready to route: its planner keeps the weighted round-robin's state between calls. */
+export interface AliasRoute {
+  readonly aliasId: string;
+  readonly name: string;
+  readonly ownerId: string;
+  readonly ownerRole: UserRole;
+  readonly strategy: AliasStrategy;
+  readonly lastResort: LastResort | null;
+  readonly planner: RoutePlanner;
+}
+
+export type ResolvedModel =
+  | { readonly kind: 'reranker'; readonly rerankerId: string }
+  | { readonly kind: 'alias'; readonly route: AliasRoute };
+
+type CachedResolution = { readonly ownerId: string } & (ResolvedModel | { readonly kind: 'unknown' } | { readonly kind: 'ambiguous'; readonly candidates: string[] });
+
+/**
+ * What a `model` names, in the caller's own scope: a reranker id; else an alias name; else
+ * the modelIdentifier of exactly one of the caller's rerankers. Answers (unknown and
+ * ambiguous ones too) are cached per caller and dropped when any of that owner's aliases
+ * or rerankers changes, here or on another instance, so steady state makes no query.
+ */
+@Injectable()
+export class ModelResolver implements OnModuleDestroy {
+  private readonly cache: BoundedTtlCache<string, CachedResolution>;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly aliases: AliasesRepository,
+    private readonly rerankers: RerankersRepository,
+    config: AppConfig,
+    invalidations: InvalidationBus,
+    metrics: MetricsService,
+  ) {
+    this.cache = new BoundedTtlCache(config.rerank.targetCacheMaxEntries, config.rerank.targetCacheTtlMs);
+    metrics.registerCache('model_name', () => this.cache.stats);
+    this.unsubscribe = invalidations.subscribe((event) => {
+      if (event.kind === 'all') this.cache.clear();
+      if (event.kind === 'alias' || event.kind === 'reranker') this.cache.deleteWhere((entry) => entry.ownerId === event.ownerId);
+    });
+  }
+
+  async resolve(principal: Principal, model: string): Promise<ResolvedModel> {
+    if (UUID.test(model)) return { kind: 'reranker', rerankerId: model.toLowerCase() };
+    const key = `${principal.userId}\u0000${model}`;
+    let resolution = this.cache.get(key);
+    if (!resolution) {
+      const token = this.cache.fillToken();
+      resolution = await this.lookUp(principal.userId, model);
+      this.cache.setIfFresh(key, resolution, token);
+    }
+    return answer(principal, model, resolution);
+  }
+
+  /** Only the alias names (not model identifiers) resolve here: `POST /v1/aliases/{name}/rerank`. */
+  async resolveAlias(principal: Principal, name: string): Promise<AliasRoute> {
+    const resolved = await this.resolve(principal, name);
+    if (resolved.kind !== 'alias') throw DomainError.notFound('Alias');
+    return resolved.route;
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe();
+  }
+
+  private async lookUp(ownerId: string, model: string): Promise<CachedResolution> {
+    const alias = await this.aliases.findRoute(ownerId, model);
+    if (alias) {
+      const planner = new RoutePlanner(alias.strategy, alias.targets);
+      return {
+        ownerId,
+        kind: 'alias',
+        route: {
+          aliasId: alias.id,
+          name: alias.name,
+          ownerId,
+          ownerRole: alias.owner.role,
+          strategy: alias.strategy,
+          lastResort: alias.lastResort,
+          planner,
+        },
+      };
+    }
+    const ids = await this.rerankers.findIdsByModel(ownerId, model, MAX_CANDIDATES);
+    if (ids.length === 0) return { ownerId, kind: 'unknown' };
+    if (ids.length > 1) return { ownerId, kind: 'ambiguous', candidates: ids };
+    return { ownerId, kind: 'reranker', rerankerId: ids[0]! };
+  }
+}
+
+function answer(principal: Principal, model: string, resolution: CachedResolution): ResolvedModel {
+  switch (resolution.kind) {
+    case 'unknown':
+      throw new DomainError('NOT_FOUND', `No reranker id, alias name or reranker modelIdentifier of yours is "${model}"`);
+    case 'ambiguous':
+      throw new DomainError(
+        'AMBIGUOUS_MODEL',
+        `Several of your rerankers have modelIdentifier "${model}": call one by id, or name an alias over them`,
+        { candidateRerankerIds: resolution.candidates },
+      );
+    case 'alias':
+      if (!principal.canActOn('EXECUTE', 'ALIAS', resolution.route.ownerId)) throw DomainError.notFound('Alias');
+      return resolution;
+    default:
+      return resolution;
+  }
+}
