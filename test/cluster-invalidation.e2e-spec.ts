@@ -62,6 +62,21 @@ onPostgres('two instances on one database', () => {
     await eventually(async () => (await as(b.server, key).get('/v1/users/me')).status === 401, 1_000);
   });
 
+  it('routes by an alias changed on the other instance within a second, its name resolution cached', async () => {
+    const other = await as(a.server, member)
+      .post('/v1/rerankers')
+      .send(rerankerBody({ providerType: 'VLLM', endpointUrl: upstream.url, modelIdentifier: 'model-three' }))
+      .expect(201);
+    await as(a.server, member).post('/v1/aliases').send({ name: 'shared', targets: [{ rerankerId }] }).expect(201);
+    const viaAliasOnB = () => as(b.server, member).post('/v1/rerank').send({ model: 'shared', query: 'q', documents: ['d score=0.5'] });
+    await eventually(async () => (await viaAliasOnB()).body.meta?.servedBy === rerankerId, 1_000);
+    await as(a.server, member).patch('/v1/aliases/shared').send({ targets: [{ rerankerId: other.body.rerankerId }] }).expect(200);
+    const took = await eventually(async () => (await viaAliasOnB()).body.meta?.servedBy === other.body.rerankerId, 1_000);
+    expect(took).toBeLessThan(1_000);
+    await as(a.server, member).delete('/v1/aliases/shared').expect(204);
+    await as(a.server, member).delete(`/v1/rerankers/${other.body.rerankerId}`).expect(204);
+  });
+
   it('sees a delete made on the other instance within a second', async () => {
     await rerankOnB().expect(200);
     await as(a.server, member).delete(`/v1/rerankers/${rerankerId}`).expect(204);

@@ -109,10 +109,10 @@ describe('drop-in fidelity: lenient compatible endpoints, adapters that match th
     });
 
     it('still validates model, query and documents strictly', async () => {
-      const named = await bearer('/v2/rerank').send({ model: 'rerank-v3.5', query: 'q', documents: ['a'] }).expect(400);
-      expect(named.body.message).toBe(
-        'model: model must be the id (a UUID, as returned by POST /v1/rerankers) of a reranker you may use; model names are not accepted here',
-      );
+      const named = await bearer('/v2/rerank').send({ model: 'rerank-v3.5', query: 'q', documents: ['a'] }).expect(404);
+      expect(named.body.message).toBe('No reranker id, alias name or reranker modelIdentifier of yours is "rerank-v3.5"');
+      const empty = await bearer('/v2/rerank').send({ model: '', query: 'q', documents: ['a'] }).expect(400);
+      expect(empty.body.message).toBe('model: model must be a reranker id, an alias name or a modelIdentifier of yours');
       await bearer('/v1/rerank').send({ query: 'q', documents: ['a'] }).expect(400);
       await bearer('/v1/rerank').send({ model: id, query: '', documents: ['a'] }).expect(400);
       await bearer('/v1/rerank').send({ model: id, query: 'q', documents: [] }).expect(400);

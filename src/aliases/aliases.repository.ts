@@ -3,7 +3,7 @@ import { PrismaService } from '../database/prisma.service.js';
 import type { Alias, AliasTarget, Prisma } from '../generated/prisma/client.js';
 import type { AliasStrategy, LastResort, UserRole } from '../generated/prisma/enums.js';
 import type { Labels } from '../common/validation/labels.js';
-import { mergeLabelsAtomically } from '../database/label-merge.js';
+import { LabelLimitReached, mergeLabelsAtomically } from '../database/label-merge.js';
 import { afterCursor, NEWEST_FIRST, toPage, type Page, type PageCursor } from '../common/pagination/page-token.js';
 
 export type AliasWithTargets = Alias & { targets: AliasTarget[] };
@@ -98,7 +98,7 @@ export class AliasesRepository {
           await tx.aliasTarget.deleteMany({ where: { aliasId: id } });
           await tx.aliasTarget.createMany({ data: positioned(targets).map((target) => ({ ...target, aliasId: id })) });
         }
-        if (mergeLabels && !(await mergeLabelsAtomically(tx, 'aliases', id, mergeLabels))) throw new LabelLimitReached();
+        if (mergeLabels) await mergeLabelsAtomically(tx, 'aliases', id, mergeLabels);
         return { alias: await tx.alias.findUniqueOrThrow({ where: { id }, include: WITH_TARGETS }) };
       })
       .catch((error: unknown) => {
@@ -112,8 +112,6 @@ export class AliasesRepository {
     return (await this.prisma.alias.deleteMany({ where: { id } })).count > 0;
   }
 }
-
-class LabelLimitReached extends Error {}
 
 function positioned(targets: TargetSpec[]): Array<TargetSpec & { position: number }> {
   return targets.map((target, position) => ({ ...target, position }));

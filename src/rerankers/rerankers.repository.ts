@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { afterCursor, NEWEST_FIRST, toPage, type Page, type PageCursor } from '../common/pagination/page-token.js';
 import { isForeignKeyViolation } from '../database/prisma-errors.js';
+import { LabelLimitReached, mergeLabelsAtomically } from '../database/label-merge.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { Prisma, type Reranker } from '../generated/prisma/client.js';
 import type { Modality, ProviderType, ScoreNormalization } from '../generated/prisma/enums.js';
-import { MAX_LABELS, type Labels } from '../common/validation/labels.js';
+import type { Labels } from '../common/validation/labels.js';
 import type { CredentialMetadata } from './credentials/credential.js';
 import type { Sealed } from './credentials/credential-cipher.js';
 import { identityHash, type RerankerIdentity } from './identity-hash.js';
@@ -126,18 +127,12 @@ export class RerankersRepository {
       const row = await conditionalUpdate(this.prisma, id, update);
       return row ? { row } : 'stale';
     }
-    const mergeLabels = JSON.stringify(update.mergeLabels);
+    const { mergeLabels } = update;
     try {
       return await this.prisma.$transaction(async (tx) => {
         const row = await conditionalUpdate(tx, id, update);
         if (!row) return 'stale';
-        const merged = await tx.$queryRaw<Array<{ labels: Labels }>>`
-          UPDATE "rerankers" SET "labels" = "labels" || ${mergeLabels}::jsonb
-          WHERE "id" = ${id}::uuid
-            AND (SELECT count(*) FROM jsonb_object_keys("labels" || ${mergeLabels}::jsonb)) <= ${MAX_LABELS}
-          RETURNING "labels"`;
-        if (merged.length === 0) throw new LabelLimitReached();
-        return { row: { ...row, labels: merged[0]!.labels } };
+        return { row: { ...row, labels: await mergeLabelsAtomically(tx, 'rerankers', id, mergeLabels) } };
       });
     } catch (error) {
       if (error instanceof LabelLimitReached) return 'too-many-labels';
@@ -196,7 +191,6 @@ export class RerankersRepository {
 }
 
 /** Thrown inside the update transaction to roll it back. */
-class LabelLimitReached extends Error {}
 
 /** The updated row, or undefined when no row matched `expected`. */
 async function conditionalUpdate(client: Prisma.TransactionClient, id: string, update: RerankerUpdate): Promise<Reranker | undefined> {

@@ -40,6 +40,7 @@ type CachedResolution = { readonly ownerId: string } & (ResolvedModel | { readon
 @Injectable()
 export class ModelResolver implements OnModuleDestroy {
   private readonly cache: BoundedTtlCache<string, CachedResolution>;
+  private readonly filling = new Map<string, Promise<CachedResolution>>();
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -52,21 +53,22 @@ export class ModelResolver implements OnModuleDestroy {
     this.cache = new BoundedTtlCache(config.rerank.targetCacheMaxEntries, config.rerank.targetCacheTtlMs);
     metrics.registerCache('model_name', () => this.cache.stats);
     this.unsubscribe = invalidations.subscribe((event) => {
-      if (event.kind === 'all') this.cache.clear();
-      if (event.kind === 'alias' || event.kind === 'reranker') this.cache.deleteWhere((entry) => entry.ownerId === event.ownerId);
+      if (event.kind === 'all') {
+        this.cache.clear();
+        this.filling.clear();
+      }
+      if (event.kind === 'alias' || event.kind === 'reranker') {
+        this.cache.deleteWhere((entry) => entry.ownerId === event.ownerId);
+        // A lookup under way may have read the old state: later callers start their own.
+        for (const key of this.filling.keys()) if (key.startsWith(`${event.ownerId}\u0000`)) this.filling.delete(key);
+      }
     });
   }
 
   async resolve(principal: Principal, model: string): Promise<ResolvedModel> {
     if (UUID.test(model)) return { kind: 'reranker', rerankerId: model.toLowerCase() };
     const key = `${principal.userId}\u0000${model}`;
-    let resolution = this.cache.get(key);
-    if (!resolution) {
-      const token = this.cache.fillToken();
-      resolution = await this.lookUp(principal.userId, model);
-      this.cache.setIfFresh(key, resolution, token);
-    }
-    return answer(principal, model, resolution);
+    return answer(principal, model, this.cache.get(key) ?? (await this.fill(key, principal.userId, model)));
   }
 
   /** Only the alias names (not model identifiers) resolve here: `POST /v1/aliases/{name}/rerank`. */
@@ -78,6 +80,24 @@ export class ModelResolver implements OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.unsubscribe();
+  }
+
+  /** One lookup per name at a time: concurrent first calls share it (and one alias planner). */
+  private fill(key: string, ownerId: string, model: string): Promise<CachedResolution> {
+    let pending = this.filling.get(key);
+    if (!pending) {
+      const token = this.cache.fillToken();
+      pending = this.lookUp(ownerId, model)
+        .then((resolution) => {
+          this.cache.setIfFresh(key, resolution, token);
+          return resolution;
+        })
+        .finally(() => {
+          if (this.filling.get(key) === pending) this.filling.delete(key);
+        });
+      this.filling.set(key, pending);
+    }
+    return pending;
   }
 
   private async lookUp(ownerId: string, model: string): Promise<CachedResolution> {
