@@ -35,9 +35,9 @@ describe('JsonSchemaPipe', () => {
     expect(problem(rerank, body)).toBe(message);
   });
 
-  it('explains a model that is not a reranker id', () => {
-    expect(problem(v2, { model: 'rerank-v3.5', query: 'q', documents: ['a'] })).toBe(
-      'model: model must be the id (a UUID, as returned by POST /v1/rerankers) of a reranker you may use; model names are not accepted here',
+  it('explains a model that cannot name anything, with the friendlier message', () => {
+    expect(problem(v2, { model: '', query: 'q', documents: ['a'] })).toBe(
+      'model: model must be a reranker id, an alias name or a modelIdentifier of yours',
     );
   });
 });
