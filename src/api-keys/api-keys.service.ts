@@ -28,6 +28,7 @@ export class ApiKeysService {
     this.requireScopeFor(principal, 'CREATE', userId);
     const user = await this.users.findById(userId);
     if (!user) throw DomainError.notFound('User');
+    principal.requireReach(user.role);
     if (user.disabledAt) throw DomainError.invalidArgument('Cannot issue a key for a disabled user');
     if (dto.expiresAt !== undefined && dto.expiresAt <= Date.now()) {
       throw DomainError.invalidArgument('expiresAt must be in the future');
@@ -47,14 +48,20 @@ export class ApiKeysService {
   async list(principal: Principal, query: ListApiKeysQuery): Promise<{ apiKeys: ApiKey[]; nextToken?: string }> {
     const userId = query.userId ?? principal.userId;
     this.requireScopeFor(principal, 'LIST', userId);
+    const user = await this.users.findById(userId);
+    if (user) principal.requireReach(user.role);
     const page = await this.keys.listPageForUser(userId, decodePageToken(query.nextToken), query.pageSize);
     return { apiKeys: page.items, ...(page.next ? { nextToken: encodePageToken(page.next) } : {}) };
   }
 
-  /** Revokes at once (the verification cache is told); idempotent. Others' keys answer 404. */
+  /**
+   * Revokes at once (the verification cache is told); idempotent. Others' keys answer 404;
+   * a key of a user above the caller's role answers 403.
+   */
   async revoke(principal: Principal, id: string): Promise<void> {
-    const key = await this.keys.findById(id);
+    const key = await this.keys.findWithOwnerRole(id);
     if (!key || !principal.canActOn('DELETE', 'APIKEY', key.userId)) throw DomainError.notFound('API key');
+    principal.requireReach(key.user.role);
     await this.keys.revoke(id);
     this.invalidations.publish({ kind: 'api-key', id });
   }

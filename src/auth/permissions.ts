@@ -10,10 +10,10 @@ export type Scope = 'OWN' | 'ANY';
 
 /**
  * `<ACTION>_<RESOURCE>_<OWN|ANY>`: OWN covers what the caller owns, ANY everyone's.
- * Two capabilities stand apart: reading server secrets through env:// references, and
- * granting the ROOT role.
+ * One capability stands apart: reading server secrets through env:// references.
+ * Who may act on which role is a rank rule, not a permission (see ROLE_RANK).
  */
-export type Permission = `${Action}_${Resource}_${Scope}` | 'USE_SECRET_REF' | 'ASSIGN_ROOT_ROLE';
+export type Permission = `${Action}_${Resource}_${Scope}` | 'USE_SECRET_REF';
 
 const RESOURCE_ACTIONS: Record<Resource, readonly Action[]> = {
   RERANKER: ACTIONS,
@@ -36,12 +36,11 @@ function permissionsFor(scopes: readonly Scope[], allow: (action: Action, resour
 
 const MEMBER = permissionsFor(['OWN'], (action, resource) => !MEMBER_DENIED.has(`${action}_${resource}`));
 const ADMIN = [...permissionsFor(['OWN', 'ANY'], () => true), 'USE_SECRET_REF' as const];
-const ROOT = [...ADMIN, 'ASSIGN_ROOT_ROLE' as const];
 
 export const ROLE_PERMISSIONS: Readonly<Record<UserRole, ReadonlySet<Permission>>> = {
   MEMBER: new Set(MEMBER),
   ADMIN: new Set(ADMIN),
-  ROOT: new Set(ROOT),
+  ROOT: new Set(ADMIN),
 };
 
 /** Whether `permissions`, held by `userId`, allow `action` on a `resource` that `ownerId` owns. */
@@ -54,3 +53,6 @@ export function permitsActingOn(
 ): boolean {
   return permissions.has(`${action}_${resource}_ANY`) || (permissions.has(`${action}_${resource}_OWN`) && ownerId === userId);
 }
+
+/** No role grants or acts above itself: only ROOT acts on ROOT users and their keys, or grants ROOT. */
+export const ROLE_RANK: Readonly<Record<UserRole, number>> = { MEMBER: 0, ADMIN: 1, ROOT: 2 };

@@ -15,11 +15,16 @@ describe('Principal permissions', () => {
     expect(member.has('USE_SECRET_REF')).toBe(false);
   });
 
-  it('gives admins and root the ANY set; only root may grant ROOT', () => {
+  it('gives admins and root the ANY set', () => {
     expect(admin.scopeFor('EXECUTE', 'RERANKER')).toBe('ANY');
     expect(admin.has('USE_SECRET_REF')).toBe(true);
-    expect(admin.has('ASSIGN_ROOT_ROLE')).toBe(false);
-    expect(root.has('ASSIGN_ROOT_ROLE')).toBe(true);
+  });
+
+  it('lets no role reach above itself: only ROOT reaches ROOT', () => {
+    expect([member, admin, root].map((p) => p.reaches('ROOT'))).toEqual([false, false, true]);
+    expect([member, admin, root].map((p) => p.reaches('ADMIN'))).toEqual([false, true, true]);
+    expect([member, admin, root].map((p) => p.reaches('MEMBER'))).toEqual([true, true, true]);
+    expect(() => admin.requireReach('ROOT')).toThrow(expect.objectContaining({ code: 'PERMISSION_DENIED' }));
   });
 
   it('lets OWN act only on what the caller owns', () => {

@@ -19,10 +19,14 @@ export class UsersService {
   ) {}
 
   async create(principal: Principal, dto: CreateUserDto): Promise<User> {
-    const role = dto.role ?? 'MEMBER';
-    if (role === 'ROOT') this.requireRootGrant(principal);
+    principal.requireReach(dto.role ?? 'MEMBER');
     try {
-      return await this.users.create({ id: randomUUID(), email: dto.email, displayName: dto.displayName, role });
+      return await this.users.create({
+        id: randomUUID(),
+        email: dto.email,
+        displayName: dto.displayName,
+        role: dto.role ?? 'MEMBER',
+      });
     } catch (error) {
       if (isUniqueViolation(error)) throw DomainError.alreadyExists('A user with this email already exists');
       throw error;
@@ -44,7 +48,8 @@ export class UsersService {
   async update(principal: Principal, id: string, dto: UpdateUserDto): Promise<User> {
     const user = await this.users.findById(id);
     if (!user) throw DomainError.notFound('User');
-    if (user.role === 'ROOT' || dto.role === 'ROOT') this.requireRootGrant(principal);
+    principal.requireReach(user.role);
+    if (dto.role !== undefined) principal.requireReach(dto.role);
     const changingAccess = (dto.role !== undefined && dto.role !== user.role) || dto.disabled !== undefined;
     if (changingAccess && user.id === principal.userId) {
       throw DomainError.invalidArgument('You cannot disable yourself or change your own role');
@@ -56,9 +61,5 @@ export class UsersService {
     const updated = await this.users.update(id, changes);
     if (changingAccess) this.invalidations.publish({ kind: 'user', id });
     return updated;
-  }
-
-  private requireRootGrant(principal: Principal): void {
-    if (!principal.has('ASSIGN_ROOT_ROLE')) throw DomainError.permissionDenied('Only ROOT may grant or change ROOT');
   }
 }
