@@ -1,8 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service.js';
-import type { ApiKey, User } from '../generated/prisma/client.js';
+import type { ApiKey, UserRole } from '../generated/prisma/client.js';
+import { rethrowWithoutArguments } from '../database/prisma-errors.js';
 import { afterCursor, NEWEST_FIRST, toPage, type Page, type PageCursor } from '../common/pagination/page-token.js';
 import type { Labels } from '../common/validation/labels.js';
+
+export interface KeyForVerification {
+  id: string;
+  secretHash: string;
+  revokedAt: Date | null;
+  expiresAt: Date | null;
+  user: { id: string; role: UserRole; disabledAt: Date | null };
+}
 
 export interface NewApiKey {
   id: string;
@@ -18,16 +27,30 @@ export class ApiKeysRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   create(key: NewApiKey): Promise<ApiKey> {
-    return this.prisma.apiKey.create({ data: key });
+    return this.prisma.apiKey.create({ data: key }).catch(rethrowWithoutArguments);
   }
 
   findById(id: string): Promise<ApiKey | null> {
     return this.prisma.apiKey.findUnique({ where: { id } });
   }
 
-  /** The key with its user, for verification. */
-  findWithUser(id: string): Promise<(ApiKey & { user: User }) | null> {
-    return this.prisma.apiKey.findUnique({ where: { id }, include: { user: true } });
+  /** The key with its owner's role, for the role rule (no secret hash). */
+  findWithOwnerRole(id: string): Promise<{ userId: string; user: { role: UserRole } } | null> {
+    return this.prisma.apiKey.findUnique({ where: { id }, select: { userId: true, user: { select: { role: true } } } });
+  }
+
+  /** What verification needs: the hash, whether the key is usable, and who it belongs to. */
+  findForVerification(id: string): Promise<KeyForVerification | null> {
+    return this.prisma.apiKey.findUnique({
+      where: { id },
+      select: {
+        id: true,
+        secretHash: true,
+        revokedAt: true,
+        expiresAt: true,
+        user: { select: { id: true, role: true, disabledAt: true } },
+      },
+    });
   }
 
   async listPageForUser(userId: string, cursor: PageCursor | undefined, pageSize: number): Promise<Page<ApiKey>> {

@@ -30,8 +30,19 @@ export interface AuthConfig {
   readonly cacheMaxEntries: number;
   /** How long a rejected key is answered from memory (no DB, no argon2). */
   readonly negativeCacheTtlMs: number;
-  /** argon2 verifications running at once; the rest queue (bounds CPU under attack). */
+  /**
+   * argon2 verifications running at once; the rest queue. Below libuv's threadpool size,
+   * so DNS lookups (which share the pool) always find a free thread.
+   */
   readonly maxConcurrentVerifications: number;
+  /** Verifications waiting for a slot; beyond it requests are shed with 503 UNAVAILABLE. */
+  readonly maxQueuedVerifications: number;
+  /** Failed verifications per key id, then per client address, within failureWindowMs -> 429. */
+  readonly maxFailuresPerKey: number;
+  readonly maxFailuresPerAddress: number;
+  readonly failureWindowMs: number;
+  /** Bootstrap token for POST /v1/system/init; required in production, and wherever it is set. */
+  readonly initToken: Secret<string> | undefined;
 }
 
 export interface EgressConfig {
@@ -107,7 +118,15 @@ export class AppConfig {
       cacheTtlMs: env.integer('AUTH_CACHE_TTL_MS', 60_000, { min: 0, max: 3_600_000 }),
       cacheMaxEntries: env.integer('AUTH_CACHE_MAX_ENTRIES', 10_000, { min: 1, max: 1_000_000 }),
       negativeCacheTtlMs: env.integer('AUTH_NEGATIVE_CACHE_TTL_MS', 5_000, { min: 0, max: 600_000 }),
-      maxConcurrentVerifications: env.integer('AUTH_MAX_CONCURRENT_VERIFICATIONS', 4, { min: 1, max: 64 }),
+      maxConcurrentVerifications: env.integer('AUTH_MAX_CONCURRENT_VERIFICATIONS', 2, {
+        min: 1,
+        max: threadpoolSize(env) - 1,
+      }),
+      maxQueuedVerifications: env.integer('AUTH_MAX_QUEUED_VERIFICATIONS', 16, { min: 0, max: 10_000 }),
+      maxFailuresPerKey: env.integer('AUTH_MAX_FAILURES_PER_KEY', 10, { min: 1, max: 1_000_000 }),
+      maxFailuresPerAddress: env.integer('AUTH_MAX_FAILURES_PER_ADDRESS', 100, { min: 1, max: 1_000_000 }),
+      failureWindowMs: env.integer('AUTH_FAILURE_WINDOW_MS', 60_000, { min: 1_000, max: 86_400_000 }),
+      initToken: parseInitToken(env.raw('SYSTEM_INIT_TOKEN')),
     };
     this.egress = {
       allowPrivate: env.boolean('EGRESS_ALLOW_PRIVATE', false),
@@ -151,6 +170,21 @@ function assertOneAnswerFits({ maxResponseBytes, maxBufferedBytes }: UpstreamCon
       `must hold one UPSTREAM_MAX_RESPONSE_BYTES answer (${maxResponseBytes}) plus the eighth kept for small answers: at least ${Math.ceil((maxResponseBytes * 8) / 7)}`,
     );
   }
+}
+
+/** libuv's threadpool size, fixed when the process starts (UV_THREADPOOL_SIZE, default 4). */
+function threadpoolSize(env: EnvReader): number {
+  return env.integer('UV_THREADPOOL_SIZE', 4, { min: 2, max: 1024 });
+}
+
+const MIN_INIT_TOKEN_LENGTH = 16;
+
+function parseInitToken(value: string | undefined): Secret<string> | undefined {
+  if (value === undefined) return undefined;
+  if (value.length < MIN_INIT_TOKEN_LENGTH) {
+    throw new ConfigError('SYSTEM_INIT_TOKEN', `must be at least ${MIN_INIT_TOKEN_LENGTH} characters (openssl rand -base64 32)`);
+  }
+  return new Secret(value);
 }
 
 function parseCidr(variable: string, cidr: string): string {

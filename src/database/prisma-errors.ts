@@ -18,3 +18,15 @@ export function isRecordNotFound(error: unknown): boolean {
 export function isForeignKeyViolation(error: unknown): boolean {
   return isPrismaError(error, 'P2003');
 }
+
+/**
+ * Rethrows a failed write keeping only what callers branch on (name, code), never Prisma's
+ * message, meta or cause: those can print the query's arguments (a secret hash) into a log.
+ */
+export function rethrowWithoutArguments(error: unknown): never {
+  const { name, code } = (error ?? {}) as { name?: unknown; code?: unknown };
+  const safe = new Error(`Database write failed${typeof code === 'string' ? ` (${code})` : ''}`);
+  if (typeof name === 'string') safe.name = name;
+  if (typeof code === 'string') Object.assign(safe, { code });
+  throw safe;
+}

@@ -1,10 +1,12 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiExtraModels, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Post } from '@nestjs/common';
+import { ApiExtraModels, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { IncomingHttpHeaders } from 'node:http';
+import { presentedCredential } from '../auth/api-key.guard.js';
 import { ApiErrors, JSON_BODY_ERRORS } from '../common/openapi/api-errors.decorator.js';
 import { Public } from '../auth/public.decorator.js';
 import { InitSystemDto } from './dto/init-system.dto.js';
 import { INIT_RESPONSE_SCHEMA, SystemAlreadyInitialized, SystemInfoResponse, SystemInitialized } from './dto/system.response.js';
-import { SystemService, type InitResult } from './system.service.js';
+import { INIT_TOKEN_HEADER, SystemService, type InitResult, type SystemInfo } from './system.service.js';
 
 @ApiTags('system')
 @ApiExtraModels(SystemInitialized, SystemAlreadyInitialized)
@@ -12,21 +14,27 @@ import { SystemService, type InitResult } from './system.service.js';
 export class SystemController {
   constructor(private readonly system: SystemService) {}
 
-  /** First call creates the root user and returns its API key, once. */
+  /**
+   * First call creates the root user and returns its API key, once. Needs the bootstrap
+   * token (`x-init-token` or `Authorization: Bearer`) in production, or wherever it is set.
+   */
   @Public()
   @Post('init')
   @HttpCode(200)
   @ApiOkResponse({ schema: INIT_RESPONSE_SCHEMA, description: 'The root key on the first call only' })
-  @ApiErrors(...JSON_BODY_ERRORS)
-  initialize(@Body() dto: InitSystemDto): Promise<InitResult> {
-    return this.system.initialize(dto);
+  @ApiHeader({ name: INIT_TOKEN_HEADER, required: false, description: 'SYSTEM_INIT_TOKEN (or Authorization: Bearer)' })
+  @ApiErrors(...JSON_BODY_ERRORS, 'UNAUTHENTICATED', 'PERMISSION_DENIED')
+  initialize(@Body() dto: InitSystemDto, @Headers() headers: IncomingHttpHeaders): Promise<InitResult> {
+    return this.system.initialize(dto, presentedCredential(headers, INIT_TOKEN_HEADER));
   }
 
+  /** `initialized` is shown in production only to a caller presenting the init token. */
   @Public()
   @Get('info')
   @ApiOkResponse({ type: SystemInfoResponse })
+  @ApiHeader({ name: INIT_TOKEN_HEADER, required: false, description: 'Shows `initialized` in production' })
   @ApiErrors()
-  info(): Promise<{ version: string; databaseKind: string; initialized: boolean }> {
-    return this.system.info();
+  info(@Headers() headers: IncomingHttpHeaders): Promise<SystemInfo> {
+    return this.system.info(presentedCredential(headers, INIT_TOKEN_HEADER));
   }
 }

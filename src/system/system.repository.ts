@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { rethrowWithoutArguments } from '../database/prisma-errors.js';
 import { PrismaService } from '../database/prisma.service.js';
 import type { NewApiKey } from '../api-keys/api-keys.repository.js';
 import type { NewUser } from '../users/users.repository.js';
@@ -16,10 +17,12 @@ export class SystemRepository {
    * The state row's fixed primary key makes a concurrent second init fail (P2002) and roll back.
    */
   async initialize(root: NewUser, key: NewApiKey): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
-      await tx.systemState.create({ data: { id: 1, rootUserId: root.id } });
-      await tx.user.create({ data: root });
-      await tx.apiKey.create({ data: key });
-    });
+    await this.prisma
+      .$transaction(async (tx) => {
+        await tx.systemState.create({ data: { id: 1, rootUserId: root.id } });
+        await tx.user.create({ data: root });
+        await tx.apiKey.create({ data: key });
+      })
+      .catch(rethrowWithoutArguments);
   }
 }

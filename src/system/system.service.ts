@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { hashKeySecret, issueApiKey } from '../api-keys/api-key-material.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { AppConfig } from '../config/app-config.js';
+import type { Secret } from '../config/secret.js';
 import { DatabaseService } from '../database/database.service.js';
 import { isUniqueViolation } from '../database/prisma-errors.js';
 import { SERVICE_VERSION } from './build-info.js';
@@ -9,15 +12,37 @@ import { SystemRepository } from './system.repository.js';
 
 export type InitResult = { alreadyInitialized: true } | { alreadyInitialized: false; userId: string; rootApiKey: string };
 
+export interface SystemInfo {
+  version: string;
+  databaseKind: string;
+  /** Omitted in production unless the caller presents the init token. */
+  initialized?: boolean;
+}
+
+export const INIT_TOKEN_HEADER = 'x-init-token';
+
 @Injectable()
 export class SystemService {
+  private readonly initToken: Secret<string> | undefined;
+  private readonly production: boolean;
+
   constructor(
     private readonly system: SystemRepository,
     private readonly database: DatabaseService,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.initToken = config.auth.initToken;
+    this.production = config.production;
+  }
 
-  /** Creates the root user and returns its key, exactly once, even under concurrent calls. */
-  async initialize(dto: InitSystemDto): Promise<InitResult> {
+  /**
+   * Creates the root user and returns its key, exactly once, even under concurrent calls.
+   * With SYSTEM_INIT_TOKEN set, only a caller presenting it gets any answer (401 otherwise);
+   * in production without it, init is refused (403): whoever reaches a fresh instance first
+   * must not become ROOT.
+   */
+  async initialize(dto: InitSystemDto, presentedToken: string | undefined): Promise<InitResult> {
+    this.requireInitToken(presentedToken);
     if (await this.system.isInitialized()) return { alreadyInitialized: true };
     const userId = randomUUID();
     const key = issueApiKey();
@@ -40,7 +65,30 @@ export class SystemService {
     return { alreadyInitialized: false, userId, rootApiKey: key.raw };
   }
 
-  async info(): Promise<{ version: string; databaseKind: string; initialized: boolean }> {
-    return { version: SERVICE_VERSION, databaseKind: this.database.kind, initialized: await this.system.isInitialized() };
+  /** Whether init has run tells an attacker a fresh instance is up for grabs: production hides it. */
+  async info(presentedToken: string | undefined): Promise<SystemInfo> {
+    const info = { version: SERVICE_VERSION, databaseKind: this.database.kind };
+    if (this.production && !this.holdsInitToken(presentedToken)) return info;
+    return { ...info, initialized: await this.system.isInitialized() };
   }
+
+  private requireInitToken(presented: string | undefined): void {
+    if (!this.initToken) {
+      if (!this.production) return;
+      throw DomainError.permissionDenied('System init is disabled in production until SYSTEM_INIT_TOKEN is set');
+    }
+    if (!this.holdsInitToken(presented)) {
+      throw DomainError.unauthenticated(`System init needs the init token (${INIT_TOKEN_HEADER} or Authorization: Bearer)`);
+    }
+  }
+
+  /** Constant-time: both sides are hashed first, so lengths never differ. */
+  private holdsInitToken(presented: string | undefined): boolean {
+    if (!this.initToken || presented === undefined) return false;
+    return timingSafeEqual(sha256(presented), sha256(this.initToken.reveal()));
+  }
+}
+
+function sha256(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
 }

@@ -5,6 +5,11 @@ export class ConcurrencyLimiter {
 
   constructor(private readonly limit: number) {}
 
+  /** Tasks waiting for a slot; callers that shed load check it before `run`. */
+  get queued(): number {
+    return this.waiting.length;
+  }
+
   async run<T>(task: () => Promise<T>): Promise<T> {
     if (this.running >= this.limit) {
       await new Promise<void>((resolve) => this.waiting.push(resolve));

@@ -1,4 +1,4 @@
-import { ApiProperty, getSchemaPath } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import type { DatabaseKind } from '../../database/database-engine.js';
 import { DATABASE_KIND_SCHEMA } from '../../health/dto/health.response.js';
 
@@ -31,6 +31,6 @@ export class SystemInfoResponse {
   @ApiProperty(DATABASE_KIND_SCHEMA)
   databaseKind!: DatabaseKind;
 
-  @ApiProperty()
-  initialized!: boolean;
+  @ApiPropertyOptional({ description: 'Whether init has run; in production only for holders of the init token' })
+  initialized?: boolean;
 }

@@ -1,0 +1,58 @@
+import { LRUCache } from 'lru-cache';
+import { RetryLaterError } from './retry-later.error.js';
+
+export interface FailureLimits {
+  readonly windowMs: number;
+  readonly maxPerKey: number;
+  readonly maxPerAddress: number;
+  /** Bound of each counter map (key ids, addresses). */
+  readonly maxTracked: number;
+}
+
+interface Counter {
+  count: number;
+}
+
+/**
+ * Counts failed API key verifications per key id and per client address in fixed windows
+ * (the window starts at the first failure). Once either count reaches its limit, further
+ * attempts that would cost work (a database lookup, argon2) are refused with 429 until the
+ * window ends. Only costly failures are recorded: a secret answered from memory is not.
+ */
+export class FailureLimiter {
+  private readonly byKey: LRUCache<string, Counter>;
+  private readonly byAddress: LRUCache<string, Counter>;
+
+  constructor(private readonly limits: FailureLimits) {
+    const options = { max: limits.maxTracked, ttl: limits.windowMs, ttlResolution: 0 };
+    this.byKey = new LRUCache(options);
+    this.byAddress = new LRUCache(options);
+  }
+
+  /** Throws 429 TOO_MANY_FAILED_ATTEMPTS when the key id or the address has used up its failures. */
+  check(keyId: string, address: string): void {
+    this.refuseIfSpent(this.byKey, keyId, this.limits.maxPerKey, 'this API key id');
+    this.refuseIfSpent(this.byAddress, address, this.limits.maxPerAddress, 'this client address');
+  }
+
+  record(keyId: string, address: string): void {
+    increment(this.byKey, keyId);
+    increment(this.byAddress, address);
+  }
+
+  private refuseIfSpent(counters: LRUCache<string, Counter>, id: string, max: number, what: string): void {
+    if ((counters.get(id)?.count ?? 0) < max) return;
+    const retryAfterSeconds = Math.max(1, Math.ceil(counters.getRemainingTTL(id) / 1000));
+    throw new RetryLaterError(
+      'TOO_MANY_FAILED_ATTEMPTS',
+      `Too many failed API key verifications for ${what}; retry after ${retryAfterSeconds} s`,
+      retryAfterSeconds,
+    );
+  }
+}
+
+function increment(counters: LRUCache<string, Counter>, id: string): void {
+  const counter = counters.get(id);
+  if (counter) counter.count++;
+  else counters.set(id, { count: 1 });
+}
