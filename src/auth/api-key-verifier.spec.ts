@@ -116,7 +116,8 @@ describe('ApiKeyVerifier', () => {
     return key;
   }
 
-  const wrongSecret = (key: IssuedKey, n: number): string => key.raw.replace(/_[^_]+$/, `_${String(n).padStart(43, 'x')}`);
+  /** The same key id with another secret (the secret is the last 43 characters). */
+  const wrongSecret = (key: IssuedKey, n: number): string => `${key.raw.slice(0, -43)}${String(n).padStart(43, 'x')}`;
 
   async function refusal(promise: Promise<unknown>): Promise<{ code: string; retryAfterSeconds?: number }> {
     try {

@@ -92,12 +92,13 @@ export class ApiKeyVerifier implements OnModuleDestroy {
     this.argon2Slots = new ConcurrencyLimiter(auth.maxConcurrentVerifications);
     this.maxQueued = auth.maxQueuedVerifications;
     this.refreshAheadMs = auth.cacheTtlMs * REFRESH_AHEAD_SHARE;
-    this.failures = new FailureLimiter({
+    const limits = {
       windowMs: auth.failureWindowMs,
       maxPerKey: auth.maxFailuresPerKey,
       maxPerAddress: auth.maxFailuresPerAddress,
       maxTracked: auth.cacheMaxEntries,
-    });
+    };
+    this.failures = new FailureLimiter(limits, clock);
     this.unsubscribe = invalidations.subscribe((event) => this.evict(event));
     metrics.registerCache('api_key', () => this.sessions.stats);
   }

@@ -23,8 +23,11 @@ export class FailureLimiter {
   private readonly byKey: LRUCache<string, Counter>;
   private readonly byAddress: LRUCache<string, Counter>;
 
-  constructor(private readonly limits: FailureLimits) {
-    const options = { max: limits.maxTracked, ttl: limits.windowMs, ttlResolution: 0 };
+  constructor(
+    private readonly limits: FailureLimits,
+    clock: () => number = () => performance.now(),
+  ) {
+    const options = { max: limits.maxTracked, ttl: limits.windowMs, ttlResolution: 0, perf: { now: clock } };
     this.byKey = new LRUCache(options);
     this.byAddress = new LRUCache(options);
   }

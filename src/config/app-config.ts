@@ -123,7 +123,7 @@ export class AppConfig {
         max: threadpoolSize(env) - 1,
       }),
       maxQueuedVerifications: env.integer('AUTH_MAX_QUEUED_VERIFICATIONS', 16, { min: 0, max: 10_000 }),
-      maxFailuresPerKey: env.integer('AUTH_MAX_FAILURES_PER_KEY', 10, { min: 1, max: 1_000_000 }),
+      maxFailuresPerKey: env.integer('AUTH_MAX_FAILURES_PER_KEY', 5, { min: 1, max: 1_000_000 }),
       maxFailuresPerAddress: env.integer('AUTH_MAX_FAILURES_PER_ADDRESS', 100, { min: 1, max: 1_000_000 }),
       failureWindowMs: env.integer('AUTH_FAILURE_WINDOW_MS', 60_000, { min: 1_000, max: 86_400_000 }),
       initToken: parseInitToken(env.raw('SYSTEM_INIT_TOKEN')),
