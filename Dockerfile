@@ -12,6 +12,7 @@ RUN npm run build && npm prune --omit=dev --ignore-scripts
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production \
+    UV_THREADPOOL_SIZE=8 \
     HOST=0.0.0.0 \
     PORT=8080 \
     DATA_DIR=/data

@@ -56,6 +56,9 @@ describe('AppConfig', () => {
     [{ SECRETS_ENCRYPTION_KEY: 'c2hvcnQ=', SECRETS_FINGERPRINT_KEY: KEY_A }, 'SECRETS_ENCRYPTION_KEY', /32 bytes/],
     [{ SECRETS_ENCRYPTION_KEY: `bad id:${KEY_A}`, SECRETS_FINGERPRINT_KEY: KEY_A }, 'SECRETS_ENCRYPTION_KEY', /key id/],
     [{ SECRETS_ENCRYPTION_KEY: `a:${KEY_A},a:${KEY_B}`, SECRETS_FINGERPRINT_KEY: KEY_A }, 'SECRETS_ENCRYPTION_KEY', /repeats/],
+    [{ SYSTEM_INIT_TOKEN: 'short' }, 'SYSTEM_INIT_TOKEN', /at least 16 characters/],
+    // argon2 must leave libuv threads for DNS lookups.
+    [{ AUTH_MAX_CONCURRENT_VERIFICATIONS: '4' }, 'AUTH_MAX_CONCURRENT_VERIFICATIONS', /between 1 and 3/],
   ])('refuses %j naming %s', (env, variable, problem) => {
     expectConfigError(env, variable, problem);
   });
@@ -86,8 +89,13 @@ describe('AppConfig', () => {
     expect(config.secrets.source).toBe('environment');
   });
 
+  it('lets argon2 use more threads when the threadpool is larger', () => {
+    expect(load({ UV_THREADPOOL_SIZE: '8', AUTH_MAX_CONCURRENT_VERIFICATIONS: '7' }).auth.maxConcurrentVerifications).toBe(7);
+  });
+
   it('never shows secrets when the config is logged or serialized', () => {
     const config = load({
+      SYSTEM_INIT_TOKEN: 'init-token-0123456789abcdef',
       DATABASE_URL: 'postgresql://app:hunter2@db:5432/app',
       SECRETS_ENCRYPTION_KEY: KEY_A,
       SECRETS_FINGERPRINT_KEY: KEY_B,
@@ -96,5 +104,6 @@ describe('AppConfig', () => {
     expect(shown).not.toContain('hunter2');
     expect(shown).not.toContain(KEY_A);
     expect(shown).not.toContain(KEY_B);
+    expect(shown).not.toContain('init-token-0123456789abcdef');
   });
 });

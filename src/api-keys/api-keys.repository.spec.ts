@@ -1,0 +1,22 @@
+import { inspect } from 'node:util';
+import { isUniqueViolation } from '../database/prisma-errors.js';
+import type { PrismaService } from '../database/prisma.service.js';
+import { ApiKeysRepository, type NewApiKey } from './api-keys.repository.js';
+
+const HASH = '$argon2id$v=19$m=65536,t=3,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA';
+const KEY: NewApiKey = { id: 'k', userId: 'u', keyPrefix: 'rrk_0', secretHash: HASH, labels: {}, expiresAt: null };
+
+/** What Prisma throws: a message and meta that print the query's arguments. */
+function prismaFailure(code: string): Error {
+  const error = new Error(`Invalid \`prisma.apiKey.create()\` invocation: { data: { secretHash: "${HASH}" } }`);
+  return Object.assign(error, { name: 'PrismaClientKnownRequestError', code, meta: { args: { secretHash: HASH } } });
+}
+
+describe('ApiKeysRepository', () => {
+  it('rethrows a failed create without the secret hash, keeping what callers branch on', async () => {
+    const prisma = { apiKey: { create: () => Promise.reject(prismaFailure('P2002')) } } as unknown as PrismaService;
+    const thrown = await new ApiKeysRepository(prisma).create(KEY).catch((error: unknown) => error);
+    expect(inspect(thrown, { depth: 10 }) + JSON.stringify(thrown)).not.toContain(HASH);
+    expect(isUniqueViolation(thrown)).toBe(true);
+  });
+});
