@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@ne
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Requires } from '../auth/access.decorators.js';
 import type { Principal } from '../auth/principal.js';
-import { ApiErrors, JSON_BODY_ERRORS } from '../common/openapi/api-errors.decorator.js';
+import { AUTHENTICATED_ERRORS, ApiErrors, JSON_BODY_ERRORS } from '../common/openapi/api-errors.decorator.js';
 import { UuidParam } from '../common/validation/uuid-param.pipe.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { ApiKeyPage, CreatedApiKeyResponse, toApiKeyResponse } from './dto/api-key.response.js';
@@ -11,7 +11,7 @@ import { ListApiKeysQuery } from './dto/list-api-keys.query.js';
 
 @ApiTags('api-keys')
 @ApiSecurity('apiKey')
-@ApiErrors('UNAUTHENTICATED', 'PERMISSION_DENIED')
+@ApiErrors(...AUTHENTICATED_ERRORS, 'PERMISSION_DENIED')
 @Controller('v1/apikeys')
 export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}

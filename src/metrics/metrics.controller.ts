@@ -2,7 +2,7 @@ import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Requires } from '../auth/access.decorators.js';
-import { ApiErrors } from '../common/openapi/api-errors.decorator.js';
+import { AUTHENTICATED_ERRORS, ApiErrors } from '../common/openapi/api-errors.decorator.js';
 import { MetricsService } from './metrics.service.js';
 
 @ApiTags('operations')
@@ -18,7 +18,7 @@ export class MetricsController {
     description: 'Prometheus text exposition format',
     content: { 'text/plain': { schema: { type: 'string' } } },
   })
-  @ApiErrors('UNAUTHENTICATED', 'PERMISSION_DENIED')
+  @ApiErrors(...AUTHENTICATED_ERRORS, 'PERMISSION_DENIED')
   async scrape(@Res() reply: FastifyReply): Promise<void> {
     const { contentType, body } = await this.metrics.render();
     await reply.header('content-type', contentType).send(body);

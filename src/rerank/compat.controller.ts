@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, UPSTREAM_CALL_ERRORS } from '../common/openapi/api-errors.decorator.js';
+import { AUTHENTICATED_ERRORS, ApiErrors, UPSTREAM_CALL_ERRORS } from '../common/openapi/api-errors.decorator.js';
 import { ApiJsonBody } from '../common/validation/api-json-body.decorator.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentPrincipal, Requires } from '../auth/access.decorators.js';
@@ -19,7 +19,7 @@ import { setRerankTimingHeaders } from './timing-headers.js';
  */
 @ApiTags('rerank (compatible)')
 @ApiSecurity('apiKey')
-@ApiErrors('UNAUTHENTICATED', ...UPSTREAM_CALL_ERRORS)
+@ApiErrors(...AUTHENTICATED_ERRORS, ...UPSTREAM_CALL_ERRORS)
 @Controller()
 export class CompatRerankController {
   constructor(

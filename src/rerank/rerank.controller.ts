@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, UPSTREAM_CALL_ERRORS } from '../common/openapi/api-errors.decorator.js';
+import { AUTHENTICATED_ERRORS, ApiErrors, UPSTREAM_CALL_ERRORS } from '../common/openapi/api-errors.decorator.js';
 import { ApiJsonBody } from '../common/validation/api-json-body.decorator.js';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Requires } from '../auth/access.decorators.js';
@@ -16,7 +16,7 @@ import { setRerankTimingHeaders } from './timing-headers.js';
 
 @ApiTags('rerank')
 @ApiSecurity('apiKey')
-@ApiErrors('UNAUTHENTICATED')
+@ApiErrors(...AUTHENTICATED_ERRORS)
 @Controller('v1/rerankers/:id')
 export class RerankController {
   constructor(

@@ -3,7 +3,7 @@ import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, Api
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Requires } from '../auth/access.decorators.js';
 import type { Principal } from '../auth/principal.js';
-import { ApiErrors, JSON_BODY_ERRORS } from '../common/openapi/api-errors.decorator.js';
+import { AUTHENTICATED_ERRORS, ApiErrors, JSON_BODY_ERRORS } from '../common/openapi/api-errors.decorator.js';
 import type { Reranker } from '../generated/prisma/client.js';
 import { UuidParam } from '../common/validation/uuid-param.pipe.js';
 import { DeleteRerankerQuery } from './dto/delete-reranker.query.js';
@@ -31,7 +31,7 @@ function withEtag(reply: FastifyReply, reranker: Reranker): RerankerResponse {
 
 @ApiTags('rerankers')
 @ApiSecurity('apiKey')
-@ApiErrors('UNAUTHENTICATED', 'PERMISSION_DENIED')
+@ApiErrors(...AUTHENTICATED_ERRORS, 'PERMISSION_DENIED')
 @Controller('v1/rerankers')
 export class RerankersController {
   constructor(private readonly rerankers: RerankersService) {}

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common
 import { ApiCreatedResponse, ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { AuthenticatedOnly, CurrentPrincipal, Requires } from '../auth/access.decorators.js';
 import type { Principal } from '../auth/principal.js';
-import { ApiErrors, JSON_BODY_ERRORS } from '../common/openapi/api-errors.decorator.js';
+import { AUTHENTICATED_ERRORS, ApiErrors, JSON_BODY_ERRORS } from '../common/openapi/api-errors.decorator.js';
 import { PageQueryDto } from '../common/pagination/page-query.dto.js';
 import { UuidParam } from '../common/validation/uuid-param.pipe.js';
 import { CreateUserDto } from './dto/create-user.dto.js';
@@ -12,7 +12,7 @@ import { UsersService } from './users.service.js';
 
 @ApiTags('users')
 @ApiSecurity('apiKey')
-@ApiErrors('UNAUTHENTICATED')
+@ApiErrors(...AUTHENTICATED_ERRORS)
 @Controller('v1/users')
 export class UsersController {
   constructor(private readonly users: UsersService) {}

@@ -18,6 +18,9 @@ function responsesFor(codes: ErrorCode[]) {
   return [...byStatus].map(([status, statusCodes]) => ({ status, description: [...statusCodes].join(' or '), type: ErrorBodySchema }));
 }
 
+/** A route behind the API key guard: no valid key, too many failed verifications, verification queue full. */
+export const AUTHENTICATED_ERRORS: ErrorCode[] = ['UNAUTHENTICATED', 'TOO_MANY_FAILED_ATTEMPTS', 'UNAVAILABLE'];
+
 /** A route that reads a JSON body: malformed, too large, or not JSON. */
 export const JSON_BODY_ERRORS: ErrorCode[] = ['INVALID_ARGUMENT', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'];
 
