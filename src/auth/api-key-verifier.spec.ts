@@ -66,6 +66,7 @@ const AUTH: AuthConfig = {
   maxFailuresPerKey: 3,
   maxFailuresPerAddress: 100,
   failureWindowMs: 60_000,
+  failureDelayMs: 0,
   initToken: undefined,
 };
 
@@ -257,6 +258,15 @@ describe('ApiKeyVerifier', () => {
       for (let n = 0; n < 3; n++) expect(await verifier.verify(wrongSecret(key, n), `client-${n}`)).toBeUndefined();
       const refused = await refusal(verifier.verify(wrongSecret(key, 3), 'client-3'));
       expect(refused).toEqual({ code: 'TOO_MANY_FAILED_ATTEMPTS', retryAfterSeconds: 60 });
+      expect(argon2Calls).toBe(3);
+    });
+
+    it('holds each further attempt on a failing key id longer (tarpit)', async () => {
+      const verifier = verifierWith({ maxFailuresPerKey: 5, failureDelayMs: 50 });
+      const key = addKey(0);
+      const started = performance.now();
+      await Promise.all([0, 1, 2].map((n) => verifier.verify(wrongSecret(key, n))));
+      expect(performance.now() - started).toBeGreaterThanOrEqual(50 + 100);
       expect(argon2Calls).toBe(3);
     });
 

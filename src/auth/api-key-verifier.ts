@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Optional, type OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { parseApiKey, verifyKeySecret } from '../api-keys/api-key-material.js';
@@ -96,6 +97,7 @@ export class ApiKeyVerifier implements OnModuleDestroy {
       windowMs: auth.failureWindowMs,
       maxPerKey: auth.maxFailuresPerKey,
       maxPerAddress: auth.maxFailuresPerAddress,
+      delayPerFailureMs: auth.failureDelayMs,
       maxTracked: auth.cacheMaxEntries,
     };
     this.failures = new FailureLimiter(limits, clock);
@@ -144,7 +146,7 @@ export class ApiKeyVerifier implements OnModuleDestroy {
 
   private async fromDatabase(key: PresentedKey, clientAddress: string): Promise<Principal | null> {
     const proof = this.proofs.get(key.id);
-    if (!proof) this.failures.check(key.id, clientAddress);
+    if (!proof) await this.admitAttempt(key.id, clientAddress);
     const token = this.sessions.fillToken();
     const row = await this.keys.findForVerification(key.id);
     if (!row || !isUsable(row)) {
@@ -159,6 +161,13 @@ export class ApiKeyVerifier implements OnModuleDestroy {
       this.proofs.set(key.id, { digest: key.digest, secretHash: row.secretHash });
     }
     return this.admit(row, key.digest, token);
+  }
+
+  /** An unproven secret: refused once its key id or address spent its failures, else held by the tarpit. */
+  private async admitAttempt(keyId: string, clientAddress: string): Promise<void> {
+    this.failures.check(keyId, clientAddress);
+    const delayMs = this.failures.delayFor(keyId);
+    if (delayMs > 0) await sleep(delayMs);
   }
 
   /** Queues an argon2 check, or sheds it with 503 when the queue is full. */

@@ -5,6 +5,8 @@ export interface FailureLimits {
   readonly windowMs: number;
   readonly maxPerKey: number;
   readonly maxPerAddress: number;
+  /** Wait before each further attempt on a key id, per failure it already has (tarpit). */
+  readonly delayPerFailureMs: number;
   /** Bound of each counter map (key ids, addresses). */
   readonly maxTracked: number;
 }
@@ -17,7 +19,8 @@ interface Counter {
  * Counts failed API key verifications per key id and per client address in fixed windows
  * (the window starts at the first failure). Once either count reaches its limit, further
  * attempts that would cost work (a database lookup, argon2) are refused with 429 until the
- * window ends. Only costly failures are recorded: a secret answered from memory is not.
+ * window ends; before that, each further attempt on a key id waits longer (delayFor). Only
+ * costly failures are recorded: a secret answered from memory is not.
  */
 export class FailureLimiter {
   private readonly byKey: LRUCache<string, Counter>;
@@ -36,6 +39,14 @@ export class FailureLimiter {
   check(keyId: string, address: string): void {
     this.refuseIfSpent(this.byKey, keyId, this.limits.maxPerKey, 'this API key id');
     this.refuseIfSpent(this.byAddress, address, this.limits.maxPerAddress, 'this client address');
+  }
+
+  /**
+   * How long to hold the next attempt on a key id: its failures x delayPerFailureMs. Spreads
+   * a flood's argon2 work over the window instead of running it back to back.
+   */
+  delayFor(keyId: string): number {
+    return (this.byKey.get(keyId)?.count ?? 0) * this.limits.delayPerFailureMs;
   }
 
   record(keyId: string, address: string): void {

@@ -41,6 +41,8 @@ export interface AuthConfig {
   readonly maxFailuresPerKey: number;
   readonly maxFailuresPerAddress: number;
   readonly failureWindowMs: number;
+  /** Each further attempt on a key id with failures waits this long per failure (tarpit). */
+  readonly failureDelayMs: number;
   /** Bootstrap token for POST /v1/system/init; required in production, and wherever it is set. */
   readonly initToken: Secret<string> | undefined;
 }
@@ -126,6 +128,7 @@ export class AppConfig {
       maxFailuresPerKey: env.integer('AUTH_MAX_FAILURES_PER_KEY', 5, { min: 1, max: 1_000_000 }),
       maxFailuresPerAddress: env.integer('AUTH_MAX_FAILURES_PER_ADDRESS', 100, { min: 1, max: 1_000_000 }),
       failureWindowMs: env.integer('AUTH_FAILURE_WINDOW_MS', 60_000, { min: 1_000, max: 86_400_000 }),
+      failureDelayMs: env.integer('AUTH_FAILURE_DELAY_MS', 1_000, { min: 0, max: 60_000 }),
       initToken: parseInitToken(env.raw('SYSTEM_INIT_TOKEN')),
     };
     this.egress = {
