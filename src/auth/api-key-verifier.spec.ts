@@ -6,7 +6,7 @@ import type { Invalidation, InvalidationBus } from '../common/invalidation/inval
 import type { AppConfig, AuthConfig } from '../config/app-config.js';
 import type { MetricsService } from '../metrics/metrics.service.js';
 import { ApiKeyVerifier } from './api-key-verifier.js';
-import type { RetryLaterError } from './retry-later.error.js';
+import type { DomainError } from '../common/errors/domain-error.js';
 
 /** A promise to hold a fake call open until the test releases it. */
 class Gate {
@@ -120,12 +120,12 @@ describe('ApiKeyVerifier', () => {
   /** The same key id with another secret (the secret is the last 43 characters). */
   const wrongSecret = (key: IssuedKey, n: number): string => `${key.raw.slice(0, -43)}${String(n).padStart(43, 'x')}`;
 
-  async function refusal(promise: Promise<unknown>): Promise<{ code: string; retryAfterSeconds?: number }> {
+  async function refusal(promise: Promise<unknown>): Promise<{ code: string; retryAfterMs?: unknown }> {
     try {
       await promise;
     } catch (error) {
-      const { code, retryAfterSeconds } = error as RetryLaterError;
-      return { code, retryAfterSeconds };
+      const { code, details } = error as DomainError;
+      return { code, retryAfterMs: details?.retryAfterMs };
     }
     throw new Error('expected a refusal');
   }
@@ -257,7 +257,7 @@ describe('ApiKeyVerifier', () => {
       const key = addKey(0);
       for (let n = 0; n < 3; n++) expect(await verifier.verify(wrongSecret(key, n), `client-${n}`)).toBeUndefined();
       const refused = await refusal(verifier.verify(wrongSecret(key, 3), 'client-3'));
-      expect(refused).toEqual({ code: 'TOO_MANY_FAILED_ATTEMPTS', retryAfterSeconds: 60 });
+      expect(refused).toEqual({ code: 'TOO_MANY_FAILED_ATTEMPTS', retryAfterMs: 60_000 });
       expect(argon2Calls).toBe(3);
     });
 
@@ -286,7 +286,7 @@ describe('ApiKeyVerifier', () => {
       const running = verifier.verify(a.raw);
       const queued = verifier.verify(b.raw);
       await settle();
-      expect(await refusal(verifier.verify(c.raw))).toEqual({ code: 'UNAVAILABLE', retryAfterSeconds: 1 });
+      expect(await refusal(verifier.verify(c.raw))).toEqual({ code: 'UNAVAILABLE', retryAfterMs: 1_000 });
       argon2Hold.open();
       expect((await Promise.all([running, queued])).map((p) => p?.userId)).toEqual(['user-0', 'user-1']);
     });

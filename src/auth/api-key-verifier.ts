@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { parseApiKey, verifyKeySecret } from '../api-keys/api-key-material.js';
 import { ApiKeysRepository, type KeyForVerification } from '../api-keys/api-keys.repository.js';
 import { BoundedTtlCache, type FillToken } from '../common/cache/bounded-ttl-cache.js';
+import { DomainError } from '../common/errors/domain-error.js';
 import { ConcurrencyLimiter } from '../common/concurrency/concurrency-limiter.js';
 import { KeyedMutex } from '../common/concurrency/keyed-mutex.js';
 import { InvalidationBus, type Invalidation } from '../common/invalidation/invalidation-bus.js';
@@ -13,7 +14,6 @@ import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { FailureLimiter } from './failure-limiter.js';
 import { Principal } from './principal.js';
-import { RetryLaterError } from './retry-later.error.js';
 
 /** What the verifier runs on; replaceable (API_KEY_VERIFIER_OPTIONS) to count or hold calls in tests. */
 export interface ApiKeyVerifierOptions {
@@ -24,6 +24,9 @@ export interface ApiKeyVerifierOptions {
 }
 export const API_KEY_VERIFIER_OPTIONS = Symbol('API_KEY_VERIFIER_OPTIONS');
 const DEFAULT_OPTIONS: ApiKeyVerifierOptions = { checkSecret: verifyKeySecret, clock: () => performance.now() };
+
+/** When a shed verification may be retried (the queue drains in well under a second). */
+const SHED_RETRY_AFTER_MS = 1_000;
 
 /** A session starts refreshing in the background once this share of its TTL is left. */
 const REFRESH_AHEAD_SHARE = 0.2;
@@ -106,8 +109,8 @@ export class ApiKeyVerifier implements OnModuleDestroy {
   }
 
   /**
-   * The principal for a presented key, or undefined when the key is not valid. Throws a
-   * RetryLaterError (429 too many failures, 503 queue full) when the work is refused.
+   * The principal for a presented key, or undefined when the key is not valid. Throws 429
+   * TOO_MANY_FAILED_ATTEMPTS or 503 UNAVAILABLE (with details.retryAfterMs) when the work is refused.
    */
   async verify(rawKey: string, clientAddress = 'unknown'): Promise<Principal | undefined> {
     const parsed = parseApiKey(rawKey);
@@ -173,7 +176,9 @@ export class ApiKeyVerifier implements OnModuleDestroy {
   /** Queues an argon2 check, or sheds it with 503 when the queue is full. */
   private argon2(hash: string, secret: string): Promise<boolean> {
     if (this.argon2Slots.queued >= this.maxQueued) {
-      throw new RetryLaterError('UNAVAILABLE', 'Too many API key verifications are waiting; retry shortly', 1);
+      throw new DomainError('UNAVAILABLE', 'Too many API key verifications are waiting; retry shortly', {
+        retryAfterMs: SHED_RETRY_AFTER_MS,
+      });
     }
     return this.argon2Slots.run(() => this.checkSecret(hash, secret));
   }

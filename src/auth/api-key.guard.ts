@@ -1,6 +1,5 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { FastifyReply } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
 import { DomainError } from '../common/errors/domain-error.js';
 import {
@@ -10,9 +9,7 @@ import {
   type RequiredAccess,
 } from './access.decorators.js';
 import { ApiKeyVerifier } from './api-key-verifier.js';
-import type { Principal } from './principal.js';
 import { IS_PUBLIC } from './public.decorator.js';
-import { RetryLaterError } from './retry-later.error.js';
 
 /**
  * The global guard. Public routes pass; every other route needs a valid API key and
@@ -32,7 +29,7 @@ export class ApiKeyGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const rawKey = presentedApiKey(request.headers);
     if (!rawKey) throw DomainError.unauthenticated('An API key is required (x-api-key or Authorization: Bearer)');
-    const principal = await this.verify(rawKey, request, context);
+    const principal = await this.verifier.verify(rawKey, request.ip);
     if (!principal) throw DomainError.unauthenticated('The API key is invalid, expired or revoked');
     request.principal = principal;
 
@@ -43,18 +40,6 @@ export class ApiKeyGuard implements CanActivate {
     }
     if (this.reflector.get<boolean>(AUTHENTICATED_ONLY, context.getHandler())) return true;
     throw DomainError.permissionDenied('This route has no access policy');
-  }
-
-  /** A refusal to verify now (too many failures, queue full) tells the client when to retry. */
-  private async verify(rawKey: string, request: AuthenticatedRequest, context: ExecutionContext): Promise<Principal | undefined> {
-    try {
-      return await this.verifier.verify(rawKey, request.ip);
-    } catch (error) {
-      if (error instanceof RetryLaterError) {
-        context.switchToHttp().getResponse<FastifyReply>().header('retry-after', String(error.retryAfterSeconds));
-      }
-      throw error;
-    }
   }
 }
 

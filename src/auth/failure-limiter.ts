@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { RetryLaterError } from './retry-later.error.js';
+import { DomainError } from '../common/errors/domain-error.js';
 
 export interface FailureLimits {
   readonly windowMs: number;
@@ -56,11 +56,11 @@ export class FailureLimiter {
 
   private refuseIfSpent(counters: LRUCache<string, Counter>, id: string, max: number, what: string): void {
     if ((counters.get(id)?.count ?? 0) < max) return;
-    const retryAfterSeconds = Math.max(1, Math.ceil(counters.getRemainingTTL(id) / 1000));
-    throw new RetryLaterError(
+    const retryAfterMs = counters.getRemainingTTL(id);
+    throw new DomainError(
       'TOO_MANY_FAILED_ATTEMPTS',
-      `Too many failed API key verifications for ${what}; retry after ${retryAfterSeconds} s`,
-      retryAfterSeconds,
+      `Too many failed API key verifications for ${what}; retry after ${Math.ceil(retryAfterMs / 1000)} s`,
+      { retryAfterMs },
     );
   }
 }
