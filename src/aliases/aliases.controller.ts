@@ -3,7 +3,7 @@ import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiQuery, ApiS
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Requires } from '../auth/access.decorators.js';
 import type { Principal } from '../auth/principal.js';
-import { ApiErrors, JSON_BODY_ERRORS } from '../common/openapi/api-errors.decorator.js';
+import { AUTHENTICATED_ERRORS, ApiErrors, JSON_BODY_ERRORS } from '../common/openapi/api-errors.decorator.js';
 import { AliasNameParam } from './alias-name.pipe.js';
 import { AliasesService } from './aliases.service.js';
 import { AliasOwnerQuery } from './dto/alias-owner.query.js';
@@ -14,7 +14,7 @@ import { UpdateAliasDto } from './dto/update-alias.dto.js';
 
 @ApiTags('aliases')
 @ApiSecurity('apiKey')
-@ApiErrors('UNAUTHENTICATED', 'PERMISSION_DENIED')
+@ApiErrors(...AUTHENTICATED_ERRORS, 'PERMISSION_DENIED')
 @Controller('v1/aliases')
 export class AliasesController {
   constructor(private readonly aliases: AliasesService) {}

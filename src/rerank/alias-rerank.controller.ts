@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { AliasNameParam } from '../aliases/alias-name.pipe.js';
 import { CurrentPrincipal, Requires } from '../auth/access.decorators.js';
 import type { Principal } from '../auth/principal.js';
-import { ApiErrors, UPSTREAM_CALL_ERRORS } from '../common/openapi/api-errors.decorator.js';
+import { AUTHENTICATED_ERRORS, ApiErrors, UPSTREAM_CALL_ERRORS } from '../common/openapi/api-errors.decorator.js';
 import { ApiJsonBody } from '../common/validation/api-json-body.decorator.js';
 import { JsonSchemaPipe } from '../common/validation/json-schema.pipe.js';
 import { aliasRerankBodySchema, validateAliasRerankBody, type AliasRerankBody } from './dto/rerank-body.schema.js';
@@ -14,7 +14,7 @@ import { setRerankTimingHeaders } from './timing-headers.js';
 
 @ApiTags('rerank')
 @ApiSecurity('apiKey')
-@ApiErrors('UNAUTHENTICATED')
+@ApiErrors(...AUTHENTICATED_ERRORS)
 @Controller('v1/aliases/:name')
 export class AliasRerankController {
   constructor(private readonly router: RerankRouter) {}
