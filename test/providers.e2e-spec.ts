@@ -78,6 +78,16 @@ describe('providers: NVIDIA NIM, Pinecone, Mixedbread, and services configured a
       });
     });
 
+    it("reaches the hosted API catalog's per-model URL through endpointUrl + apiPath", async () => {
+      const reranker = await register('NVIDIA_NIM', nim, {
+        endpointUrl: `${nim.url}/v1/retrieval/nvidia/llama-3_2-nv-rerankqa-1b-v2`,
+        apiPath: '/reranking',
+        modelIdentifier: 'nvidia/llama-3.2-nv-rerankqa-1b-v2',
+      });
+      await rerank(reranker.rerankerId, { query: 'q', documents: docs(0.1) }).expect(200);
+      expect(nim.requests[0]!.path).toBe('/v1/retrieval/nvidia/llama-3_2-nv-rerankqa-1b-v2/reranking');
+    });
+
     it('splits past 512 passages and merges by global index', async () => {
       const reranker = await register('NVIDIA_NIM', nim);
       const documents = Array.from({ length: 600 }, (_, i) => `passage ${i} score=${i === 555 ? 9 : 0}`);

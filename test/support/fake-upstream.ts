@@ -61,7 +61,11 @@ export function fakeTokens(text: string): number {
  * the real one where it matters: TEI's 32-document batch (422) and 2 MB body (413, plain
  * text), Cohere v2's unknown-field 422, Voyage's top_k, vLLM's max model length (400
  * unless truncate_prompt_tokens; other fields ignored) and llama.cpp's physical batch (500
- * "too large to process"). Scores come from `score=<n>` inside a document, else a stable hash.
+ * "too large to process"), NVIDIA NIM's `{query: {text}, passages: [{text}]}` (422 on another
+ * shape, at most 512 passages, 400 over the length with truncate NONE, ranks everything),
+ * Pinecone's `Api-Key` (401) and `{text}` documents (400, at most 100), Mixedbread's `input`
+ * (422 without); Infinity and SiliconFlow answer in their own shapes. Scores come from
+ * `score=<n>` inside a document, else a stable hash.
  * Faults apply to the next `times` requests (all of them by default).
  */
 export class FakeUpstream {

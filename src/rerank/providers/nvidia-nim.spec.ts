@@ -6,7 +6,8 @@
  * can include up to 512 passages" (2.x); an over-long pair with truncate NONE answers 400
  * (uvicorn log in NVIDIA/nim-anywhere#58) or, in newer containers, 422 with
  * `{object: "error", message: "Input length N exceeds maximum allowed token size M"}`
- * (langchain-ai/langchain-nvidia#299).
+ * (langchain-ai/langchain-nvidia#299). The hosted API catalog takes the same body at
+ * `https://ai.api.nvidia.com/v1/retrieval/nvidia/<model>/reranking` with `Authorization: Bearer nvapi-...`.
  */
 import { nvidiaNimAdapter } from './nvidia-nim.js';
 import { UpstreamFormatError } from './provider-adapter.js';
