@@ -161,6 +161,14 @@ describe('providers: NVIDIA NIM, Pinecone, Mixedbread, and services configured a
       expect(sizes).toEqual(expect.arrayContaining([100, 50]));
     });
 
+    it("reports Pinecone's error body when a reranker's batch exceeds the model's limit", async () => {
+      const reranker = await register('PINECONE', pinecone, { credentials: inlineCredentials(FakeUpstream.PINECONE_KEY), maxDocumentsPerRequest: 150 });
+      const res = await rerank(reranker.rerankerId, { query: 'q', documents: docs(...Array.from({ length: 150 }, () => 0.1)) }).expect(502);
+      expect(res.body).toMatchObject({ code: 'UPSTREAM_ERROR', details: { upstreamStatus: 400 } });
+      expect(res.body.message).toContain('maximum for this model is 100');
+      expect(pinecone.requests).toHaveLength(1);
+    });
+
     it('pings with the same headers', async () => {
       const reranker = await register('PINECONE', pinecone, { credentials: inlineCredentials(FakeUpstream.PINECONE_KEY) });
       const res = await as(t.server, alice).post(`/v1/rerankers/${reranker.rerankerId}/ping`).expect(200);
