@@ -151,6 +151,17 @@ describe('providers: NVIDIA NIM, Pinecone, Mixedbread, and services configured a
       expect(pinecone.requests[0]!.headers).toMatchObject({ authorization: FakeUpstream.PINECONE_KEY, 'x-pinecone-api-version': '2025-10' });
     });
 
+    it('applies the same defaults to a credential replaced by PATCH', async () => {
+      const reranker = await register('PINECONE', pinecone, { credentials: inlineCredentials('pcsk_old_key_0123456789') });
+      const res = await as(t.server, alice)
+        .patch(`/v1/rerankers/${reranker.rerankerId}`)
+        .send({ credentials: inlineCredentials(FakeUpstream.PINECONE_KEY) })
+        .expect(200);
+      expect(res.body.credentials.apiKey).toMatchObject({ headerName: 'Api-Key', prefix: '' });
+      await rerank(reranker.rerankerId, { query: 'q', documents: ['a'] }).expect(200);
+      expect(pinecone.requests[0]!.headers['api-key']).toBe(FakeUpstream.PINECONE_KEY);
+    });
+
     it('batches at 100 documents per request', async () => {
       const reranker = await register('PINECONE', pinecone, { credentials: inlineCredentials(FakeUpstream.PINECONE_KEY) });
       const documents = Array.from({ length: 150 }, (_, i) => `doc ${i} score=${i === 120 ? 0.99 : 0.01}`);
