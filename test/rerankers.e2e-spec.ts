@@ -57,6 +57,9 @@ describe('reranker registry', () => {
       ['VLLM', '/rerank'],
       ['LLAMA_CPP', '/rerank'],
       ['OPENAI', '/rerank'],
+      ['NVIDIA_NIM', '/v1/ranking'],
+      ['PINECONE', '/rerank'],
+      ['MIXEDBREAD', '/v1/reranking'],
     ])('defaults apiPath for %s to %s', async (providerType, apiPath) => {
       const res = await create(alice, rerankerBody({ providerType })).expect(201);
       expect(res.body.apiPath).toBe(apiPath);

@@ -97,7 +97,7 @@ export class RerankTargets implements OnModuleDestroy {
       modalities: row.supportedModalities,
       origin: endpoint.origin,
       path: `${basePath}${row.apiPath === '/' ? '' : row.apiPath}${endpoint.search}` || '/',
-      headers: upstreamHeaders(extraHeaders, this.baseHeaders(), credential?.header),
+      headers: upstreamHeaders(adapter.requestHeaders, extraHeaders, this.baseHeaders(), credential?.header),
       scrubber: new SecretScrubber(credential?.secrets ?? [], Object.values(extraHeaders ?? {})),
       timeoutMs: row.requestTimeoutMs ?? this.config.upstream.defaultTimeoutMs,
       batchSize: row.maxDocumentsPerRequest ?? adapter.maxDocumentsPerRequest,

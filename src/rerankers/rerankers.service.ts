@@ -10,12 +10,12 @@ import { EgressPolicy } from '../egress/egress-policy.js';
 import type { Principal } from '../auth/principal.js';
 import type { Action } from '../auth/permissions.js';
 import type { Reranker } from '../generated/prisma/client.js';
+import type { ProviderType } from '../generated/prisma/enums.js';
 import { UsersRepository } from '../users/users.repository.js';
 import {
   CREDENTIAL_KIND_GCP_ADC,
   credentialMetadata,
-  DEFAULT_HEADER_NAME,
-  DEFAULT_PREFIX,
+  DEFAULT_CREDENTIAL_HEADER,
   type ApiKeyCredential,
 } from './credentials/credential.js';
 import { CredentialCipher, type CipherBinding } from './credentials/credential-cipher.js';
@@ -80,7 +80,9 @@ export class RerankersService {
       throw DomainError.invalidArgument('ownerId does not name a user');
     }
     const id = dto.rerankerId ?? randomUUID();
-    const credential = dto.credentials ? this.credentialFields(principal, dto.credentials, { rerankerId: id, ownerId }) : NO_CREDENTIALS;
+    const credential = dto.credentials
+      ? this.credentialFields(principal, dto.credentials, { rerankerId: id, ownerId }, dto.providerType)
+      : NO_CREDENTIALS;
     const fields = this.withCreateDefaults(
       this.editableFields({ ...dto, apiPath: dto.apiPath ?? adapterFor(dto.providerType).defaultApiPath }),
       dto,
@@ -185,7 +187,10 @@ export class RerankersService {
     const changes: Partial<RerankerFields> = { ...this.editableFields(dto), ...(dto.replaceLabels ? { labels: dto.replaceLabels } : {}) };
     if (dto.credentials !== undefined) {
       const binding = { rerankerId: current.id, ownerId: current.ownerId };
-      Object.assign(changes, dto.credentials === null ? NO_CREDENTIALS : this.credentialFields(principal, dto.credentials, binding));
+      Object.assign(
+        changes,
+        dto.credentials === null ? NO_CREDENTIALS : this.credentialFields(principal, dto.credentials, binding, current.providerType),
+      );
     } else if (current.credentials !== null && redirectsCredential(current, changes)) {
       assertMayRedirectCredential(principal, current);
     }
@@ -274,8 +279,8 @@ export class RerankersService {
   }
 
   /** The stored form of a supplied credential, recording who supplied it. */
-  private credentialFields(principal: Principal, dto: CredentialsDto, binding: CipherBinding): CredentialFields {
-    const credential = this.credentialFrom(principal, dto);
+  private credentialFields(principal: Principal, dto: CredentialsDto, binding: CipherBinding, providerType: ProviderType): CredentialFields {
+    const credential = this.credentialFrom(principal, dto, providerType);
     const sealedSecret = 'inlineSecret' in credential.source ? this.cipher.encrypt(credential.source.inlineSecret, binding) : null;
     return {
       credentials: credentialMetadata(credential),
@@ -285,7 +290,8 @@ export class RerankersService {
     };
   }
 
-  private credentialFrom(principal: Principal, dto: CredentialsDto): ApiKeyCredential {
+  /** The credential as supplied; header name and prefix default to where the provider expects the key. */
+  private credentialFrom(principal: Principal, dto: CredentialsDto, providerType: ProviderType): ApiKeyCredential {
     if (dto.kind === CREDENTIAL_KIND_GCP_ADC) {
       throw DomainError.invalidArgument('CREDENTIAL_KIND_GCP_ADC is not supported yet; use CREDENTIAL_KIND_API_KEY');
     }
@@ -305,10 +311,11 @@ export class RerankersService {
     } else {
       source = { inlineSecret: apiKey.inlineSecret! };
     }
+    const headerDefaults = adapterFor(providerType).credentialHeader ?? DEFAULT_CREDENTIAL_HEADER;
     return {
       kind: dto.kind,
-      headerName: apiKey.headerName ?? DEFAULT_HEADER_NAME,
-      prefix: apiKey.prefix ?? DEFAULT_PREFIX,
+      headerName: apiKey.headerName ?? headerDefaults.headerName,
+      prefix: apiKey.prefix ?? headerDefaults.prefix,
       source,
       ...(dto.labels ? { labels: dto.labels } : {}),
     };

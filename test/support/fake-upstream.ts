@@ -1,7 +1,10 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-export type ProviderFormat = 'COHERE' | 'JINA' | 'VOYAGE' | 'TEI' | 'VLLM' | 'LLAMA_CPP' | 'OPENAI';
+export type ProviderFormat = 'COHERE' | 'JINA' | 'VOYAGE' | 'TEI' | 'VLLM' | 'LLAMA_CPP' | 'OPENAI' | 'NVIDIA_NIM' | 'PINECONE' | 'MIXEDBREAD';
+/** Services reached through an existing provider type whose answer differs from every format's above. */
+export type ServiceWire = 'INFINITY' | 'SILICONFLOW';
+export type FakeWire = ProviderFormat | ServiceWire;
 
 export type Fault =
   | { kind: 'slow'; delayMs: number }
@@ -33,6 +36,11 @@ const TEI_PAYLOAD_LIMIT_BYTES = 2_000_000;
 /** vLLM's max_model_len and llama.cpp's physical batch (-ub) in the fake's tokens. */
 const DEFAULT_MAX_INPUT_TOKENS = 512;
 const COHERE_V2_FIELDS = new Set(['model', 'query', 'documents', 'top_n', 'max_tokens_per_doc', 'priority']);
+/** NVIDIA's reranking NIM: passages per request, and its truncate modes. */
+const NIM_MAX_PASSAGES = 512;
+const NIM_TRUNCATE_MODES = new Set(['END', 'NONE']);
+/** Pinecone's bge-reranker-v2-m3 documents per request. */
+const PINECONE_MAX_DOCUMENTS = 100;
 
 export interface FakeUpstreamOptions {
   /** vLLM: max_model_len; llama.cpp: the physical batch size. In whitespace-separated tokens. */
@@ -53,22 +61,28 @@ export function fakeTokens(text: string): number {
  * the real one where it matters: TEI's 32-document batch (422) and 2 MB body (413, plain
  * text), Cohere v2's unknown-field 422, Voyage's top_k, vLLM's max model length (400
  * unless truncate_prompt_tokens; other fields ignored) and llama.cpp's physical batch (500
- * "too large to process"). Scores come from `score=<n>` inside a document, else a stable hash.
+ * "too large to process"), NVIDIA NIM's `{query: {text}, passages: [{text}]}` (422 on another
+ * shape, at most 512 passages, 400 over the length with truncate NONE, ranks everything),
+ * Pinecone's `Api-Key` (401) and `{text}` documents (400, at most 100), Mixedbread's `input`
+ * (422 without); Infinity and SiliconFlow answer in their own shapes. Scores come from
+ * `score=<n>` inside a document, else a stable hash.
  * Faults apply to the next `times` requests (all of them by default).
  */
 export class FakeUpstream {
   readonly requests: ReceivedRequest[] = [];
+  /** The API key Pinecone's fake accepts in `Api-Key` (any other: 401). */
+  static readonly PINECONE_KEY = 'pcsk_fake_0123456789';
   private faults: Array<{ fault: Fault; remaining: number }> = [];
   private readonly sockets = new Set<Socket>();
 
   private constructor(
     private readonly server: Server,
-    readonly format: ProviderFormat,
+    readonly format: FakeWire,
     readonly url: string,
     private readonly options: FakeUpstreamOptions,
   ) {}
 
-  static async start(format: ProviderFormat, options: FakeUpstreamOptions = {}): Promise<FakeUpstream> {
+  static async start(format: FakeWire, options: FakeUpstreamOptions = {}): Promise<FakeUpstream> {
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
@@ -146,27 +160,54 @@ export class FakeUpstream {
       case 'endless':
         return streamForever(res, 'x'.repeat(fault.chunkBytes), fault.intervalMs);
       case 'slow':
-        setTimeout(() => this.answer(body, undefined, send), fault.delayMs);
+        setTimeout(() => this.answer(body, headers, undefined, send), fault.delayMs);
         return;
       default:
-        return this.answer(body, fault, send);
+        return this.answer(body, headers, fault, send);
     }
   }
 
-  private answer(body: Record<string, unknown>, fault: Fault | undefined, send: (status: number, payload: unknown) => void): void {
-    const documents = (this.format === 'TEI' ? body.texts : body.documents) as string[];
-    const invalid = this.validate(body, documents);
+  private answer(body: Record<string, unknown>, headers: IncomingHttpHeaders, fault: Fault | undefined, send: (status: number, payload: unknown) => void): void {
+    const invalid = this.validateWire(body, headers);
     if (invalid) return send(invalid.status, invalid.body);
-    const topN = (this.format === 'VOYAGE' ? body.top_k : body.top_n) as number | undefined;
+    const documents = this.documentsOf(body) as string[];
+    const invalidDocuments = this.validate(body, documents);
+    if (invalidDocuments) return send(invalidDocuments.status, invalidDocuments.body);
+    const topN = (this.format === 'VOYAGE' || this.format === 'MIXEDBREAD' ? body.top_k : body.top_n) as number | undefined;
     let scored = documents.map((text, index) => ({ index, score: scoreOf(text) }));
     if (fault?.kind !== 'ignore-top-n') {
       scored.sort((a, b) => b.score - a.score);
-      if (topN !== undefined && this.format !== 'TEI') scored = scored.slice(0, topN);
+      if (topN !== undefined && this.format !== 'TEI' && this.format !== 'NVIDIA_NIM') scored = scored.slice(0, topN);
     }
     if (fault?.kind === 'wrong-indices') scored[0] = { ...scored[0]!, index: documents.length + 5 };
     if (fault?.kind === 'duplicate-indices') scored.push({ ...scored[0]! });
     const rows = scored.map(({ index, score }) => ({ index, score: fault?.kind === 'non-numeric-score' ? 'high' : score }));
     send(200, this.render(rows));
+  }
+
+  /** The texts to score: TEI's `texts`, the text of NIM's passages and Pinecone's documents, Mixedbread's `input`. */
+  private documentsOf(body: Record<string, unknown>): unknown {
+    const texts = (list: unknown) => (list as Array<{ text: string }>).map((item) => item.text);
+    switch (this.format) {
+      case 'TEI':
+        return body.texts;
+      case 'NVIDIA_NIM':
+        return texts(body.passages);
+      case 'PINECONE':
+        return texts(body.documents);
+      case 'MIXEDBREAD':
+        return body.input;
+      default:
+        return body.documents;
+    }
+  }
+
+  /** Checks of the request's shape (and Pinecone's key) before the documents are read, answered as each service does. */
+  private validateWire(body: Record<string, unknown>, headers: IncomingHttpHeaders): { status: number; body: unknown } | undefined {
+    if (this.format === 'NVIDIA_NIM') return nimRequestError(body);
+    if (this.format === 'PINECONE') return pineconeRequestError(body, headers);
+    if (this.format === 'MIXEDBREAD' && !Array.isArray(body.input)) return { status: 422, body: { detail: [{ loc: ['body', 'input'], msg: 'Field required', type: 'missing' }] } };
+    return undefined;
   }
 
   private validate(body: Record<string, unknown>, documents: unknown): { status: number; body: unknown } | undefined {
@@ -183,7 +224,17 @@ export class FakeUpstream {
     if (this.format === 'VOYAGE' && 'top_n' in body) return { status: 400, body: { detail: 'unknown field top_n' } };
     if (this.format === 'VLLM') return this.vllmLengthError(body, documents);
     if (this.format === 'LLAMA_CPP') return this.llamaCppBatchError(body, documents);
+    if (this.format === 'NVIDIA_NIM' && body.truncate === 'NONE') return this.nimLengthError(body, documents);
     return undefined;
+  }
+
+  /** NIM with truncate NONE: a pair over the model's length fails the request. */
+  private nimLengthError(body: Record<string, unknown>, documents: string[]): { status: number; body: unknown } | undefined {
+    const maxLength = this.options.maxInputTokens ?? DEFAULT_MAX_INPUT_TOKENS;
+    const query = (body.query as { text: string }).text;
+    const longest = Math.max(...documents.map((document) => fakeTokens(query) + fakeTokens(document)));
+    if (longest <= maxLength) return undefined;
+    return { status: 400, body: { object: 'error', message: `Input length ${longest} exceeds maximum allowed token size ${maxLength}`, type: 'invalid_request_error' } };
   }
 
   /** vLLM: a pair over max_model_len is a 400 unless truncate_prompt_tokens asks to truncate. */
@@ -233,6 +284,16 @@ export class FakeUpstream {
         return { model: 'fake', object: 'list', usage: { prompt_tokens: 10, total_tokens: 10 }, results };
       case 'OPENAI':
         return { data: rows.map(({ index, score }) => ({ index, score })) };
+      case 'NVIDIA_NIM':
+        return { rankings: rows.map(({ index, score }) => ({ index, logit: score })) };
+      case 'PINECONE':
+        return { model: 'fake', data: rows.map(({ index, score }) => ({ index, score })), usage: { rerank_units: 1 } };
+      case 'MIXEDBREAD':
+        return { object: 'list', model: 'fake', data: rows.map(({ index, score }) => ({ index, score, object: 'rank_result' })), usage: { prompt_tokens: 10, total_tokens: 10 }, return_input: false };
+      case 'INFINITY':
+        return { object: 'rerank', id: 'fake', created: 0, model: 'fake', usage: { prompt_tokens: 10, total_tokens: 10 }, results: results.map((r) => ({ ...r, document: null })) };
+      case 'SILICONFLOW':
+        return { id: 'fake', results, meta: { billed_units: { input_tokens: 10, output_tokens: 0, search_units: 0, classifications: 0 }, tokens: { input_tokens: 10, output_tokens: 0 } } };
     }
   }
 }
@@ -263,4 +324,32 @@ export function scoreOf(text: string): number {
   let hash = 0;
   for (const char of text) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
   return (hash % 1000) / 2000;
+}
+
+/** NIM's request checks: `query: {text}`, `passages: [{text}]` (at most 512), `truncate` END or NONE. */
+function nimRequestError(body: Record<string, unknown>): { status: number; body: unknown } | undefined {
+  const invalid = (message: string) => ({ status: 422, body: { object: 'error', message, type: 'invalid_request_error' } });
+  const query = body.query as { text?: unknown } | undefined;
+  if (typeof query !== 'object' || query === null || typeof query.text !== 'string') return invalid('query.text: Field required');
+  const passages = body.passages;
+  if (!Array.isArray(passages) || passages.some((p: { text?: unknown }) => typeof p !== 'object' || p === null || typeof p.text !== 'string')) {
+    return invalid('passages: each passage needs a text');
+  }
+  if (passages.length > NIM_MAX_PASSAGES) return invalid(`passages: at most ${NIM_MAX_PASSAGES} passages per request`);
+  if (body.truncate !== undefined && !NIM_TRUNCATE_MODES.has(body.truncate as string)) return invalid("truncate: Input should be 'NONE' or 'END'");
+  return undefined;
+}
+
+/** Pinecone: `Api-Key` (401 UNAUTHENTICATED otherwise), documents as objects with the ranked `text` field (400 INVALID_ARGUMENT). */
+function pineconeRequestError(body: Record<string, unknown>, headers: IncomingHttpHeaders): { status: number; body: unknown } | undefined {
+  const error = (status: number, code: string, message: string) => ({ status, body: { error: { code, message }, status } });
+  if (headers['api-key'] !== FakeUpstream.PINECONE_KEY) return error(401, 'UNAUTHENTICATED', 'Invalid API key.');
+  const documents = body.documents;
+  if (!Array.isArray(documents) || documents.some((d: { text?: unknown }) => typeof d !== 'object' || d === null || typeof d.text !== 'string')) {
+    return error(400, 'INVALID_ARGUMENT', 'Bad request. The request body included invalid request parameters.');
+  }
+  if (documents.length > PINECONE_MAX_DOCUMENTS) {
+    return error(400, 'INVALID_ARGUMENT', `Request contains ${documents.length} documents; the maximum for this model is ${PINECONE_MAX_DOCUMENTS}.`);
+  }
+  return undefined;
 }

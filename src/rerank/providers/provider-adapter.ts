@@ -48,6 +48,15 @@ export interface ProviderAdapter {
   readonly defaultScoreNormalization: ScoreNormalization;
   /** Estimated tokens per request when the reranker sets no maxTokensPerRequest; absent: no budget. */
   defaultMaxTokensPerRequest?(model: string): number;
+  /** Headers the wire format itself requires (an API version); the reranker's extraHeaders may override them. */
+  readonly requestHeaders?: Readonly<Record<string, string>>;
+  /** Where the credential goes when the creator names no header; absent: `Authorization: Bearer <secret>`. */
+  readonly credentialHeader?: CredentialHeaderDefaults;
+}
+
+export interface CredentialHeaderDefaults {
+  readonly headerName: string;
+  readonly prefix: string;
 }
 
 /** The upstream answered, but not in a shape we can trust. */

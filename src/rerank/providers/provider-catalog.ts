@@ -2,7 +2,10 @@ import type { ProviderType } from '../../generated/prisma/enums.js';
 import { cohereAdapter } from './cohere.js';
 import { jinaAdapter } from './jina.js';
 import { llamaCppAdapter } from './llama-cpp.js';
+import { mixedbreadAdapter } from './mixedbread.js';
+import { nvidiaNimAdapter } from './nvidia-nim.js';
 import { openAiCompatibleAdapter } from './openai-compatible.js';
+import { pineconeAdapter } from './pinecone.js';
 import type { ProviderAdapter } from './provider-adapter.js';
 import { teiAdapter } from './tei.js';
 import { vllmAdapter } from './vllm.js';
@@ -17,6 +20,9 @@ const ADAPTERS: Record<ProviderType, ProviderAdapter> = {
   VLLM: vllmAdapter,
   LLAMA_CPP: llamaCppAdapter,
   OPENAI: openAiCompatibleAdapter,
+  NVIDIA_NIM: nvidiaNimAdapter,
+  PINECONE: pineconeAdapter,
+  MIXEDBREAD: mixedbreadAdapter,
 };
 
 export function adapterFor(providerType: ProviderType): ProviderAdapter {

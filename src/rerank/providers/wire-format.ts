@@ -27,11 +27,11 @@ export function readScores(list: unknown, scoreKeys: readonly string[]): Upstrea
   });
 }
 
-/** `{ <listKey>: [{index, relevance_score}], usage? }`, the shape most providers answer with. */
-export function readListWithUsage(body: unknown, listKey: string): ParsedUpstreamResponse {
+/** `{ <listKey>: [{index, <scoreKey>}], usage? }`, the shape most providers answer with (`relevance_score` unless told). */
+export function readListWithUsage(body: unknown, listKey: string, scoreKey = 'relevance_score'): ParsedUpstreamResponse {
   const json = requireObject(body);
   const usage = objectAt(json, 'usage');
-  return { scores: readScores(json[listKey], ['relevance_score']), ...(usage ? { usage } : {}) };
+  return { scores: readScores(json[listKey], [scoreKey]), ...(usage ? { usage } : {}) };
 }
 
 /** The object under `key` if it is one (usage blocks are passed through as reported). */
@@ -61,10 +61,11 @@ export function classifyByStatus(status: number): UpstreamErrorClass {
   return status === 413 ? 'payload-too-large' : 'upstream';
 }
 
-/** `input` when the reply has `status` and its message matches `pattern`, else by status. */
-export function inputErrorWhen(status: number, pattern: RegExp) {
+/** `input` when the reply has `status` (or one of them) and its message matches `pattern`, else by status. */
+export function inputErrorWhen(status: number | readonly number[], pattern: RegExp) {
+  const statuses: readonly number[] = typeof status === 'number' ? [status] : status;
   return (replyStatus: number, body: unknown): UpstreamErrorClass =>
-    replyStatus === status && pattern.test(commonErrorMessage(body) ?? '') ? 'input' : classifyByStatus(replyStatus);
+    statuses.includes(replyStatus) && pattern.test(commonErrorMessage(body) ?? '') ? 'input' : classifyByStatus(replyStatus);
 }
 
 /** Drops unset (undefined or null) fields, so strict upstreams (Cohere v2) see only what we mean to send. */

@@ -4,8 +4,8 @@ export const CREDENTIAL_KIND_GCP_ADC = 'CREDENTIAL_KIND_GCP_ADC';
 export const CREDENTIAL_KINDS = [CREDENTIAL_KIND_API_KEY, CREDENTIAL_KIND_GCP_ADC] as const;
 export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
 
-export const DEFAULT_HEADER_NAME = 'Authorization';
-export const DEFAULT_PREFIX = 'Bearer ';
+/** Where a credential goes unless its creator or its provider type (see ProviderAdapter.credentialHeader) says otherwise. */
+export const DEFAULT_CREDENTIAL_HEADER = { headerName: 'Authorization', prefix: 'Bearer ' } as const;
 
 /**
  * A credential after validation and defaults, with the secret in the clear (inline) or

@@ -86,12 +86,12 @@ export class ApiKeyCredentialDto {
   @Type(() => SecretRefDto)
   secretRef?: SecretRefDto;
 
-  @ApiPropertyOptional({ default: 'Authorization' })
+  @ApiPropertyOptional({ default: 'Authorization', description: 'Defaults to Api-Key for PINECONE' })
   @IsOptional()
   @IsHeaderName()
   headerName?: string;
 
-  @ApiPropertyOptional({ default: 'Bearer ' })
+  @ApiPropertyOptional({ default: 'Bearer ', description: 'Defaults to empty for PINECONE' })
   @IsOptional()
   @IsString()
   @MaxLength(64)

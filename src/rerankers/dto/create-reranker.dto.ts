@@ -109,7 +109,7 @@ export class CreateRerankerDto {
 
   @ApiPropertyOptional({
     enum: ScoreNormalization,
-    description: 'Applied to returned scores; default SIGMOID for LLAMA_CPP (raw logits), NONE otherwise',
+    description: 'Applied to returned scores; default SIGMOID for LLAMA_CPP and NVIDIA_NIM (raw logits), NONE otherwise',
   })
   @IsOptional()
   @ScoreNormalizationRules()
