@@ -126,8 +126,9 @@ describe('reranker registry', () => {
       ['GCP ADC credentials', { credentials: { kind: 'CREDENTIAL_KIND_GCP_ADC' } }, /not supported yet/],
       ['both secret sources', { credentials: inlineCredentials('x', { secretRef: { uri: 'env://RERANKER_SECRET_COHERE' } }) }, /exactly one/],
       ['no secret source', { credentials: { kind: 'CREDENTIAL_KIND_API_KEY', apiKey: { headerName: 'x-key' } } }, /exactly one/],
-      ['a file:// secretRef', { credentials: { kind: 'CREDENTIAL_KIND_API_KEY', apiKey: { secretRef: { uri: 'file:///etc/shadow' } } } }, /file:\/\/ scheme is not supported/],
-      ['a vault:// secretRef', { credentials: { kind: 'CREDENTIAL_KIND_API_KEY', apiKey: { secretRef: { uri: 'vault://kv/x' } } } }, /vault:\/\/ scheme is not supported/],
+      ['a file:// secretRef on a server without SECRET_FILE_DIRS', { credentials: { kind: 'CREDENTIAL_KIND_API_KEY', apiKey: { secretRef: { uri: 'file:///etc/shadow' } } } }, /file:\/\/ references are not configured on this server/],
+      ['a vault:// secretRef on a server without VAULT_ADDR', { credentials: { kind: 'CREDENTIAL_KIND_API_KEY', apiKey: { secretRef: { uri: 'vault://kv/x' } } } }, /vault:\/\/ references are not configured on this server/],
+      ['a gcp-sm:// secretRef', { credentials: { kind: 'CREDENTIAL_KIND_API_KEY', apiKey: { secretRef: { uri: 'gcp-sm://projects/p/secrets/s' } } } }, /gcp-sm:\/\/ scheme is not supported/],
       ['an env var outside the prefix', { credentials: { kind: 'CREDENTIAL_KIND_API_KEY', apiKey: { secretRef: { uri: 'env://DATABASE_URL' } } } }, /allowed prefixes/],
       ['a secret with a line break', { credentials: inlineCredentials('a\r\nX-Evil: 1') }, /line breaks/],
     ])('refuses %s with 400', async (_case, override, message) => {

@@ -4,6 +4,7 @@ import { ByteBudget } from '../rerank/upstream/byte-budget.js';
 import { ConfigError } from './config-error.js';
 import { EnvReader, type Env } from './env-reader.js';
 import { Secret } from './secret.js';
+import { loadSecretSourcesConfig, type SecretSourcesConfig } from './secret-sources-config.js';
 import { loadSecretsConfig, type SecretsConfig } from './secrets-config.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -94,6 +95,8 @@ export class AppConfig {
   readonly http: HttpConfig;
   readonly database: DatabaseConfig;
   readonly secrets: SecretsConfig;
+  /** vault:// and file:// secret references. */
+  readonly secretSources: SecretSourcesConfig;
   readonly auth: AuthConfig;
   readonly egress: EgressConfig;
   readonly upstream: UpstreamConfig;
@@ -116,6 +119,7 @@ export class AppConfig {
       migrateOnStart: env.boolean('MIGRATE_ON_START', true),
     };
     this.secrets = loadSecretsConfig(env, this.database.dataDir, this.production);
+    this.secretSources = loadSecretSourcesConfig(env);
     this.auth = {
       cacheTtlMs: env.integer('AUTH_CACHE_TTL_MS', 60_000, { min: 0, max: 3_600_000 }),
       cacheMaxEntries: env.integer('AUTH_CACHE_MAX_ENTRIES', 10_000, { min: 1, max: 1_000_000 }),

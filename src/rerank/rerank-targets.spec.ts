@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import { Principal } from '../auth/principal.js';
 import type { Invalidation, InvalidationBus } from '../common/invalidation/invalidation-bus.js';
 import { AppConfig } from '../config/app-config.js';
@@ -5,6 +6,7 @@ import type { Reranker } from '../generated/prisma/client.js';
 import type { MetricsService } from '../metrics/metrics.service.js';
 import { credentialMetadata } from '../rerankers/credentials/credential.js';
 import { CredentialCipher } from '../rerankers/credentials/credential-cipher.js';
+import { SecretSource } from '../rerankers/credentials/secret-source.js';
 import type { RerankersRepository } from '../rerankers/rerankers.repository.js';
 import { RerankTargets } from './rerank-targets.js';
 
@@ -72,7 +74,8 @@ describe('RerankTargets: eviction wins over a concurrent fill', () => {
     repository = new HeldRepository();
     bus = new Bus();
     const metrics = { registerCache: () => undefined } as unknown as MetricsService;
-    targets = new RerankTargets(repository as unknown as RerankersRepository, cipher, config, bus as unknown as InvalidationBus, metrics);
+    const secrets = new SecretSource(config, pino({ level: 'silent' }));
+    targets = new RerankTargets(repository as unknown as RerankersRepository, cipher, config, bus as unknown as InvalidationBus, metrics, secrets);
   });
 
   /** Starts a resolve, lets `during` run while its database read is held open, then releases it. */

@@ -9,7 +9,7 @@ import type { Principal } from '../auth/principal.js';
 import type { Reranker } from '../generated/prisma/client.js';
 import type { CredentialMetadata } from '../rerankers/credentials/credential.js';
 import { CredentialCipher } from '../rerankers/credentials/credential-cipher.js';
-import { resolveSecretRef } from '../rerankers/credentials/secret-ref.js';
+import { SecretSource, SecretUnavailable } from '../rerankers/credentials/secret-source.js';
 import { upstreamHeaders } from '../rerankers/header-rules.js';
 import { RerankersRepository } from '../rerankers/rerankers.repository.js';
 import { SERVICE_VERSION } from '../system/build-info.js';
@@ -24,6 +24,8 @@ import { SecretScrubber } from './upstream/secret-scrubber.js';
 @Injectable()
 export class RerankTargets implements OnModuleDestroy {
   private readonly cache: BoundedTtlCache<string, RerankTarget>;
+  /** The secret reference each target's credential came from, for targets that have one. */
+  private readonly secretRefs = new WeakMap<RerankTarget, string>();
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -32,6 +34,7 @@ export class RerankTargets implements OnModuleDestroy {
     private readonly config: AppConfig,
     invalidations: InvalidationBus,
     metrics: MetricsService,
+    private readonly secrets: SecretSource,
   ) {
     this.cache = new BoundedTtlCache(config.rerank.targetCacheMaxEntries, config.rerank.targetCacheTtlMs);
     metrics.registerCache('reranker', () => this.cache.stats);
@@ -62,33 +65,58 @@ export class RerankTargets implements OnModuleDestroy {
     const token = this.cache.fillToken();
     const row = await this.rerankers.findById(id);
     if (!row || !allowed(row.ownerId)) throw DomainError.notFound('Reranker');
-    const target = this.built(caller, row);
-    this.cache.setIfFresh(id, target, token);
+    const target = await this.built(caller, row);
+    this.cache.setIfFresh(id, target, token, this.secretRefs.has(target) ? this.referencedSecretTtl() : undefined);
     return target;
+  }
+
+  /**
+   * After the upstream answered 401: the target rebuilt with its referenced secret read
+   * again at the source (Vault, file, env), if that secret changed; undefined when the
+   * credential is stored inline, the secret is the same, or it cannot be read now.
+   */
+  async refreshed(target: RerankTarget): Promise<RerankTarget | undefined> {
+    const uri = this.secretRefs.get(target);
+    if (!uri) return undefined;
+    const token = this.cache.fillToken();
+    const fresh = await this.secrets.reread(uri).catch(() => undefined);
+    if (fresh === undefined) return undefined;
+    const row = await this.rerankers.findById(target.rerankerId);
+    if (!row || row.ownerId !== target.ownerId) return undefined;
+    const rebuilt = await this.build(row).catch(() => undefined);
+    if (!rebuilt || sameHeaders(rebuilt.headers, target.headers)) return undefined;
+    this.cache.setIfFresh(row.id, rebuilt, token, this.referencedSecretTtl());
+    return rebuilt;
   }
 
   onModuleDestroy(): void {
     this.unsubscribe();
   }
 
-  /** The built target; a missing server secret is named only to those who may reference one. */
-  private built(principal: Principal, row: Reranker): RerankTarget {
+  /** The built target; an unreadable server secret is named only to those who may reference one. */
+  private async built(principal: Principal, row: Reranker): Promise<RerankTarget> {
     try {
-      return this.build(row);
+      return await this.build(row);
     } catch (error) {
-      if (!(error instanceof UnsetSecretRef)) throw error;
-      const details = principal.has('USE_SECRET_REF') ? { secretRef: error.uri } : undefined;
+      if (!(error instanceof SecretUnavailable)) throw error;
+      const details = principal.has('USE_SECRET_REF') ? { secretRef: error.uri, reason: error.reason } : undefined;
       throw new DomainError('UNAVAILABLE', "The reranker's credential is not available on this server", details);
     }
   }
 
-  private build(row: Reranker): RerankTarget {
+  /** A target holding a referenced secret is kept no longer than the secret itself. */
+  private referencedSecretTtl(): number {
+    const targetTtl = this.config.rerank.targetCacheTtlMs || Number.POSITIVE_INFINITY;
+    return Math.max(1, Math.min(targetTtl, this.secrets.ttlMs));
+  }
+
+  private async build(row: Reranker): Promise<RerankTarget> {
     const adapter = adapterFor(row.providerType);
     const endpoint = new URL(row.endpointUrl);
     const basePath = endpoint.pathname === '/' ? '' : endpoint.pathname;
     const extraHeaders = row.extraHeaders as Record<string, string> | null;
-    const credential = this.credentialHeader(row);
-    return {
+    const credential = await this.credentialHeader(row);
+    const target: RerankTarget = {
       rerankerId: row.id,
       ownerId: row.ownerId,
       providerType: row.providerType,
@@ -104,6 +132,8 @@ export class RerankTargets implements OnModuleDestroy {
       maxTokensPerRequest: row.maxTokensPerRequest ?? adapter.defaultMaxTokensPerRequest?.(row.modelIdentifier),
       scoreNormalization: row.scoreNormalization,
     };
+    if (credential?.secretRef) this.secretRefs.set(target, credential.secretRef);
+    return target;
   }
 
   private baseHeaders(): Record<string, string> {
@@ -111,20 +141,15 @@ export class RerankTargets implements OnModuleDestroy {
   }
 
   /** The credential header, and the values upstream text must never give back (with and without the prefix). */
-  private credentialHeader(row: Reranker): { header: Record<string, string>; secrets: string[] } | undefined {
+  private async credentialHeader(row: Reranker): Promise<{ header: Record<string, string>; secrets: string[]; secretRef?: string } | undefined> {
     const metadata = row.credentials as CredentialMetadata | null;
     if (!metadata) return undefined;
     const { headerName, prefix, secretRef } = metadata.apiKey;
-    const secret = this.secretOf(row, secretRef?.uri);
-    return { header: { [headerName]: `${prefix}${secret}` }, secrets: [secret, `${prefix}${secret}`] };
+    const secret = secretRef ? await this.secrets.read(secretRef.uri) : this.inlineSecret(row);
+    return { header: { [headerName]: `${prefix}${secret}` }, secrets: [secret, `${prefix}${secret}`], secretRef: secretRef?.uri };
   }
 
-  private secretOf(row: Reranker, secretRefUri: string | undefined): string {
-    if (secretRefUri) {
-      const secret = resolveSecretRef(secretRefUri);
-      if (secret === undefined) throw new UnsetSecretRef(secretRefUri);
-      return secret;
-    }
+  private inlineSecret(row: Reranker): string {
     try {
       return this.cipher.decrypt(
         { ciphertext: row.credentialsCiphertext!, keyId: row.credentialsKeyId! },
@@ -136,9 +161,7 @@ export class RerankTargets implements OnModuleDestroy {
   }
 }
 
-/** The env:// variable a credential refers to is not set here. */
-class UnsetSecretRef extends Error {
-  constructor(readonly uri: string) {
-    super(`${uri} is not set on this server`);
-  }
+function sameHeaders(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
 }

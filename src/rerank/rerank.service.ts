@@ -181,8 +181,13 @@ export class RerankService implements OnModuleDestroy {
     }
   }
 
-  private async exchange(target: RerankTarget, batch: PlannedBatch, request: BatchRequest, deadline: number): Promise<BatchOutcome> {
+  private async exchange(target: RerankTarget, batch: PlannedBatch, request: BatchRequest, deadline: number, mayRefresh = true): Promise<BatchOutcome> {
     const reply = await this.send(target, upstreamBatch(target, batch, request), deadline);
+    if (reply.status === 401 && mayRefresh) {
+      // A referenced secret (Vault, file) may have been rotated: read it again, and retry once if it changed.
+      const refreshed = await this.targets.refreshed(target);
+      if (refreshed) return this.exchange(refreshed, batch, request, deadline, false);
+    }
     // An error the request caused (an oversized document) is neutral for the breaker: it says nothing of the upstream's health.
     const fault = reply.status >= 400 ? target.adapter.classifyError(reply.status, reply.body) : undefined;
     if (fault === 'payload-too-large' && batch.documents.length > 1) throw new BatchTooLarge(reply.attempts);

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { UsersModule } from '../users/users.module.js';
 import { CredentialCipher } from './credentials/credential-cipher.js';
 import { CredentialFingerprinter } from './credentials/credential-fingerprint.js';
+import { SecretSource } from './credentials/secret-source.js';
 import { RerankersController } from './rerankers.controller.js';
 import { RerankersRepository } from './rerankers.repository.js';
 import { RerankersService } from './rerankers.service.js';
@@ -9,7 +10,7 @@ import { RerankersService } from './rerankers.service.js';
 @Module({
   imports: [UsersModule],
   controllers: [RerankersController],
-  providers: [RerankersService, RerankersRepository, CredentialCipher, CredentialFingerprinter],
-  exports: [RerankersService, RerankersRepository, CredentialCipher],
+  providers: [RerankersService, RerankersRepository, CredentialCipher, CredentialFingerprinter, SecretSource],
+  exports: [RerankersService, RerankersRepository, CredentialCipher, SecretSource],
 })
 export class RerankersModule {}

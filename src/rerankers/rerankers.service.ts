@@ -21,7 +21,7 @@ import {
 import { CredentialCipher, type CipherBinding } from './credentials/credential-cipher.js';
 import { CredentialFingerprinter } from './credentials/credential-fingerprint.js';
 import type { CredentialsDto } from './credentials/credentials.dto.js';
-import { validateSecretRef } from './credentials/secret-ref.js';
+import { secretRefPolicy, validateSecretRef } from './credentials/secret-ref.js';
 import { adapterFor } from '../rerank/providers/provider-catalog.js';
 import type { CreateRerankerDto } from './dto/create-reranker.dto.js';
 import type { RerankerListFilter } from './dto/list-rerankers.query.js';
@@ -303,10 +303,11 @@ export class RerankersService {
     }
     let source: ApiKeyCredential['source'];
     if (apiKey.secretRef) {
-      const uri = validateSecretRef(apiKey.secretRef.uri, this.config.secrets.secretRefEnvPrefixes);
+      // Permission first: what this server lets references name is none of a member's business.
       if (!principal.has('USE_SECRET_REF')) {
         throw DomainError.permissionDenied('USE_SECRET_REF is required to reference server secrets');
       }
+      const uri = validateSecretRef(apiKey.secretRef.uri, secretRefPolicy(this.config));
       source = { secretRefUri: uri, ...(apiKey.secretRef.hints ? { secretRefHints: apiKey.secretRef.hints } : {}) };
     } else {
       source = { inlineSecret: apiKey.inlineSecret! };
