@@ -48,8 +48,9 @@ export class VaultClient {
       this.token = undefined;
       reply = await this.read(location);
     }
-    if (reply.status === 404) throw new VaultError(`Vault has no secret at ${location}${deletedNote(reply.body)}`);
-    if (reply.status !== 200) throw new VaultError(`Vault answered ${reply.status} reading ${location}: ${errorsOf(reply.body)}`);
+    const errors = errorsOf(reply.body);
+    if (reply.status === 404) throw new VaultError(`Vault has no secret at ${location}${deletedNote(reply.body)}${errors ? `: ${errors}` : ''}`);
+    if (reply.status !== 200) throw new VaultError(`Vault answered ${reply.status} reading ${location}: ${errors || 'no message'}`);
     const data = field(field(reply.body, 'data'), 'data');
     if (!isRecord(data)) throw new VaultError(`Vault's answer for ${location} is not a KV v2 secret (is ${mount} a KV version 2 mount?)`);
     return data;
@@ -89,7 +90,7 @@ export class VaultClient {
     const auth = this.config.auth;
     if (auth.kind !== 'approle') throw new VaultError('no AppRole configured');
     const reply = await this.call('POST', '/v1/auth/approle/login', undefined, { role_id: auth.roleId.reveal(), secret_id: auth.secretId.reveal() });
-    if (reply.status !== 200) throw new VaultError(`Vault refused the AppRole login (${reply.status}): ${errorsOf(reply.body)}`);
+    if (reply.status !== 200) throw new VaultError(`Vault refused the AppRole login (${reply.status}): ${errorsOf(reply.body) || 'no message'}`);
     return this.tokenFrom(reply.body, 'login');
   }
 
@@ -137,11 +138,11 @@ async function boundedJson(body: AsyncIterable<Buffer> & { destroy(): unknown })
   }
 }
 
-/** Vault's `{errors: [...]}`, joined; its messages name paths and reasons, never tokens. */
+/** Vault's `{errors: [...]}`, joined ('' when none); its messages name paths and reasons, never tokens. */
 function errorsOf(body: unknown): string {
   const errors = field(body, 'errors');
   const messages = Array.isArray(errors) ? errors.filter((item): item is string => typeof item === 'string') : [];
-  return messages.length > 0 ? messages.join('; ').slice(0, 300) : 'no message';
+  return messages.join('; ').slice(0, 300);
 }
 
 /** KV v2 answers 404 with the metadata when the latest version is deleted or destroyed. */
