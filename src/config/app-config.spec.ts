@@ -106,4 +106,34 @@ describe('AppConfig', () => {
     expect(shown).not.toContain(KEY_B);
     expect(shown).not.toContain('init-token-0123456789abcdef');
   });
+  describe('secret reference sources (vault://, file://)', () => {
+    it('leaves Vault and file:// off by default, with a 5 minute secret cache', () => {
+      expect(load({}).secretSources).toEqual({ vault: undefined, fileDirs: [], cacheTtlMs: 300_000 });
+    });
+
+    it('reads Vault with a token or an AppRole, an origin-only address and directories without trailing slashes', () => {
+      const token = load({ VAULT_ADDR: 'https://vault.internal:8200/', VAULT_TOKEN: 'hvs.abc', VAULT_NAMESPACE: 'team-a', SECRET_FILE_DIRS: '/var/run/secrets/, /etc/rr' });
+      expect(token.secretSources.vault).toMatchObject({ address: 'https://vault.internal:8200', namespace: 'team-a', timeoutMs: 5_000, auth: { kind: 'token' } });
+      expect(token.secretSources.fileDirs).toEqual(['/var/run/secrets', '/etc/rr']);
+      const approle = load({ VAULT_ADDR: 'http://127.0.0.1:8200', VAULT_ROLE_ID: 'role', VAULT_SECRET_ID: 'sid-hunter2' });
+      expect(approle.secretSources.vault?.auth.kind).toBe('approle');
+      const shown = JSON.stringify(token) + inspect(token, { depth: 10 }) + JSON.stringify(approle) + inspect(approle, { depth: 10 });
+      expect(shown).not.toContain('hvs.abc');
+      expect(shown).not.toContain('sid-hunter2');
+    });
+
+    it.each<[Record<string, string>, string, RegExp]>([
+      [{ VAULT_ADDR: 'http://vault:8200' }, 'VAULT_ADDR', /needs VAULT_TOKEN/],
+      [{ VAULT_TOKEN: 'hvs.x' }, 'VAULT_ADDR', /required when VAULT_TOKEN/],
+      [{ VAULT_ADDR: 'http://vault:8200', VAULT_ROLE_ID: 'r' }, 'VAULT_SECRET_ID', /other half of the AppRole/],
+      [{ VAULT_ADDR: 'http://vault:8200', VAULT_TOKEN: 't', VAULT_ROLE_ID: 'r', VAULT_SECRET_ID: 's' }, 'VAULT_TOKEN', /exclusive/],
+      [{ VAULT_ADDR: 'http://vault:8200/v1', VAULT_TOKEN: 't' }, 'VAULT_ADDR', /origin only/],
+      [{ VAULT_ADDR: 'ftp://vault', VAULT_TOKEN: 't' }, 'VAULT_ADDR', /http/],
+      [{ SECRET_FILE_DIRS: 'relative/dir' }, 'SECRET_FILE_DIRS', /absolute/],
+      [{ SECRET_FILE_DIRS: '/var/../etc' }, 'SECRET_FILE_DIRS', /normalized/],
+      [{ SECRET_FILE_DIRS: '/' }, 'SECRET_FILE_DIRS', /other than \//],
+    ])('refuses %j naming %s', (env, variable, problem) => {
+      expectConfigError(env, variable, problem);
+    });
+  });
 });
