@@ -195,6 +195,22 @@ describe('secret references beyond env://', () => {
       }
     });
 
+    it('a member cannot point an admin-registered vault:// or file:// reranker elsewhere (403) unless re-supplying the credential', async () => {
+      putSecret('rerankers/redirect', { api_key: secret('redirect') });
+      await writeFile(join(dir, 'redirect'), secret('redirect-file'));
+      for (const uri of ['vault://secret/rerankers/redirect#api_key', `file://${dir}/redirect`]) {
+        const id = await register(t, admin, uri, { ownerId: alice.userId });
+        for (const change of [{ endpointUrl: 'http://127.0.0.1:9' }, { apiPath: '/elsewhere' }, { extraHeaders: { 'X-Other': '1' } }]) {
+          const res = await as(t.server, alice).patch(`/v1/rerankers/${id}`).send(change).expect(403);
+          expect(res.body.code).toBe('PERMISSION_DENIED');
+        }
+        await as(t.server, alice)
+          .patch(`/v1/rerankers/${id}`)
+          .send({ endpointUrl: 'http://127.0.0.1:9', credentials: { kind: 'CREDENTIAL_KIND_API_KEY', apiKey: { inlineSecret: 'sk-alice-own-key' } } })
+          .expect(200);
+      }
+    });
+
     it.each([
       ['a vault:// reference without a path', 'vault://secret', /not a valid vault:\/\/ reference/],
       ['a vault:// reference with ..', 'vault://secret/../sys/x', /not a valid vault:\/\/ reference/],
