@@ -36,7 +36,10 @@ function secretRefHintsProblem(value: unknown): string | undefined {
 }
 
 export class SecretRefDto {
-  @ApiProperty({ example: 'env://RERANKER_SECRET_COHERE' })
+  @ApiProperty({
+    example: 'vault://secret/rerankers/cohere#api_key',
+    description: 'A server secret (needs USE_SECRET_REF): env://NAME, vault://<mount>/<path>[#<field>] (HashiCorp Vault KV v2) or file:///<absolute path> (under SECRET_FILE_DIRS)',
+  })
   @IsString()
   @MaxLength(256)
   uri!: string;
