@@ -112,7 +112,7 @@ describe('registry hardening', () => {
       expect(owner.body).toMatchObject({ code: 'UNAVAILABLE', message: "The reranker's credential is not available on this server" });
       expect(JSON.stringify(owner.body)).not.toContain(UNSET_VAR);
       const operator = await rerank(admin, id).expect(503);
-      expect(operator.body.details).toEqual({ secretRef: `env://${UNSET_VAR}` });
+      expect(operator.body.details).toEqual({ secretRef: `env://${UNSET_VAR}`, reason: `${UNSET_VAR} is not set on this server` });
     });
   });
 
