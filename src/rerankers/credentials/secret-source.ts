@@ -48,13 +48,13 @@ export class SecretSource implements OnModuleDestroy {
 
   /** The secret `uri` names, from the cache while it is fresh. */
   async read(uri: string): Promise<string> {
-    if (uri.startsWith('env://')) return this.readAtSource(uri);
+    if (isEnvRef(uri)) return this.readAtSource(uri);
     return this.cache.get(uri) ?? this.fetch(uri);
   }
 
   /** The secret read again at its source (the upstream refused the cached one). */
   async reread(uri: string): Promise<string> {
-    return this.fetch(uri);
+    return isEnvRef(uri) ? this.readAtSource(uri) : this.fetch(uri);
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -140,6 +140,11 @@ export class SecretSource implements OnModuleDestroy {
       await handle.close();
     }
   }
+}
+
+/** env:// secrets are in memory already: read each time, never cached. */
+function isEnvRef(uri: string): boolean {
+  return uri.startsWith('env://');
 }
 
 function nonEmpty(value: string | undefined, uri: string, reason: string): string {
