@@ -91,7 +91,7 @@ export class ApiKeyVerifier implements OnModuleDestroy {
     const { checkSecret, clock } = { ...DEFAULT_OPTIONS, ...options };
     this.checkSecret = checkSecret;
     this.sessions = new BoundedTtlCache(auth.cacheMaxEntries, auth.cacheTtlMs, clock);
-    this.proofs = new BoundedTtlCache(auth.cacheMaxEntries, 0);
+    this.proofs = new BoundedTtlCache(auth.cacheMaxEntries, Infinity);
     this.rejected = new BoundedTtlCache(auth.cacheMaxEntries, auth.negativeCacheTtlMs);
     this.argon2Slots = new ConcurrencyLimiter(auth.maxConcurrentVerifications);
     this.maxQueued = auth.maxQueuedVerifications;

@@ -50,4 +50,18 @@ describe('BoundedTtlCache', () => {
     expect(cache.get('a')).toBe(2);
     expect(cache.remainingTtl('a')).toBe(1_000);
   });
+
+  it('caches nothing with a TTL of 0 (a config value of 0 turns a cache off)', () => {
+    const cache = new BoundedTtlCache<string, number>(10, 0, clock);
+    cache.set('a', 1);
+    expect(cache.get('a')).toBeUndefined();
+    expect(cache.size).toBe(0);
+  });
+
+  it('keeps entries until evicted with an infinite TTL', () => {
+    const cache = new BoundedTtlCache<string, number>(10, Infinity, clock);
+    cache.set('a', 1);
+    now += 1e12;
+    expect(cache.get('a')).toBe(1);
+  });
 });

@@ -16,9 +16,16 @@ export class BoundedTtlCache<K extends NonNullable<unknown>, V extends NonNullab
   private hitCount = 0;
   private missCount = 0;
 
+  /** Whether entries are kept at all: a TTL of 0 (or less) turns the cache off, as config values mean it. */
+  private readonly enabled: boolean;
+
+  /** `ttlMs`: how long an entry lives; 0 caches nothing; Infinity keeps entries until evicted. */
   constructor(maxEntries: number, ttlMs: number, now: () => number = () => performance.now()) {
-    // ttlResolution 0: read the clock on every check, so an injected clock is exact.
-    this.entries = new LRUCache<K, V>({ max: maxEntries, ttl: ttlMs, ttlResolution: 0, perf: { now } });
+    this.enabled = ttlMs > 0;
+    // lru-cache reads a ttl of 0 as "no expiry"; ttlResolution 0 reads the clock on every
+    // check, so an injected clock is exact.
+    const ttl = Number.isFinite(ttlMs) ? Math.max(0, ttlMs) : 0;
+    this.entries = new LRUCache<K, V>({ max: maxEntries, ttl, ttlResolution: 0, perf: { now } });
   }
 
   get(key: K): V | undefined {
@@ -34,6 +41,7 @@ export class BoundedTtlCache<K extends NonNullable<unknown>, V extends NonNullab
   }
 
   set(key: K, value: V, ttlMs?: number): void {
+    if (!this.enabled) return;
     this.entries.set(key, value, ttlMs === undefined ? undefined : { ttl: ttlMs });
   }
 

@@ -35,8 +35,7 @@ export class SecretSource implements OnModuleDestroy {
     private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
-    // lru-cache reads a TTL of 0 as "never expires": 1 ms is as good as no cache.
-    this.cache = new BoundedTtlCache(MAX_CACHED_SECRETS, Math.max(1, config.secretSources.cacheTtlMs));
+    this.cache = new BoundedTtlCache(MAX_CACHED_SECRETS, config.secretSources.cacheTtlMs);
     const vault = config.secretSources.vault;
     this.vault = vault ? new VaultClient(vault) : undefined;
   }
