@@ -34,6 +34,7 @@ describe('foundation: health, docs, errors, request ids', () => {
       message: 'Route not found',
       detail: 'Route not found',
       requestId: res.headers['x-request-id'],
+      error: { message: 'Route not found', type: 'not_found_error', code: 'NOT_FOUND' },
     });
   });
 

@@ -1,10 +1,9 @@
 import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import type { ErrorBody } from './error-body.js';
-import { toDomainError } from './exception-mapper.js';
+import { sendError } from './error-response.js';
 
-/** The single place where errors become responses: `{ code, message, requestId, details? }`. */
+/** The single place where errors thrown in Nest become responses (see sendError). */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   constructor(private readonly logger: Logger) {}
@@ -12,21 +11,6 @@ export class AllExceptionsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
-    const reply = http.getResponse<FastifyReply>();
-    const error = toDomainError(exception);
-
-    if (error.code === 'INTERNAL') {
-      this.logger.error({ err: exception, reqId: request.id }, 'unhandled error');
-    }
-    const body: ErrorBody = {
-      code: error.code,
-      message: error.message,
-      detail: error.message,
-      requestId: String(request.id),
-      ...(error.details ? { details: error.details } : {}),
-    };
-    const retryAfterMs = error.details?.retryAfterMs;
-    if (typeof retryAfterMs === 'number') void reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
-    void reply.status(error.status).header('content-type', 'application/json; charset=utf-8').send(body);
+    sendError(http.getResponse<FastifyReply>(), String(request.id), exception, this.logger);
   }
 }

@@ -1,7 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import { isRecordNotFound, isUniqueViolation } from '../../database/prisma-errors.js';
 import { DomainError } from './domain-error.js';
-import type { ErrorCode } from './error-code.js';
+import { errorCodeForStatus } from './error-code.js';
 
 /**
  * Turns anything thrown into a DomainError. Known failures keep their meaning; anything
@@ -11,7 +11,7 @@ export function toDomainError(error: unknown): DomainError {
   if (error instanceof DomainError) return error;
   const prisma = fromPrismaError(error);
   if (prisma) return prisma;
-  if (error instanceof HttpException) return fromHttpException(error);
+  if (error instanceof HttpException) return fromHttpStatus(error.getStatus(), error.message);
   const fastify = fromFastifyError(error);
   if (fastify) return fastify;
   return new DomainError('INTERNAL', 'Internal server error');
@@ -23,35 +23,24 @@ function fromPrismaError(error: unknown): DomainError | undefined {
   return undefined;
 }
 
-const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
-  400: 'INVALID_ARGUMENT',
-  401: 'UNAUTHENTICATED',
-  403: 'PERMISSION_DENIED',
-  404: 'NOT_FOUND',
-  409: 'ALREADY_EXISTS',
-  413: 'PAYLOAD_TOO_LARGE',
-  415: 'UNSUPPORTED_MEDIA_TYPE',
-};
-
-function fromHttpException(error: HttpException): DomainError {
-  const code = HTTP_STATUS_CODES[error.getStatus()] ?? 'INTERNAL';
+/** Keeps a client error's status and message; a server error says nothing of itself. */
+function fromHttpStatus(status: number, message: string): DomainError {
+  const code = errorCodeForStatus(status);
   if (code === 'NOT_FOUND') return new DomainError(code, 'Route not found');
-  return new DomainError(code, code === 'INTERNAL' ? 'Internal server error' : error.message);
+  return new DomainError(code, code === 'INTERNAL' ? 'Internal server error' : message);
 }
 
-/** Errors raised by Fastify itself before a handler runs (body parsing, limits). */
+const FASTIFY_MESSAGES: Readonly<Record<string, string>> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'Request body is larger than the configured limit',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Content-Type must be application/json',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'Content-Length does not match the length of the body',
+  FST_ERR_BAD_URL: 'The URL is not valid (bad percent-encoding)',
+  FST_ERR_MAX_PARAM_LENGTH: 'A path parameter is longer than allowed',
+};
+
+/** Errors raised by Fastify itself before a handler runs (routing, body reading, limits). */
 function fromFastifyError(error: unknown): DomainError | undefined {
-  const { code, statusCode } = (error ?? {}) as { code?: unknown; statusCode?: unknown };
-  if (typeof code !== 'string' || !code.startsWith('FST_')) return undefined;
-  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    return new DomainError('PAYLOAD_TOO_LARGE', 'Request body is larger than the configured limit');
-  }
-  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-    return new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json');
-  }
-  if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
-    return DomainError.invalidArgument('Request body is not valid JSON');
-  }
-  if (statusCode === 400) return DomainError.invalidArgument('Request body is not valid JSON');
-  return undefined;
+  const { code, statusCode, message } = (error ?? {}) as { code?: unknown; statusCode?: unknown; message?: unknown };
+  if (typeof code !== 'string' || !code.startsWith('FST_') || typeof statusCode !== 'number') return undefined;
+  return fromHttpStatus(statusCode, FASTIFY_MESSAGES[code] ?? String(message));
 }
