@@ -4,6 +4,9 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
+import { clientErrorHandler, frameworkErrorHandler } from './common/http/framework-errors.js';
+import { installJsonBodyParser } from './common/http/json-body-parser.js';
+import { refuseUnstorableQueryAndParams } from './common/http/query-guard.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './common/http/request-id.js';
 import { accessLogger, createLogger } from './common/logging/logger.js';
 import { NestPinoLogger } from './common/logging/nest-logger.js';
@@ -23,10 +26,13 @@ export async function createApp(
     requestIdHeader: false,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    frameworkErrors: frameworkErrorHandler(logger),
+    clientErrorHandler,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, logger), adapter, {
     logger: new NestPinoLogger(logger),
     abortOnError: false,
+    bodyParser: false,
   });
   configureApp(app, logger);
   await app.init();
@@ -35,6 +41,7 @@ export async function createApp(
 }
 
 export function configureApp(app: NestFastifyApplication, logger: Logger): void {
+  installJsonBodyParser(app.getHttpAdapter().getInstance());
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter(logger));
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
@@ -47,6 +54,7 @@ function addRequestHooks(app: NestFastifyApplication, logger: Logger): void {
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
   });
+  fastify.addHook('preValidation', refuseUnstorableQueryAndParams);
   const metrics = app.get(MetricsService);
   const access = accessLogger(logger);
   fastify.addHook('onResponse', async (request, reply) => {

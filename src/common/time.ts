@@ -4,3 +4,6 @@ export function epochMs(date: Date | null): number | null;
 export function epochMs(date: Date | null): number | null {
   return date === null ? null : date.getTime();
 }
+
+/** The last millisecond of year 9999: the latest timestamp the API takes (Date and PostgreSQL both hold it). */
+export const MAX_TIMESTAMP_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);

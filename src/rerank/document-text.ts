@@ -9,7 +9,7 @@ export type RerankDocument = string | Record<string, unknown>;
 export function renderDocuments(documents: readonly RerankDocument[], rankFields: readonly string[]): string[] {
   return documents.map((document, index) => {
     if (typeof document === 'string') return document;
-    const present = rankFields.filter((field) => document[field] !== undefined && document[field] !== null);
+    const present = rankFields.filter((field) => Object.hasOwn(document, field) && document[field] !== undefined && document[field] !== null);
     if (present.length === 0) {
       throw DomainError.invalidArgument(`documents[${index}] has none of the rank fields (${rankFields.join(', ')})`);
     }

@@ -1,10 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsUUID } from 'class-validator';
+import { IsOptional } from 'class-validator';
+import { IsCanonicalUuid } from '../../common/validation/canonical-uuid.js';
 import { PageQueryDto } from '../../common/pagination/page-query.dto.js';
 
 export class ListApiKeysQuery extends PageQueryDto {
   @ApiPropertyOptional({ description: "Another user's keys (needs LIST_APIKEY_ANY)" })
   @IsOptional()
-  @IsUUID()
+  @IsCanonicalUuid()
   userId?: string;
 }

@@ -1,17 +1,26 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { ValidateProblem } from '../validation/problem-validator.js';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 1000;
 
+const PAGE_SIZE_PROBLEM = `must be an integer from 1 to ${MAX_PAGE_SIZE}`;
+
+/** Query values arrive as strings: only a string of digits becomes a number. */
+const digitsToNumber = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : value;
+
+function pageSizeProblem(value: unknown): string | undefined {
+  return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= MAX_PAGE_SIZE ? undefined : PAGE_SIZE_PROBLEM;
+}
+
 export class PageQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
+  @Transform(digitsToNumber)
+  @ValidateProblem('isPageSize', pageSizeProblem)
   pageSize: number = DEFAULT_PAGE_SIZE;
 
   @ApiPropertyOptional({ description: 'Opaque token from the previous page' })

@@ -1,4 +1,7 @@
+import { isUUID } from 'class-validator';
 import { DomainError } from '../errors/domain-error.js';
+import { MAX_TIMESTAMP_MS } from '../time.js';
+import { canonicalUuid } from '../validation/canonical-uuid.js';
 
 /** Position after the last row of a page, for keyset pagination on (createdAt DESC, id DESC). */
 export interface PageCursor {
@@ -16,11 +19,15 @@ export function encodePageToken(cursor: PageCursor): string {
   return Buffer.from(`${cursor.createdAt.getTime()}.${cursor.id}`).toString('base64url');
 }
 
+/** A token is only trusted as far as it parses: a real date and a UUID, else 400 (never a failed query). */
 export function decodePageToken(token: string | undefined): PageCursor | undefined {
   if (token === undefined) return undefined;
-  const match = /^(\d{1,15})\.([0-9a-f-]{36})$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
-  if (!match) throw DomainError.invalidArgument('nextToken is not a token this service issued');
-  return { createdAt: new Date(Number(match[1])), id: match[2]! };
+  const match = /^(\d{1,15})\.(.+)$/s.exec(Buffer.from(token, 'base64url').toString('utf8'));
+  const createdAt = match ? Number(match[1]) : NaN;
+  if (!match || createdAt > MAX_TIMESTAMP_MS || !isUUID(match[2])) {
+    throw DomainError.invalidArgument('nextToken is not a token this service issued');
+  }
+  return { createdAt: new Date(createdAt), id: canonicalUuid(match[2]!) };
 }
 
 /**

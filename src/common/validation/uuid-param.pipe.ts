@@ -1,17 +1,14 @@
-import { ParseUUIDPipe, type ArgumentMetadata } from '@nestjs/common';
+import type { PipeTransform } from '@nestjs/common';
+import { isUUID } from 'class-validator';
 import { DomainError } from '../errors/domain-error.js';
+import { canonicalUuid } from './canonical-uuid.js';
 
-/**
- * Path ids must be UUIDs: 400 INVALID_ARGUMENT otherwise, before any lookup. Returned in
- * canonical lowercase, so cache keys and invalidations agree with the database's form.
- */
-class CanonicalUuidPipe extends ParseUUIDPipe {
-  override async transform(value: string, metadata: ArgumentMetadata): Promise<string> {
-    await super.transform(value, metadata);
-    return value.toLowerCase();
+class UuidParamPipe implements PipeTransform<unknown, string> {
+  transform(value: unknown): string {
+    if (typeof value !== 'string' || !isUUID(value)) throw DomainError.invalidArgument('id must be a UUID');
+    return canonicalUuid(value);
   }
 }
 
-export const UuidParam = new CanonicalUuidPipe({
-  exceptionFactory: () => DomainError.invalidArgument('id must be a UUID'),
-});
+/** Path ids must be UUIDs: 400 INVALID_ARGUMENT otherwise, lowercased before any lookup. */
+export const UuidParam = new UuidParamPipe();

@@ -8,6 +8,7 @@ import type { RerankDocument } from '../document-text.js';
  * document count limit (RERANK_MAX_DOCUMENTS) is enforced by the service for every route.
  */
 export const MAX_QUERY_LENGTH = 100_000;
+export const MAX_RANK_FIELDS = 100;
 const UUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
 /** POST /v1/rerankers/{id}/rerank */
@@ -44,7 +45,7 @@ const documents = {
   minItems: 1,
   items: { anyOf: [{ type: 'string' }, { type: 'object', required: [] }] },
 } as unknown as JSONSchemaType<RerankDocument[]>;
-const fieldNames = { type: 'array', minItems: 1, items: { type: 'string', minLength: 1, maxLength: 255 }, nullable: true } as const;
+const fieldNames = { type: 'array', minItems: 1, maxItems: MAX_RANK_FIELDS, items: { type: 'string', minLength: 1, maxLength: 255 }, nullable: true } as const;
 /** A reranker id, an alias name, or a modelIdentifier (at most 255 characters). */
 const model = { type: 'string', minLength: 1, maxLength: 255 } as const;
 const MAX_FALLBACKS = 15;

@@ -1,3 +1,4 @@
+import { nestsWithin } from '../../common/validation/json-input.js';
 import { UpstreamFormatError, type ParsedUpstreamResponse, type UpstreamErrorClass, type UpstreamScore } from './provider-adapter.js';
 
 type Json = Record<string, unknown>;
@@ -34,10 +35,13 @@ export function readListWithUsage(body: unknown, listKey: string, scoreKey = 're
   return { scores: readScores(json[listKey], [scoreKey]), ...(usage ? { usage } : {}) };
 }
 
+/** How deep a usage block we pass through may nest; a deeper one is dropped, not echoed. */
+const MAX_PASSED_THROUGH_DEPTH = 8;
+
 /** The object under `key` if it is one (usage blocks are passed through as reported). */
 export function objectAt(body: Json, key: string): Json | undefined {
   const value = body[key];
-  return isObject(value) ? value : undefined;
+  return isObject(value) && nestsWithin(value, MAX_PASSED_THROUGH_DEPTH) ? value : undefined;
 }
 
 /**

@@ -44,7 +44,7 @@ export function credentialMetadata(credential: ApiKeyCredential): CredentialMeta
       prefix: credential.prefix,
       ...('secretRefUri' in credential.source ? { secretRef: secretRefMetadata(credential.source) } : {}),
       hasInlineSecret: inline !== undefined,
-      ...(inline !== undefined ? { secretHint: inline.length >= HINT_MIN_LENGTH ? `…${inline.slice(-4)}` : '…' } : {}),
+      ...(inline !== undefined ? { secretHint: secretHint(inline) } : {}),
     },
     ...(credential.labels ? { labels: credential.labels } : {}),
   };
@@ -52,4 +52,10 @@ export function credentialMetadata(credential: ApiKeyCredential): CredentialMeta
 
 function secretRefMetadata(source: { secretRefUri: string; secretRefHints?: Record<string, string> }) {
   return { uri: source.secretRefUri, ...(source.secretRefHints ? { hints: source.secretRefHints } : {}) };
+}
+
+/** By code points: a hint that split a surrogate pair would not be storable (jsonb). */
+function secretHint(secret: string): string {
+  const codePoints = Array.from(secret);
+  return codePoints.length >= HINT_MIN_LENGTH ? `…${codePoints.slice(-4).join('')}` : '…';
 }

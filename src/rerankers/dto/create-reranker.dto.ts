@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEnum, IsOptional, IsUUID } from 'class-validator';
+import { IsEnum, IsOptional } from 'class-validator';
+import { IsCanonicalUuid } from '../../common/validation/canonical-uuid.js';
 import { IsLabels, type Labels } from '../../common/validation/labels.js';
 import { Modality, ProviderType, ScoreNormalization } from '../../generated/prisma/enums.js';
 import { CredentialsDto } from '../credentials/credentials.dto.js';
@@ -28,7 +29,7 @@ import {
 export class CreateRerankerDto {
   @ApiPropertyOptional({ description: 'Client-chosen id; 409 if in use' })
   @IsOptional()
-  @IsUUID()
+  @IsCanonicalUuid()
   rerankerId?: string;
 
   @ApiProperty({ example: 'Cohere v3.5' })
@@ -84,7 +85,7 @@ export class CreateRerankerDto {
 
   @ApiPropertyOptional({ description: 'Owner (needs CREATE_RERANKER_ANY for someone else)' })
   @IsOptional()
-  @IsUUID()
+  @IsCanonicalUuid()
   ownerId?: string;
 
   @ApiPropertyOptional({ minimum: MIN_TIMEOUT_MS, maximum: MAX_TIMEOUT_MS, description: 'Total upstream deadline (default 30000)' })

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEnum, IsOptional, IsUUID } from 'class-validator';
+import { IsEnum, IsOptional } from 'class-validator';
+import { IsCanonicalUuid } from '../../common/validation/canonical-uuid.js';
 import { PageQueryDto } from '../../common/pagination/page-query.dto.js';
 import { parseLabelFilteredQuery, type LabelFilteredQuery } from '../../common/validation/label-filters.js';
 import { ProviderType } from '../../generated/prisma/enums.js';
@@ -7,7 +8,7 @@ import { ProviderType } from '../../generated/prisma/enums.js';
 export class ListRerankersQuery extends PageQueryDto {
   @ApiPropertyOptional({ description: "Another owner's rerankers (needs LIST_RERANKER_ANY)" })
   @IsOptional()
-  @IsUUID()
+  @IsCanonicalUuid()
   ownerId?: string;
 
   @ApiPropertyOptional({ enum: ProviderType })

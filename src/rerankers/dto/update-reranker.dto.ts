@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, type TransformFnParams } from 'class-transformer';
-import { IsEnum, IsOptional, IsUUID } from 'class-validator';
+import { IsEnum, IsOptional } from 'class-validator';
+import { IsCanonicalUuid } from '../../common/validation/canonical-uuid.js';
 import { IsLabels, type Labels } from '../../common/validation/labels.js';
 import { IsOptionalNonNull } from '../../common/validation/optional.js';
 import { Modality, ProviderType, ScoreNormalization } from '../../generated/prisma/enums.js';
@@ -44,7 +45,7 @@ export class UpdateRerankerDto {
 
   @ApiPropertyOptional({ description: 'Immutable: only the current value is accepted' })
   @IsOptionalNonNull()
-  @IsUUID()
+  @IsCanonicalUuid()
   ownerId?: string;
 
   @ApiPropertyOptional()

@@ -1,24 +1,26 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsEnum, IsOptional, IsString, Length } from 'class-validator';
+import { IsBoolean, IsEnum, IsString, Length } from 'class-validator';
 import { UserRole } from '../../generated/prisma/enums.js';
+import { IsOptionalNonNull } from '../../common/validation/optional.js';
 import { trimmed } from '../../common/validation/transforms.js';
 
+/** Partial update: only sent fields change; none of them is nullable, so `null` is refused. */
 export class UpdateUserDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNonNull()
   @Transform(trimmed)
   @IsString()
   @Length(1, 255)
   displayName?: string;
 
   @ApiPropertyOptional({ enum: UserRole })
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsEnum(UserRole)
   role?: UserRole;
 
   @ApiPropertyOptional({ description: "true stops every one of the user's API keys at once" })
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsBoolean()
   disabled?: boolean;
 }
