@@ -1,0 +1,340 @@
+import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import { Pool } from 'undici';
+import { ERROR_STATUS, openAiErrorType, type ErrorCode } from '../src/common/errors/error-code.js';
+import { PrismaService } from '../src/database/prisma.service.js';
+import { createActor, initRoot, type Actor } from './support/actors.js';
+import { FakeUpstream } from './support/fake-upstream.js';
+import { inlineCredentials, rerankerBody } from './support/reranker-bodies.js';
+import { listRoutes } from './support/routes.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+/**
+ * Property-based fuzzing of every route: generated hostile bodies, path ids, queries and
+ * headers. Whatever is sent, the answer is never a 500, every error has the error model
+ * with a stable code, and a 4xx leaves the database exactly as it was.
+ *
+ * FUZZ_RUNS (per route, default 20), FUZZ_BUDGET_MS (whole run, default 40 s: a route
+ * stops early when its share is spent) and FUZZ_SEED (default: random, printed on
+ * failure) reproduce a run: `FUZZ_SEED=<seed> npx jest test/fuzz.e2e-spec.ts`.
+ */
+const RUNS = Number(process.env.FUZZ_RUNS ?? 20);
+const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
+/** A bound on the whole run (shared by the routes), shrinking of failures included. */
+const BUDGET_MS = Number(process.env.FUZZ_BUDGET_MS ?? 40_000);
+
+/** Columns a refused request may still change: authentication records when a key was used. */
+const VOLATILE_COLUMNS: Record<string, readonly string[]> = { api_keys: ['last_used_at', 'updated_at'] };
+
+/** A 5xx is acceptable only as the upstream's own failure, reported as such. */
+const UPSTREAM_CODES = new Set<string>(['UPSTREAM_ERROR', 'UPSTREAM_BAD_RESPONSE', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT']);
+
+const upper = (id: string) => id.toUpperCase();
+/** Percent-encodes any string; a lone surrogate goes as its (invalid) three UTF-8-style bytes. */
+const urlEncode = (text: string): string =>
+  Array.from(text, (char) => {
+    const code = char.charCodeAt(0);
+    if (char.length > 1 || code < 0xd800 || code > 0xdfff) return encodeURIComponent(char);
+    return [0xe0 | (code >> 12), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f)].map((byte) => `%${byte.toString(16).toUpperCase()}`).join('');
+  }).join('');
+const deepObject = (levels: number) => '{"a":'.repeat(levels) + '1' + '}'.repeat(levels);
+const deepArray = (levels: number) => '['.repeat(levels) + ']'.repeat(levels);
+
+// ---- hostile values -------------------------------------------------------------------
+
+const HOSTILE_STRINGS = [
+  '', ' ', '\0', 'a\0b', '\uD800', 'x\uDFFF', '\uD83D', '😀', '__proto__', 'constructor', 'prototype', 'toString',
+  '../../etc/passwd', '%00', '%E0%A4%A', 'null', 'true', '1e309', '-1', '0', '1.5', '9'.repeat(30), 'A'.repeat(5000),
+  '<script>', "' OR 1=1 --", '\r\nX-Injected: 1', 'http://169.254.169.254/', 'env://HOME', 'ROOT', 'ADMIN',
+  'CREDENTIAL_KIND_API_KEY', 'COHERE', 'TEXT', randomUUID(), upper(randomUUID()), '00000000-0000-0000-0000-000000000000',
+];
+const oddCharacter = fc.oneof(
+  fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
+  fc.integer({ min: 0xd800, max: 0xdfff }).map((code) => String.fromCharCode(code)),
+  fc.constantFrom('\0', '\u202E', '\uFEFF', '"', '\\', '\n'),
+);
+const hostileString = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(...HOSTILE_STRINGS) },
+  { weight: 2, arbitrary: fc.string({ unit: oddCharacter, maxLength: 12 }) },
+  { weight: 1, arbitrary: fc.string({ maxLength: 20 }) },
+);
+const hostileNumber = fc.oneof(
+  fc.constantFrom(0, -1, 1, 1.5, 1e20, -1e20, 2 ** 53 + 2, 1e308, -0, 253402300800000),
+  fc.integer(),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+);
+const hostileKey = fc.oneof(fc.constantFrom('__proto__', 'constructor', 'a', 'env', 'text', 'Authorization', ''), hostileString);
+const { hostileValue } = fc.letrec<{ hostileValue: unknown }>((tie) => ({
+  hostileValue: fc.oneof(
+    { depthSize: 'small' },
+    hostileString,
+    hostileNumber,
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(tie('hostileValue'), { maxLength: 4 }),
+    fc.dictionary(hostileKey, tie('hostileValue'), { maxKeys: 4 }),
+  ),
+}));
+const RAW_BODIES = ['', ' ', 'null', '[]', '"x"', '7', '{', '{"a":}', 'nul', '{"a":1,"a":2}', '"\\ud800"', '{"__proto__":{"x":1}}', '\u0000'];
+
+// ---- the fixture and the request generator ------------------------------------------
+
+interface Fixture {
+  http: Pool;
+  prisma: PrismaService;
+  actors: Record<'root' | 'admin' | 'member', Actor>;
+  victim: { userId: string; apiKeyId: string; rerankerId: string };
+  liveRerankerId: string;
+  upstreamUrl: string;
+}
+
+interface FuzzRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  payload?: string;
+}
+
+/** A valid body for each route, so single-field mutations get past the first check. */
+function bodyTemplate(method: string, path: string, f: Fixture): fc.Arbitrary<Record<string, unknown>> {
+  const documents = ['alpha', { text: 'beta', title: 't' }];
+  switch (`${method} ${path}`) {
+    case 'POST /v1/users':
+      return fc.uuid().map((u) => ({ email: `fuzz-${u}@example.com`, displayName: 'Fuzz', role: 'MEMBER' }));
+    case 'PATCH /v1/users/:id':
+      return fc.constant({ displayName: 'Renamed', role: 'MEMBER', disabled: false });
+    case 'POST /v1/apikeys':
+      return fc.constant({ labels: { env: 'fuzz' }, expiresAt: Date.now() + 3_600_000 });
+    case 'POST /v1/rerankers':
+      return fc.uuid().map((u) =>
+        rerankerBody({
+          providerType: 'JINA',
+          endpointUrl: f.upstreamUrl,
+          modelIdentifier: `fuzz-${u}`,
+          credentials: inlineCredentials('fuzz-secret-0123456789', { headerName: 'X-Key', prefix: '' }),
+          labels: { env: 'fuzz' },
+          extraHeaders: { 'x-team': 'fuzz' },
+        }),
+      );
+    case 'PUT /v1/rerankers/:id':
+    case 'PATCH /v1/rerankers/:id':
+      return fc.constant({ displayName: 'Renamed', mergeLabels: { tier: 'gold' }, description: null });
+    case 'POST /v1/rerankers/:id/rerank':
+      return fc.constant({ query: 'q', documents, topN: 1, returnDocuments: true, rankFields: ['text'] });
+    case 'POST /v1/rerank':
+    case 'POST /rerank':
+      return fc.constant({ model: f.liveRerankerId, query: 'q', documents, top_n: 1, return_documents: true });
+    case 'POST /v2/rerank':
+      return fc.constant({ model: f.liveRerankerId, query: 'q', documents: ['alpha', 'beta'], top_n: 1 });
+    default:
+      return fc.constant({});
+  }
+}
+
+function bodyArbitrary(method: string, path: string, f: Fixture): fc.Arbitrary<string | undefined> {
+  const template = bodyTemplate(method, path, f);
+  const mutated = template.chain((base) =>
+    fc
+      .record({
+        overrides: fc.dictionary(fc.constantFrom(...Object.keys(base), 'unknownField'), hostileValue, { maxKeys: 2 }),
+        extra: fc.option(fc.dictionary(hostileKey, hostileValue, { maxKeys: 2 })),
+        deep: fc.option(fc.tuple(fc.constantFrom(...Object.keys(base), 'x'), fc.integer({ min: 60, max: 6000 }))),
+      })
+      .map(({ overrides, extra, deep }) => {
+        const merged: Record<string, unknown> = { ...base, ...overrides, ...(extra ?? {}) };
+        if (!deep) return JSON.stringify(merged);
+        const [field, levels] = deep;
+        merged[field] = '__DEEP__';
+        return JSON.stringify(merged).replace('"__DEEP__"', levels % 2 ? deepObject(levels) : deepArray(levels));
+      }),
+  );
+  return fc.oneof(
+    { weight: 6, arbitrary: template.map((body) => JSON.stringify(body)) },
+    { weight: 10, arbitrary: mutated },
+    { weight: 2, arbitrary: hostileValue.map((value) => JSON.stringify(value)) },
+    { weight: 2, arbitrary: fc.constantFrom(...RAW_BODIES) },
+    { weight: 1, arbitrary: fc.constant(undefined) },
+  );
+}
+
+/** Path ids: the route's own target (as is and uppercased), unknown ids, hostile text. */
+function idArbitrary(method: string, path: string, f: Fixture): fc.Arbitrary<string> {
+  const own = path.startsWith('/v1/users/')
+    ? f.victim.userId
+    : path.startsWith('/v1/apikeys/')
+      ? f.victim.apiKeyId
+      : path.endsWith('/rerank') || path.endsWith('/ping')
+        ? f.liveRerankerId
+        : f.victim.rerankerId;
+  return fc.oneof(
+    { weight: 8, arbitrary: fc.constantFrom(own, upper(own)) },
+    { weight: 1, arbitrary: fc.uuid().map((id) => (method === 'GET' ? id : upper(id))) },
+    { weight: 2, arbitrary: hostileString.map(urlEncode) },
+    { weight: 1, arbitrary: fc.constantFrom('%E0%A4%A', '%00', 'a'.repeat(300), '%2e%2e', '%ZZ') },
+  );
+}
+
+const QUERY_NAMES = ['pageSize', 'nextToken', 'userId', 'ownerId', 'providerType', 'label.env', 'label.BAD', 'force', '__proto__', 'x'];
+const queryArbitrary = fc.array(
+  fc.tuple(
+    fc.constantFrom(...QUERY_NAMES),
+    fc.oneof(
+      hostileString.map(urlEncode),
+      fc.constantFrom('%00', '%E0%A4%A', '1', '1000', '1001', 'abc', 'COHERE', Buffer.from(`1.${'-'.repeat(36)}`).toString('base64url')),
+    ),
+  ),
+  { maxLength: 3 },
+);
+
+const ODD_CONTENT_TYPES = [
+  'application/json; charset=utf-8',
+  'application/json; charset=utf-16',
+  'Application/JSON',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'garbage',
+  undefined,
+];
+const printable = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)), maxLength: 40 });
+
+const contentType = fc.oneof(
+  { weight: 6, arbitrary: fc.constant('application/json') },
+  { weight: 1, arbitrary: fc.constantFrom(...ODD_CONTENT_TYPES) },
+);
+
+function headersArbitrary(f: Fixture): fc.Arbitrary<Record<string, string>> {
+  const auth = fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom(f.actors.root, f.actors.admin, f.actors.member).map((a) => ({ 'x-api-key': a.key })) },
+    { weight: 1, arbitrary: fc.constantFrom(f.actors.root, f.actors.member).map((a) => ({ authorization: `Bearer ${a.key}` })) },
+    { weight: 1, arbitrary: printable.map((junk) => ({ 'x-api-key': junk })) },
+    { weight: 1, arbitrary: fc.constant({}) },
+  );
+  return fc
+    .tuple(auth, contentType, fc.option(printable), fc.option(fc.constantFrom('application/json', '*/*', 'text/html')))
+    .map(([authHeaders, contentType, requestId, accept]) => ({
+      ...authHeaders,
+      ...(contentType ? { 'content-type': contentType } : {}),
+      ...(requestId !== null ? { 'x-request-id': requestId } : {}),
+      ...(accept !== null ? { accept } : {}),
+    }));
+}
+
+function requestArbitrary(method: string, path: string, f: Fixture): fc.Arbitrary<FuzzRequest> {
+  const withBody = method !== 'GET';
+  return fc
+    .record({
+      id: idArbitrary(method, path, f),
+      query: queryArbitrary,
+      headers: headersArbitrary(f),
+      payload: withBody ? bodyArbitrary(method, path, f) : fc.constant(undefined),
+    })
+    .map(({ id, query, headers, payload }) => ({
+      method,
+      url: path.replace(':id', id) + (query.length ? `?${query.map(([name, value]) => `${name}=${value}`).join('&')}` : ''),
+      headers,
+      ...(payload !== undefined ? { payload } : {}),
+    }));
+}
+
+// ---- what must hold -----------------------------------------------------------------
+
+/** Every stored row, minus the columns authentication may touch on any request. */
+async function snapshot(prisma: PrismaService): Promise<string> {
+  const tables = await prisma.$queryRawUnsafe<Array<{ tablename: string }>>(
+    `SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> '_prisma_migrations' ORDER BY tablename`,
+  );
+  const dump: Record<string, unknown[]> = {};
+  for (const { tablename } of tables) {
+    const rows = await prisma.$queryRawUnsafe<Array<Record<string, unknown>>>(`SELECT * FROM "${tablename}" ORDER BY 1`);
+    const volatile = VOLATILE_COLUMNS[tablename] ?? [];
+    dump[tablename] = rows.map((row) => Object.fromEntries(Object.entries(row).filter(([column]) => !volatile.includes(column))));
+  }
+  return JSON.stringify(dump, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
+}
+
+async function check(f: Fixture, req: FuzzRequest): Promise<void> {
+  const before = await snapshot(f.prisma);
+  const res = await f.http.request({ method: req.method as 'GET', path: req.url, headers: req.headers, body: req.payload });
+  const status = res.statusCode;
+  const text = await res.body.text();
+  if (status < 400) return;
+  const body = JSON.parse(text) as { code: ErrorCode; message: unknown; detail: unknown; requestId: unknown; error: unknown };
+  if (status >= 500 && !UPSTREAM_CODES.has(body.code)) throw new Error(`answered ${status}: ${text.slice(0, 500)}`);
+  expect(ERROR_STATUS[body.code]).toBe(status);
+  expect(typeof body.message).toBe('string');
+  expect(body.detail).toBe(body.message);
+  expect(body.requestId).toBe(res.headers['x-request-id']);
+  expect(body.error).toEqual({ message: body.message, type: openAiErrorType(body.code), code: body.code });
+  if (status < 500) expect(await snapshot(f.prisma)).toBe(before);
+}
+
+describe('fuzz: every route, hostile input', () => {
+  let t: TestApp;
+  let upstream: FakeUpstream;
+  let f: Fixture;
+
+  beforeAll(async () => {
+    t = await startTestApp({ EGRESS_ALLOW_PRIVATE: 'true', LOG_LEVEL: 'fatal' });
+    upstream = await FakeUpstream.start('JINA');
+    const root = await initRoot(t.server);
+    const admin = await createActor(t.server, root, 'ADMIN');
+    const member = await createActor(t.server, root);
+    const victimUser = await createActor(t.server, root);
+    await t.app.listen(0, '127.0.0.1');
+    const http = new Pool(await t.app.getUrl(), { connections: 4 });
+    const post = async (actor: Actor, path: string, body: object) => {
+      const res = await http.request({
+        method: 'POST',
+        path,
+        headers: { 'x-api-key': actor.key, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const text = await res.body.text();
+      if (res.statusCode !== 201) throw new Error(`fixture ${path}: ${res.statusCode} ${text}`);
+      return JSON.parse(text);
+    };
+    const reranker = (model: string) =>
+      rerankerBody({
+        providerType: 'JINA',
+        endpointUrl: upstream.url,
+        modelIdentifier: model,
+        credentials: inlineCredentials('fuzz-secret-0123456789'),
+        requestTimeoutMs: 2000,
+      });
+    const victimKey = await post(member, '/v1/apikeys', {});
+    const victimReranker = await post(member, '/v1/rerankers', reranker('victim'));
+    const live = await post(member, '/v1/rerankers', reranker('live'));
+    f = {
+      http,
+      prisma: t.app.get(PrismaService),
+      actors: { root, admin, member },
+      victim: { userId: victimUser.userId, apiKeyId: victimKey.apiKey.apiKeyId, rerankerId: victimReranker.rerankerId },
+      liveRerankerId: live.rerankerId,
+      upstreamUrl: upstream.url,
+    };
+  });
+
+  afterAll(async () => {
+    await f?.http.close();
+    await t?.close();
+    await upstream?.close();
+  });
+
+  it('every route never answers 500, always the error model, and a 4xx changes nothing stored', async () => {
+    const routes = listRoutes(t.app);
+    expect(routes.length).toBeGreaterThanOrEqual(20);
+    const failures: string[] = [];
+    const routeTimeLimitMs = Math.floor(BUDGET_MS / routes.length);
+    for (const { method, path } of routes) {
+      const outcome = await fc.check(
+        fc.asyncProperty(requestArbitrary(method, path, f), (req) => check(f, req)),
+        { numRuns: RUNS, seed: SEED, interruptAfterTimeLimit: routeTimeLimitMs },
+      );
+      if (outcome.failed) failures.push(`${method} ${path}\n${(fc.defaultReportMessage(outcome) ?? '').slice(0, 4000)}`);
+    }
+    if (failures.length > 0) {
+      throw new Error(`Reproduce with FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS}\n\n${failures.join('\n\n')}`);
+    }
+  }, BUDGET_MS + 60_000);
+});
