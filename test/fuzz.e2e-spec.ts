@@ -83,8 +83,9 @@ interface Fixture {
   http: Pool;
   prisma: PrismaService;
   actors: Record<'root' | 'admin' | 'member', Actor>;
-  victim: { userId: string; apiKeyId: string; rerankerId: string };
+  victim: { userId: string; apiKeyId: string; rerankerId: string; aliasName: string };
   liveRerankerId: string;
+  liveAliasName: string;
   upstreamUrl: string;
 }
 
@@ -119,6 +120,12 @@ function bodyTemplate(method: string, path: string, f: Fixture): fc.Arbitrary<Re
     case 'PUT /v1/rerankers/:id':
     case 'PATCH /v1/rerankers/:id':
       return fc.constant({ displayName: 'Renamed', mergeLabels: { tier: 'gold' }, description: null });
+    case 'POST /v1/aliases':
+      return fc.uuid().map((u) => ({ name: `fuzz/${u}`, strategy: 'FALLBACK', targets: [{ rerankerId: f.liveRerankerId, priority: 1 }] }));
+    case 'PATCH /v1/aliases/:name':
+      return fc.constant({ description: 'Renamed', targets: [{ rerankerId: f.liveRerankerId, weight: 2 }], strategy: 'WEIGHTED' });
+    case 'POST /v1/aliases/:name/rerank':
+      return fc.constant({ query: 'q', documents, topN: 1, returnDocuments: true, rankFields: ['text'] });
     case 'POST /v1/rerankers/:id/rerank':
       return fc.constant({ query: 'q', documents, topN: 1, returnDocuments: true, rankFields: ['text'] });
     case 'POST /v1/rerank':
@@ -154,6 +161,17 @@ function bodyArbitrary(method: string, path: string, f: Fixture): fc.Arbitrary<s
     { weight: 2, arbitrary: hostileValue.map((value) => JSON.stringify(value)) },
     { weight: 2, arbitrary: fc.constantFrom(...RAW_BODIES) },
     { weight: 1, arbitrary: fc.constant(undefined) },
+  );
+}
+
+/** Alias names: the route's own alias (reachable and URL-encoded), unknown names, hostile text. */
+function nameArbitrary(path: string, f: Fixture): fc.Arbitrary<string> {
+  const own = path.endsWith('/rerank') ? f.liveAliasName : f.victim.aliasName;
+  return fc.oneof(
+    { weight: 8, arbitrary: fc.constantFrom(encodeURIComponent(own), own) },
+    { weight: 1, arbitrary: fc.uuid() },
+    { weight: 3, arbitrary: hostileString.map(urlEncode) },
+    { weight: 1, arbitrary: fc.constantFrom('%E0%A4%A', '%00', 'a'.repeat(300), '%2e%2e', '%ZZ') },
   );
 }
 
@@ -225,13 +243,14 @@ function requestArbitrary(method: string, path: string, f: Fixture): fc.Arbitrar
   return fc
     .record({
       id: idArbitrary(method, path, f),
+      name: nameArbitrary(path, f),
       query: queryArbitrary,
       headers: headersArbitrary(f),
       payload: withBody ? bodyArbitrary(method, path, f) : fc.constant(undefined),
     })
-    .map(({ id, query, headers, payload }) => ({
+    .map(({ id, name, query, headers, payload }) => ({
       method,
-      url: path.replace(':id', id) + (query.length ? `?${query.map(([name, value]) => `${name}=${value}`).join('&')}` : ''),
+      url: path.replace(':id', id).replace(':name', name) + (query.length ? `?${query.map(([name, value]) => `${name}=${value}`).join('&')}` : ''),
       headers,
       ...(payload !== undefined ? { payload } : {}),
     }));
@@ -313,12 +332,21 @@ describe('fuzz: every route, hostile input', () => {
     const victimKey = await post(member, '/v1/apikeys', {});
     const victimReranker = await post(member, '/v1/rerankers', reranker('victim'));
     const live = await post(member, '/v1/rerankers', reranker('live'));
+    const alias = (name: string) => ({ name, targets: [{ rerankerId: live.rerankerId }] });
+    const victimAlias = await post(member, '/v1/aliases', alias('fuzz/victim'));
+    const liveAlias = await post(member, '/v1/aliases', alias('fuzz/live'));
     f = {
       http,
       prisma: t.app.get(PrismaService),
       actors: { root, admin, member },
-      victim: { userId: victimUser.userId, apiKeyId: victimKey.apiKey.apiKeyId, rerankerId: victimReranker.rerankerId },
+      victim: {
+        userId: victimUser.userId,
+        apiKeyId: victimKey.apiKey.apiKeyId,
+        rerankerId: victimReranker.rerankerId,
+        aliasName: victimAlias.name,
+      },
       liveRerankerId: live.rerankerId,
+      liveAliasName: liveAlias.name,
       upstreamUrl: upstream.url,
     };
   });

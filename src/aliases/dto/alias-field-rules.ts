@@ -1,8 +1,9 @@
 import { applyDecorators } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsEnum, IsInt, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsEnum, IsInt, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { AliasStrategy, LastResort } from '../../generated/prisma/enums.js';
+import { IsCanonicalUuid } from '../../common/validation/canonical-uuid.js';
 
 export const ALIAS_NAME = /^[A-Za-z0-9._:/-]{1,128}$/;
 export const MAX_TARGETS = 16;
@@ -11,7 +12,7 @@ export const MAX_PRIORITY = 100;
 
 export class AliasTargetDto {
   @ApiProperty({ format: 'uuid' })
-  @IsUUID()
+  @IsCanonicalUuid()
   rerankerId!: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_WEIGHT, default: 1, description: 'Share among targets of the same priority (WEIGHTED)' })

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsUUID } from 'class-validator';
+import { IsOptional } from 'class-validator';
+import { IsCanonicalUuid } from '../../common/validation/canonical-uuid.js';
 import { AliasStrategy, LastResort } from '../../generated/prisma/enums.js';
 import { IsLabels, type Labels } from '../../common/validation/labels.js';
 import {
@@ -43,6 +44,6 @@ export class CreateAliasDto {
 
   @ApiPropertyOptional({ description: 'Owner (needs CREATE_ALIAS_ANY for someone else)' })
   @IsOptional()
-  @IsUUID()
+  @IsCanonicalUuid()
   ownerId?: string;
 }

@@ -1,12 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsUUID } from 'class-validator';
+import { IsOptional } from 'class-validator';
+import { IsCanonicalUuid } from '../../common/validation/canonical-uuid.js';
 import { PageQueryDto } from '../../common/pagination/page-query.dto.js';
 import { parseLabelFilteredQuery, type LabelFilteredQuery } from '../../common/validation/label-filters.js';
 
 export class ListAliasesQuery extends PageQueryDto {
   @ApiPropertyOptional({ description: "Another owner's aliases (needs LIST_ALIAS_ANY)" })
   @IsOptional()
-  @IsUUID()
+  @IsCanonicalUuid()
   ownerId?: string;
 }
 

@@ -4,8 +4,9 @@ import { IsUUID } from 'class-validator';
 
 /**
  * Ids are compared, cached and bound into ciphertexts as lowercase strings, so every UUID
- * is lowercased where it enters (path, body, query; the compat `model` in ModelResolver), once: an uppercase
- * id must name the same row, the same cache entry and the same associated data.
+ * is lowercased where it enters (path, body, query; a compat `model` in ModelResolver),
+ * once: an uppercase id must name the same row, the same cache entry and the same
+ * associated data.
  */
 export function canonicalUuid(value: string): string {
   return value.toLowerCase();
