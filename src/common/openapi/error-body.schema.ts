@@ -34,6 +34,6 @@ export class ErrorBodySchema {
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Structured context, e.g. per-field problems' })
   details?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ type: OpenAiErrorSchema })
-  error?: OpenAiErrorSchema;
+  @ApiProperty({ type: OpenAiErrorSchema })
+  error!: OpenAiErrorSchema;
 }
