@@ -32,19 +32,15 @@ describe('GoodMem contract', () => {
   });
 
   describe('credentials.gcpAdc', () => {
-    it('refuses CREDENTIAL_KIND_GCP_ADC by name when GoodMem sends its gcpAdc object', async () => {
-      const credentials = {
-        kind: 'CREDENTIAL_KIND_GCP_ADC',
-        gcpAdc: { scopes: ['https://www.googleapis.com/auth/cloud-platform'], quotaProjectId: 'my-project' },
-      };
-      const res = await create({ credentials }).expect(400);
-      expect(res.body.code).toBe('INVALID_ARGUMENT');
-      expect(res.body.message).toMatch(/^CREDENTIAL_KIND_GCP_ADC is not supported yet/);
+    it("accepts GoodMem's gcpAdc body and returns it as GoodMem does", async () => {
+      const gcpAdc = { scopes: ['https://www.googleapis.com/auth/cloud-platform'], quotaProjectId: 'my-project' };
+      const res = await create({ providerType: 'VERTEX_AI', credentials: { kind: 'CREDENTIAL_KIND_GCP_ADC', gcpAdc } }).expect(201);
+      expect(res.body.credentials).toEqual({ kind: 'CREDENTIAL_KIND_GCP_ADC', gcpAdc });
     });
 
-    it('refuses CREDENTIAL_KIND_GCP_ADC by name with an empty gcpAdc object too', async () => {
-      const res = await create({ credentials: { kind: 'CREDENTIAL_KIND_GCP_ADC', gcpAdc: {} } }).expect(400);
-      expect(res.body.message).toMatch(/^CREDENTIAL_KIND_GCP_ADC is not supported yet/);
+    it('accepts an empty gcpAdc object (the defaults: cloud-platform, no quota project)', async () => {
+      const res = await create({ providerType: 'VERTEX_AI', credentials: { kind: 'CREDENTIAL_KIND_GCP_ADC', gcpAdc: {} } }).expect(201);
+      expect(res.body.credentials).toEqual({ kind: 'CREDENTIAL_KIND_GCP_ADC', gcpAdc: { scopes: [] } });
     });
 
     it.each([

@@ -222,8 +222,8 @@ type Init = Json<'/v1/system/init', 'post', '200'>;
 
 export function describeReranker(r: Reranker): string {
   const id: RerankerId = r.rerankerId;
-  const header: string | undefined = r.credentials?.apiKey.headerName;
-  const hints: Record<string, string> | undefined = r.credentials?.apiKey.secretRef?.hints;
+  const header: string | undefined = r.credentials?.apiKey?.headerName;
+  const hints: Record<string, string> | undefined = r.credentials?.apiKey?.secretRef?.hints;
   const timeout: number | undefined = r.requestTimeoutMs;
   return [id, r.providerType, r.supportedModalities.join(','), header, JSON.stringify(hints), timeout].join(' ');
 }

@@ -123,7 +123,7 @@ describe('reranker registry', () => {
       ['a bad monitoringEndpoint', { monitoringEndpoint: 'gopher://x' }, /monitoringEndpoint/],
       ['an auth header in extraHeaders', { extraHeaders: { Authorization: 'Bearer x' } }, /credentials/],
       ['a tiny timeout', { requestTimeoutMs: 5 }, /requestTimeoutMs/],
-      ['GCP ADC credentials', { credentials: { kind: 'CREDENTIAL_KIND_GCP_ADC' } }, /not supported yet/],
+      ['an apiKey on GCP ADC credentials', { credentials: { kind: 'CREDENTIAL_KIND_GCP_ADC', apiKey: { inlineSecret: 'x' } } }, /credentials.apiKey does not go with CREDENTIAL_KIND_GCP_ADC/],
       ['both secret sources', { credentials: inlineCredentials('x', { secretRef: { uri: 'env://RERANKER_SECRET_COHERE' } }) }, /exactly one/],
       ['no secret source', { credentials: { kind: 'CREDENTIAL_KIND_API_KEY', apiKey: { headerName: 'x-key' } } }, /exactly one/],
       ['a file:// secretRef on a server without SECRET_FILE_DIRS', { credentials: { kind: 'CREDENTIAL_KIND_API_KEY', apiKey: { secretRef: { uri: 'file:///etc/shadow' } } } }, /file:\/\/ references are not configured on this server/],

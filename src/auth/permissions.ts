@@ -10,10 +10,11 @@ export type Scope = 'OWN' | 'ANY';
 
 /**
  * `<ACTION>_<RESOURCE>_<OWN|ANY>`: OWN covers what the caller owns, ANY everyone's.
- * One capability stands apart: reading server secrets through env:// references.
+ * Two capabilities stand apart: reading server secrets through env:// references, and
+ * calling upstreams as the service's own cloud identity (GCP ADC, the AWS default chain).
  * Who may act on which role is a rank rule, not a permission (see ROLE_RANK).
  */
-export type Permission = `${Action}_${Resource}_${Scope}` | 'USE_SECRET_REF';
+export type Permission = `${Action}_${Resource}_${Scope}` | 'USE_SECRET_REF' | 'USE_SERVER_IDENTITY';
 
 const RESOURCE_ACTIONS: Record<Resource, readonly Action[]> = {
   RERANKER: ACTIONS,
@@ -35,7 +36,7 @@ function permissionsFor(scopes: readonly Scope[], allow: (action: Action, resour
 }
 
 const MEMBER = permissionsFor(['OWN'], (action, resource) => !MEMBER_DENIED.has(`${action}_${resource}`));
-const ADMIN = [...permissionsFor(['OWN', 'ANY'], () => true), 'USE_SECRET_REF' as const];
+const ADMIN = [...permissionsFor(['OWN', 'ANY'], () => true), 'USE_SECRET_REF' as const, 'USE_SERVER_IDENTITY' as const];
 
 export const ROLE_PERMISSIONS: Readonly<Record<UserRole, ReadonlySet<Permission>>> = {
   MEMBER: new Set(MEMBER),

@@ -13,11 +13,14 @@ describe('Principal permissions', () => {
     expect(member.scopeFor('READ', 'USER')).toBe('OWN');
     expect(member.scopeFor('LIST', 'USER')).toBeUndefined();
     expect(member.has('USE_SECRET_REF')).toBe(false);
+    expect(member.has('USE_SERVER_IDENTITY')).toBe(false);
   });
 
   it('gives admins and root the ANY set', () => {
     expect(admin.scopeFor('EXECUTE', 'RERANKER')).toBe('ANY');
     expect(admin.has('USE_SECRET_REF')).toBe(true);
+    expect(admin.has('USE_SERVER_IDENTITY')).toBe(true);
+    expect(root.has('USE_SERVER_IDENTITY')).toBe(true);
   });
 
   it('lets no role reach above itself: only ROOT reaches ROOT', () => {

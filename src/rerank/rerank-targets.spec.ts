@@ -7,6 +7,7 @@ import type { MetricsService } from '../metrics/metrics.service.js';
 import { credentialMetadata } from '../rerankers/credentials/credential.js';
 import { CredentialCipher } from '../rerankers/credentials/credential-cipher.js';
 import { SecretSource } from '../rerankers/credentials/secret-source.js';
+import type { GcpTokenSource } from '../rerankers/credentials/gcp-token-source.js';
 import type { RerankersRepository } from '../rerankers/rerankers.repository.js';
 import { RerankTargets } from './rerank-targets.js';
 
@@ -36,6 +37,17 @@ function row(secret: string): Reranker {
     maxDocumentsPerRequest: null,
   } as unknown as Reranker;
 }
+
+/** Hands out numbered tokens and records the scopes asked for. */
+class FakeTokenSource implements GcpTokenSource {
+  readonly asked: Array<readonly string[]> = [];
+  accessToken(scopes: readonly string[]): Promise<string> {
+    this.asked.push(scopes);
+    return Promise.resolve(`ya29.token-${this.asked.length}`);
+  }
+}
+const tokens = new FakeTokenSource();
+const noAwsCredentials = { credentials: () => Promise.reject(new Error('not used here')) };
 
 /** A repository whose reads stay open until the test releases them, one at a time. */
 class HeldRepository {
@@ -75,7 +87,7 @@ describe('RerankTargets: eviction wins over a concurrent fill', () => {
     bus = new Bus();
     const metrics = { registerCache: () => undefined } as unknown as MetricsService;
     const secrets = new SecretSource(config, pino({ level: 'silent' }));
-    targets = new RerankTargets(repository as unknown as RerankersRepository, cipher, config, bus as unknown as InvalidationBus, metrics, secrets);
+    targets = new RerankTargets(repository as unknown as RerankersRepository, cipher, config, bus as unknown as InvalidationBus, metrics, secrets, tokens, noAwsCredentials);
   });
 
   /** Starts a resolve, lets `during` run while its database read is held open, then releases it. */
@@ -118,5 +130,38 @@ describe('RerankTargets: eviction wins over a concurrent fill', () => {
     await resolveAround(() => undefined);
     expect(await targets.resolve(owner, ID, 'EXECUTE')).toMatchObject({ headers: { authorization: 'Bearer old-secret' } });
     expect(repository.reads).toBe(1);
+  });
+});
+
+describe('RerankTargets: GCP ADC credentials', () => {
+  const gcpRow = (quotaProjectId?: string): Reranker =>
+    ({
+      ...row('unused'),
+      providerType: 'VERTEX_AI',
+      credentials: credentialMetadata({ kind: 'CREDENTIAL_KIND_GCP_ADC', scopes: ['scope-a'], ...(quotaProjectId ? { quotaProjectId } : {}) }),
+      credentialsCiphertext: null,
+      credentialsKeyId: null,
+    }) as unknown as Reranker;
+
+  function targetsOver(stored: Reranker): RerankTargets {
+    const repository = { findById: () => Promise.resolve(stored) } as unknown as RerankersRepository;
+    const metrics = { registerCache: () => undefined } as unknown as MetricsService;
+    const secrets = new SecretSource(config, pino({ level: 'silent' }));
+    return new RerankTargets(repository, cipher, config, new Bus() as unknown as InvalidationBus, metrics, secrets, tokens, noAwsCredentials);
+  }
+
+  it('keeps the token out of the cached headers and asks the token source on every authorize()', async () => {
+    const target = await targetsOver(gcpRow('billing-project')).resolve(owner, ID, 'EXECUTE');
+    expect(target.headers.authorization).toBeUndefined();
+    const first = await target.authorize!();
+    const second = await target.authorize!();
+    expect(first.headers).toEqual({ authorization: `Bearer ${first.secrets[0]}`, 'x-goog-user-project': 'billing-project' });
+    expect(second.secrets[0]).not.toBe(first.secrets[0]);
+    expect(tokens.asked.slice(-2)).toEqual([['scope-a'], ['scope-a']]);
+  });
+
+  it('sends no quota project header when none is set', async () => {
+    const target = await targetsOver(gcpRow()).resolve(owner, ID, 'EXECUTE');
+    expect(Object.keys((await target.authorize!()).headers)).toEqual(['authorization']);
   });
 });

@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { BoundedTtlCache } from '../common/cache/bounded-ttl-cache.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { InvalidationBus } from '../common/invalidation/invalidation-bus.js';
@@ -7,14 +7,26 @@ import { MetricsService } from '../metrics/metrics.service.js';
 import type { Action } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';
 import type { Reranker } from '../generated/prisma/client.js';
-import type { CredentialMetadata } from '../rerankers/credentials/credential.js';
+import { AWS_CREDENTIAL_SOURCE, sigV4Headers, type AwsCredentialSource } from '../rerankers/credentials/aws-sigv4.js';
+import {
+  CREDENTIAL_KIND_API_KEY,
+  CREDENTIAL_KIND_AWS_SIGV4,
+  CREDENTIAL_KIND_GCP_ADC,
+  GCP_QUOTA_PROJECT_HEADER,
+  type ApiKeyCredentialMetadata,
+  type AwsKeys,
+  type AwsSigV4CredentialMetadata,
+  type CredentialMetadata,
+  type GcpAdcCredentialMetadata,
+} from '../rerankers/credentials/credential.js';
 import { CredentialCipher } from '../rerankers/credentials/credential-cipher.js';
+import { GCP_TOKEN_SOURCE, type GcpTokenSource } from '../rerankers/credentials/gcp-token-source.js';
 import { SecretSource, SecretUnavailable } from '../rerankers/credentials/secret-source.js';
 import { upstreamHeaders } from '../rerankers/header-rules.js';
 import { RerankersRepository } from '../rerankers/rerankers.repository.js';
 import { SERVICE_VERSION } from '../system/build-info.js';
 import { adapterFor } from './providers/provider-catalog.js';
-import type { RerankTarget } from './rerank-target.js';
+import type { CallCredentials, RerankTarget } from './rerank-target.js';
 import { SecretScrubber } from './upstream/secret-scrubber.js';
 
 /**
@@ -35,6 +47,8 @@ export class RerankTargets implements OnModuleDestroy {
     invalidations: InvalidationBus,
     metrics: MetricsService,
     private readonly secrets: SecretSource,
+    @Inject(GCP_TOKEN_SOURCE) private readonly gcpTokens: GcpTokenSource,
+    @Inject(AWS_CREDENTIAL_SOURCE) private readonly awsCredentials: AwsCredentialSource,
   ) {
     this.cache = new BoundedTtlCache(config.rerank.targetCacheMaxEntries, config.rerank.targetCacheTtlMs);
     metrics.registerCache('reranker', () => this.cache.stats);
@@ -115,7 +129,9 @@ export class RerankTargets implements OnModuleDestroy {
     const endpoint = new URL(row.endpointUrl);
     const basePath = endpoint.pathname === '/' ? '' : endpoint.pathname;
     const extraHeaders = row.extraHeaders as Record<string, string> | null;
-    const credential = await this.credentialHeader(row);
+    const metadata = row.credentials as CredentialMetadata | null;
+    const credential = metadata?.kind === CREDENTIAL_KIND_API_KEY ? await this.credentialHeader(row, metadata) : undefined;
+    const authorize = this.perCallCredentials(row, metadata);
     const target: RerankTarget = {
       rerankerId: row.id,
       ownerId: row.ownerId,
@@ -126,6 +142,7 @@ export class RerankTargets implements OnModuleDestroy {
       origin: endpoint.origin,
       path: `${basePath}${row.apiPath === '/' ? '' : row.apiPath}${endpoint.search}` || '/',
       headers: upstreamHeaders(adapter.requestHeaders, extraHeaders, this.baseHeaders(), credential?.header),
+      ...(authorize ? { authorize } : {}),
       scrubber: new SecretScrubber(credential?.secrets ?? [], Object.values(extraHeaders ?? {})),
       timeoutMs: row.requestTimeoutMs ?? this.config.upstream.defaultTimeoutMs,
       batchSize: row.maxDocumentsPerRequest ?? adapter.maxDocumentsPerRequest,
@@ -141,12 +158,45 @@ export class RerankTargets implements OnModuleDestroy {
   }
 
   /** The credential header, and the values upstream text must never give back (with and without the prefix). */
-  private async credentialHeader(row: Reranker): Promise<{ header: Record<string, string>; secrets: string[]; secretRef?: string } | undefined> {
-    const metadata = row.credentials as CredentialMetadata | null;
-    if (!metadata) return undefined;
+  private async credentialHeader(
+    row: Reranker,
+    metadata: ApiKeyCredentialMetadata,
+  ): Promise<{ header: Record<string, string>; secrets: string[]; secretRef?: string }> {
     const { headerName, prefix, secretRef } = metadata.apiKey;
     const secret = secretRef ? await this.secrets.read(secretRef.uri) : this.inlineSecret(row);
     return { header: { [headerName]: `${prefix}${secret}` }, secrets: [secret, `${prefix}${secret}`], secretRef: secretRef?.uri };
+  }
+
+  /** Credentials computed per call: the server's cloud identities, and SigV4 signatures. */
+  private perCallCredentials(row: Reranker, metadata: CredentialMetadata | null): (() => Promise<CallCredentials>) | undefined {
+    if (metadata?.kind === CREDENTIAL_KIND_GCP_ADC) return this.gcpAdcAuthorizer(metadata.gcpAdc);
+    if (metadata?.kind === CREDENTIAL_KIND_AWS_SIGV4) return this.sigV4Authorizer(row, metadata.awsSigV4);
+    return undefined;
+  }
+
+  /** A fresh Bearer token per call from the service's own Google identity, and the quota project when set. */
+  private gcpAdcAuthorizer({ scopes, quotaProjectId }: GcpAdcCredentialMetadata['gcpAdc']): () => Promise<CallCredentials> {
+    const quota: Record<string, string> = quotaProjectId !== undefined ? { [GCP_QUOTA_PROJECT_HEADER]: quotaProjectId } : {};
+    return async () => {
+      const header = `Bearer ${await this.gcpTokens.accessToken(scopes)}`;
+      return { headers: { authorization: header, ...quota }, secrets: [header.slice('Bearer '.length), header] };
+    };
+  }
+
+  /**
+   * Inline keys are decrypted once, with the target; the server chain is asked per call (the
+   * SDK memoizes and refreshes). Each upstream request is then signed over its own body.
+   */
+  private sigV4Authorizer(row: Reranker, { region, service, hasInlineKeys }: AwsSigV4CredentialMetadata['awsSigV4']): () => Promise<CallCredentials> {
+    const inline = hasInlineKeys ? (JSON.parse(this.inlineSecret(row)) as AwsKeys) : undefined;
+    return async () => {
+      const keys = inline ?? (await this.awsCredentials.credentials());
+      return {
+        headers: {},
+        secrets: [keys.secretAccessKey, ...(keys.sessionToken ? [keys.sessionToken] : [])],
+        sign: (request) => sigV4Headers(keys, { region, service }, request),
+      };
+    };
   }
 
   private inlineSecret(row: Reranker): string {

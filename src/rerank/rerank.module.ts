@@ -1,4 +1,8 @@
 import { Module } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { LOGGER } from '../common/logging/logger.token.js';
+import { AWS_CREDENTIAL_SOURCE, DefaultChainCredentialSource } from '../rerankers/credentials/aws-sigv4.js';
+import { GCP_TOKEN_SOURCE, GoogleAdcTokenSource } from '../rerankers/credentials/gcp-token-source.js';
 import { AliasesModule } from '../aliases/aliases.module.js';
 import { RerankersModule } from '../rerankers/rerankers.module.js';
 import { AliasRerankController } from './alias-rerank.controller.js';
@@ -14,7 +18,16 @@ import { UpstreamClient } from './upstream/upstream-client.js';
 @Module({
   imports: [RerankersModule, AliasesModule],
   controllers: [RerankController, CompatRerankController, AliasRerankController],
-  providers: [RerankService, RerankTargets, UpstreamClient, CompatFieldAudit, ModelResolver, RerankRouter],
+  providers: [
+    RerankService,
+    RerankTargets,
+    UpstreamClient,
+    CompatFieldAudit,
+    ModelResolver,
+    RerankRouter,
+    { provide: GCP_TOKEN_SOURCE, inject: [LOGGER], useFactory: (logger: Logger) => new GoogleAdcTokenSource(logger) },
+    { provide: AWS_CREDENTIAL_SOURCE, inject: [LOGGER], useFactory: (logger: Logger) => new DefaultChainCredentialSource(logger) },
+  ],
   exports: [RerankService, RerankTargets],
 })
 export class RerankModule {}

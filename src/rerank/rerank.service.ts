@@ -10,6 +10,7 @@ import { halves, planBatches, type PlannedBatch } from './batch-plan.js';
 import { renderDocuments, type RerankDocument } from './document-text.js';
 import { UpstreamFormatError, type ParsedUpstreamResponse, type UpstreamBatch } from './providers/provider-adapter.js';
 import { isObject } from './providers/wire-format.js';
+import { upstreamHeaders } from '../rerankers/header-rules.js';
 import { RerankTargets } from './rerank-targets.js';
 import type { RerankTarget } from './rerank-target.js';
 import { normalizeScore } from './score-normalization.js';
@@ -110,8 +111,9 @@ export class RerankService implements OnModuleDestroy {
     const request = { query: input.query, topN: Math.min(input.topN ?? texts.length, texts.length), maxTokensPerDoc: input.maxTokensPerDoc };
     const started = performance.now();
     const batches = planBatches(input.query, texts, { maxDocuments: target.batchSize, maxTokens: target.maxTokensPerRequest });
+    const call = await withCallCredentials(target);
     const outcomes = await mapConcurrently(batches, this.config.upstream.batchConcurrency, (batch) =>
-      this.callBatch(target, batch, request, deadline),
+      this.callBatch(call, batch, request, deadline),
     );
     const merged = combine(outcomes);
     return {
@@ -130,11 +132,12 @@ export class RerankService implements OnModuleDestroy {
 
   /** A tiny real rerank request, once, no retries: is the upstream there and answering? */
   async ping(principal: Principal, rerankerId: string): Promise<PingOutcome> {
-    const target = await this.targets.resolve(principal, rerankerId, 'PING');
+    const cached = await this.targets.resolve(principal, rerankerId, 'PING');
     const started = performance.now();
     const rtt = () => elapsedMs(started);
-    const batch = { model: target.model, query: 'ping', documents: ['ping'], topN: 1 };
+    const batch = { model: cached.model, query: 'ping', documents: ['ping'], topN: 1 };
     try {
+      const target = await withCallCredentials(cached);
       const reply = await this.send(target, batch, Date.now() + target.timeoutMs, 0);
       if (reply.status < 200 || reply.status >= 300) {
         return { ok: false, httpStatus: reply.status, rttMs: rtt(), errorMessage: upstreamMessage(target, reply) };
@@ -205,12 +208,14 @@ export class RerankService implements OnModuleDestroy {
     return { scores, ...(parsed.usage ? { usage: parsed.usage } : {}), requests: reply.attempts };
   }
 
-  private send(target: RerankTarget, batch: UpstreamBatch, deadline: number, maxRetries?: number): Promise<UpstreamReply> {
+  private async send(target: RerankTarget, batch: UpstreamBatch, deadline: number, maxRetries?: number): Promise<UpstreamReply> {
+    const request = { origin: target.origin, path: target.path, headers: target.headers, body: JSON.stringify(target.adapter.buildRequestBody(batch)) };
+    const headers = target.sign ? upstreamHeaders(target.headers, await target.sign(request)) : target.headers;
     return this.upstream.post({
       origin: target.origin,
       path: target.path,
-      headers: target.headers as Record<string, string>,
-      body: JSON.stringify(target.adapter.buildRequestBody(batch)),
+      headers: headers as Record<string, string>,
+      body: request.body,
       deadline,
       maxRetries,
       onRetry: () => this.metrics.countRetry(target.providerType),
@@ -234,6 +239,13 @@ export class RerankService implements OnModuleDestroy {
       throw error;
     }
   }
+}
+
+/** The target with this call's credentials, if it has per-call ones: asked once, shared by every batch. */
+async function withCallCredentials(target: RerankTarget): Promise<RerankTarget> {
+  if (!target.authorize) return target;
+  const { headers, secrets, sign } = await target.authorize();
+  return { ...target, headers: upstreamHeaders(target.headers, headers), scrubber: target.scrubber.with(secrets), ...(sign ? { sign } : {}) };
 }
 
 /** Milliseconds since a performance.now() reading, to the microsecond. */

@@ -13,10 +13,18 @@ import type { Reranker } from '../generated/prisma/client.js';
 import type { ProviderType } from '../generated/prisma/enums.js';
 import { UsersRepository } from '../users/users.repository.js';
 import {
+  CREDENTIAL_KIND_AWS_SIGV4,
   CREDENTIAL_KIND_GCP_ADC,
+  DEFAULT_AWS_SERVICE,
+  sealedText,
+  type AwsSigV4Credential,
+  credentialHeaderNames,
   credentialMetadata,
   DEFAULT_CREDENTIAL_HEADER,
+  serverHeldBy,
   type ApiKeyCredential,
+  type Credential,
+  type GcpAdcCredential,
 } from './credentials/credential.js';
 import { CredentialCipher, type CipherBinding } from './credentials/credential-cipher.js';
 import { CredentialFingerprinter } from './credentials/credential-fingerprint.js';
@@ -88,7 +96,7 @@ export class RerankersService {
       dto,
       credential,
     );
-    assertExtraHeadersClear(fields.extraHeaders, fields.credentials?.apiKey.headerName);
+    assertExtraHeadersClear(fields.extraHeaders, credentialHeaderNames(fields.credentials));
     try {
       const created = await this.rerankers.create({ id, ownerId, providerType: dto.providerType, createdById: principal.userId, ...fields });
       this.invalidations.publish({ kind: 'reranker', id, ownerId });
@@ -196,7 +204,7 @@ export class RerankersService {
     }
     const credentials = changes.credentials !== undefined ? changes.credentials : toMetadata(current);
     const extraHeaders = changes.extraHeaders !== undefined ? changes.extraHeaders : (current.extraHeaders as Record<string, string> | null);
-    assertExtraHeadersClear(extraHeaders, credentials?.apiKey.headerName);
+    assertExtraHeadersClear(extraHeaders, credentialHeaderNames(credentials));
     return { changes, identity: identityOf({ ...current, ...changes }) };
   }
 
@@ -281,7 +289,8 @@ export class RerankersService {
   /** The stored form of a supplied credential, recording who supplied it. */
   private credentialFields(principal: Principal, dto: CredentialsDto, binding: CipherBinding, providerType: ProviderType): CredentialFields {
     const credential = this.credentialFrom(principal, dto, providerType);
-    const sealedSecret = 'inlineSecret' in credential.source ? this.cipher.encrypt(credential.source.inlineSecret, binding) : null;
+    const secret = sealedText(credential);
+    const sealedSecret = secret !== undefined ? this.cipher.encrypt(secret, binding) : null;
     return {
       credentials: credentialMetadata(credential),
       sealedSecret,
@@ -290,12 +299,16 @@ export class RerankersService {
     };
   }
 
-  /** The credential as supplied; header name and prefix default to where the provider expects the key. */
-  private credentialFrom(principal: Principal, dto: CredentialsDto, providerType: ProviderType): ApiKeyCredential {
-    if (dto.kind === CREDENTIAL_KIND_GCP_ADC) {
-      throw DomainError.invalidArgument('CREDENTIAL_KIND_GCP_ADC is not supported yet; use CREDENTIAL_KIND_API_KEY');
-    }
+  private credentialFrom(principal: Principal, dto: CredentialsDto, providerType: ProviderType): Credential {
+    if (dto.kind === CREDENTIAL_KIND_GCP_ADC) return gcpAdcCredential(principal, dto);
+    if (dto.kind === CREDENTIAL_KIND_AWS_SIGV4) return awsSigV4Credential(principal, dto);
+    return this.apiKeyCredential(principal, dto, providerType);
+  }
+
+  /** The API key as supplied; header name and prefix default to where the provider expects the key. */
+  private apiKeyCredential(principal: Principal, dto: CredentialsDto, providerType: ProviderType): ApiKeyCredential {
     if (dto.gcpAdc) throw DomainError.invalidArgument('credentials.gcpAdc is only for CREDENTIAL_KIND_GCP_ADC; remove it');
+    if (dto.awsSigV4) throw DomainError.invalidArgument('credentials.awsSigV4 is only for CREDENTIAL_KIND_AWS_SIGV4; remove it');
     const apiKey = dto.apiKey;
     if (!apiKey) throw DomainError.invalidArgument('credentials.apiKey is required for CREDENTIAL_KIND_API_KEY');
     if ((apiKey.inlineSecret === undefined) === (apiKey.secretRef === undefined)) {
@@ -314,7 +327,7 @@ export class RerankersService {
     }
     const headerDefaults = adapterFor(providerType).credentialHeader ?? DEFAULT_CREDENTIAL_HEADER;
     return {
-      kind: dto.kind,
+      kind: 'CREDENTIAL_KIND_API_KEY',
       headerName: apiKey.headerName ?? headerDefaults.headerName,
       prefix: apiKey.prefix ?? headerDefaults.prefix,
       source,
@@ -337,10 +350,63 @@ function assertImmutable<T>(field: string, sent: T | undefined, current: T): voi
   if (sent !== undefined && sent !== current) throw DomainError.invalidArgument(`${field} cannot be changed`);
 }
 
-function assertExtraHeadersClear(extraHeaders: Record<string, string> | null, credentialHeader: string | undefined): void {
-  if (!extraHeaders || !credentialHeader) return;
-  if (Object.keys(extraHeaders).some((name) => name.toLowerCase() === credentialHeader.toLowerCase())) {
-    throw DomainError.invalidArgument(`extraHeaders may not set ${credentialHeader}: it carries the credential`);
+/** The service's own Google identity: only for USE_SERVER_IDENTITY holders; nothing secret to store. */
+function gcpAdcCredential(principal: Principal, dto: CredentialsDto): GcpAdcCredential {
+  assertOnly(dto, 'gcpAdc');
+  if (!principal.has('USE_SERVER_IDENTITY')) {
+    throw DomainError.permissionDenied("USE_SERVER_IDENTITY is required to call upstreams with the service's own Google credentials");
+  }
+  const { scopes = [], quotaProjectId } = dto.gcpAdc ?? {};
+  return {
+    kind: CREDENTIAL_KIND_GCP_ADC,
+    scopes,
+    ...(quotaProjectId !== undefined ? { quotaProjectId } : {}),
+    ...(dto.labels ? { labels: dto.labels } : {}),
+  };
+}
+
+/**
+ * Inline keys (both of accessKeyId and secretAccessKey, sessionToken optional) sign as
+ * whoever they belong to; without them the server's default credential chain signs, which
+ * is the service's own identity (USE_SERVER_IDENTITY).
+ */
+function awsSigV4Credential(principal: Principal, dto: CredentialsDto): AwsSigV4Credential {
+  assertOnly(dto, 'awsSigV4');
+  if (!dto.awsSigV4) throw DomainError.invalidArgument('credentials.awsSigV4 is required for CREDENTIAL_KIND_AWS_SIGV4 (at least its region)');
+  const { accessKeyId, secretAccessKey, sessionToken, region, service = DEFAULT_AWS_SERVICE } = dto.awsSigV4;
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
+    throw DomainError.invalidArgument('credentials.awsSigV4 needs both accessKeyId and secretAccessKey, or neither (the server\'s credential chain)');
+  }
+  if (accessKeyId === undefined && sessionToken !== undefined) {
+    throw DomainError.invalidArgument('credentials.awsSigV4.sessionToken goes with inline accessKeyId and secretAccessKey');
+  }
+  if (accessKeyId === undefined && !principal.has('USE_SERVER_IDENTITY')) {
+    throw DomainError.permissionDenied("USE_SERVER_IDENTITY is required to sign with the server's own AWS credentials; supply accessKeyId and secretAccessKey");
+  }
+  return {
+    kind: CREDENTIAL_KIND_AWS_SIGV4,
+    region,
+    service,
+    ...(accessKeyId !== undefined ? { keys: { accessKeyId, secretAccessKey: secretAccessKey!, ...(sessionToken !== undefined ? { sessionToken } : {}) } } : {}),
+    ...(dto.labels ? { labels: dto.labels } : {}),
+  };
+}
+
+/** The kind's own object only: another kind's object beside it is refused, not dropped. */
+function assertOnly(dto: CredentialsDto, own: 'gcpAdc' | 'awsSigV4'): void {
+  for (const field of ['apiKey', 'gcpAdc', 'awsSigV4'] as const) {
+    if (field !== own && dto[field] !== undefined) {
+      throw DomainError.invalidArgument(`credentials.${field} does not go with ${dto.kind}; remove it`);
+    }
+  }
+}
+
+function assertExtraHeadersClear(extraHeaders: Record<string, string> | null, credentialHeaders: readonly string[]): void {
+  if (!extraHeaders) return;
+  for (const credentialHeader of credentialHeaders) {
+    if (Object.keys(extraHeaders).some((name) => name.toLowerCase() === credentialHeader.toLowerCase())) {
+      throw DomainError.invalidArgument(`extraHeaders may not set ${credentialHeader}: it carries the credential`);
+    }
   }
 }
 
@@ -376,12 +442,14 @@ function sameHeaders(a: Record<string, string> | null, b: Record<string, string>
 
 /**
  * Nobody may direct a credential they could not have supplied to a destination they
- * choose: a server secret reference needs USE_SECRET_REF; an inline secret needs to be the
- * caller's own, or an ANY-scope update power.
+ * choose: a server secret reference needs USE_SECRET_REF, the server's own cloud identity
+ * USE_SERVER_IDENTITY; an inline secret needs to be the caller's own, or an ANY-scope
+ * update power.
  */
 function assertMayRedirectCredential(principal: Principal, current: Reranker): void {
-  const couldSupply = toMetadata(current)?.apiKey.secretRef
-    ? principal.has('USE_SECRET_REF')
+  const required = serverHeldBy(toMetadata(current)!);
+  const couldSupply = required
+    ? principal.has(required)
     : current.credentialsSetById === principal.userId || principal.scopeFor('UPDATE', 'RERANKER') === 'ANY';
   if (!couldSupply) {
     throw DomainError.permissionDenied(

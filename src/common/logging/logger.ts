@@ -11,6 +11,8 @@ export const REDACTED_PATHS = [
   '*.inlineSecret',
   '*.*.inlineSecret',
   '*.apiKey.inlineSecret',
+  '*.awsSigV4.secretAccessKey',
+  '*.awsSigV4.sessionToken',
   'rawApiKey',
   '*.rawApiKey',
   'secret',

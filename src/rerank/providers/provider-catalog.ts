@@ -1,4 +1,5 @@
 import type { ProviderType } from '../../generated/prisma/enums.js';
+import { bedrockAdapter } from './bedrock.js';
 import { cohereAdapter } from './cohere.js';
 import { jinaAdapter } from './jina.js';
 import { llamaCppAdapter } from './llama-cpp.js';
@@ -8,6 +9,7 @@ import { openAiCompatibleAdapter } from './openai-compatible.js';
 import { pineconeAdapter } from './pinecone.js';
 import type { ProviderAdapter } from './provider-adapter.js';
 import { teiAdapter } from './tei.js';
+import { vertexAiAdapter } from './vertex-ai.js';
 import { vllmAdapter } from './vllm.js';
 import { voyageAdapter } from './voyage.js';
 
@@ -23,6 +25,8 @@ const ADAPTERS: Record<ProviderType, ProviderAdapter> = {
   NVIDIA_NIM: nvidiaNimAdapter,
   PINECONE: pineconeAdapter,
   MIXEDBREAD: mixedbreadAdapter,
+  VERTEX_AI: vertexAiAdapter,
+  BEDROCK: bedrockAdapter,
 };
 
 export function adapterFor(providerType: ProviderType): ProviderAdapter {

@@ -58,4 +58,11 @@ describe('SecretScrubber', () => {
     const usage = { a: 1 };
     expect(none.scrubJson(usage)).toBe(usage);
   });
+
+  it('adds a call\'s short-lived token with with(), keeping what it already removed', () => {
+    const token = 'ya29.a0AfB_short-lived-token';
+    const extended = scrubber.with([token]);
+    expect(extended.scrub(`bad token ${token} for key ${secret}`)).toBe(`bad token ${REDACTED} for key ${REDACTED}`);
+    expect(scrubber.scrub(token)).toBe(token);
+  });
 });

@@ -15,11 +15,16 @@ const MIN_INCIDENTAL_LENGTH = 8;
 export class SecretScrubber {
   private readonly forms: readonly string[];
 
-  constructor(secrets: readonly string[], otherValues: readonly string[] = []) {
+  constructor(secrets: readonly string[], otherValues: readonly string[] = [], inheritedForms: readonly string[] = []) {
     const values = [...secrets.filter((secret) => secret.length > 0), ...otherValues.filter((value) => value.length >= MIN_INCIDENTAL_LENGTH)];
-    const forms = new Set(values.flatMap(encodedForms));
+    const forms = new Set([...inheritedForms, ...values.flatMap(encodedForms)]);
     // Longest first, so a whole header value goes before the secret inside it.
     this.forms = [...forms].filter((form) => form.length > 0).sort((a, b) => b.length - a.length);
+  }
+
+  /** This scrubber and more secrets (a call's short-lived token). */
+  with(secrets: readonly string[]): SecretScrubber {
+    return new SecretScrubber(secrets, [], this.forms);
   }
 
   scrub(text: string): string {

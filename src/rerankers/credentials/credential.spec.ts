@@ -1,7 +1,7 @@
-import { CREDENTIAL_KIND_API_KEY, credentialMetadata } from './credential.js';
+import { CREDENTIAL_KIND_API_KEY, credentialMetadata, type ApiKeyCredentialMetadata } from './credential.js';
 
 const metadataFor = (inlineSecret: string) =>
-  credentialMetadata({ kind: CREDENTIAL_KIND_API_KEY, headerName: 'Authorization', prefix: 'Bearer ', source: { inlineSecret } });
+  credentialMetadata({ kind: CREDENTIAL_KIND_API_KEY, headerName: 'Authorization', prefix: 'Bearer ', source: { inlineSecret } }) as ApiKeyCredentialMetadata;
 
 describe('credentialMetadata secretHint', () => {
   it('shows the last 4 characters of a long secret', () => {

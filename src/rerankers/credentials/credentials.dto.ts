@@ -58,7 +58,7 @@ const MAX_GCP_SCOPES = 32;
 const OAUTH_SCOPE = /^\S{1,256}$/;
 const GCP_PROJECT = /^[a-z0-9][a-z0-9.:-]{0,127}$/;
 
-/** GoodMem's GcpAdcAuth; part of the contract, refused (with its kind) until GCP ADC is implemented. */
+/** GoodMem's GcpAdcAuth: the service's own Google Application Default Credentials. */
 export class GcpAdcCredentialDto {
   @ApiPropertyOptional({ type: [String], description: 'Additional OAuth scopes; empty means cloud-platform' })
   @IsOptional()
@@ -73,6 +73,44 @@ export class GcpAdcCredentialDto {
   @IsString()
   @Matches(GCP_PROJECT, { message: 'quotaProjectId must be a GCP project id' })
   quotaProjectId?: string;
+}
+
+const AWS_ACCESS_KEY_ID = /^[A-Z0-9]{16,128}$/;
+const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+const AWS_SERVICE = /^[a-z0-9-]{1,64}$/;
+
+/** AWS SigV4 signing: inline keys (sealed at rest, never returned) or, without them, the server's default chain. */
+export class AwsSigV4CredentialDto {
+  @ApiPropertyOptional({ description: 'With secretAccessKey; both omitted: the server\'s default credential chain (USE_SERVER_IDENTITY)' })
+  @IsOptional()
+  @IsString()
+  @Matches(AWS_ACCESS_KEY_ID, { message: 'accessKeyId must be an AWS access key id' })
+  accessKeyId?: string;
+
+  @ApiPropertyOptional({ description: 'Encrypted at rest, never returned' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 256)
+  @IsHeaderValue()
+  secretAccessKey?: string;
+
+  @ApiPropertyOptional({ description: 'For temporary keys; encrypted at rest, never returned' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 8192)
+  @IsHeaderValue()
+  sessionToken?: string;
+
+  @ApiProperty({ example: 'us-east-1' })
+  @IsString()
+  @Matches(AWS_REGION, { message: 'region must be an AWS region such as us-east-1' })
+  region!: string;
+
+  @ApiPropertyOptional({ default: 'bedrock', description: 'The SigV4 signing name' })
+  @IsOptional()
+  @IsString()
+  @Matches(AWS_SERVICE, { message: 'service must be an AWS signing name such as bedrock' })
+  service?: string;
 }
 
 export class ApiKeyCredentialDto {
@@ -116,12 +154,18 @@ export class CredentialsDto {
 
   @ApiPropertyOptional({
     type: GcpAdcCredentialDto,
-    description: 'For CREDENTIAL_KIND_GCP_ADC, which is not supported yet: such a credential is refused with 400',
+    description: "For CREDENTIAL_KIND_GCP_ADC: the service's own Google identity (USE_SERVER_IDENTITY is required); may be omitted for the defaults",
   })
   @IsOptional()
   @ValidateNested()
   @Type(() => GcpAdcCredentialDto)
   gcpAdc?: GcpAdcCredentialDto;
+
+  @ApiPropertyOptional({ type: AwsSigV4CredentialDto, description: 'For CREDENTIAL_KIND_AWS_SIGV4' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AwsSigV4CredentialDto)
+  awsSigV4?: AwsSigV4CredentialDto;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
   @IsOptional()

@@ -3,7 +3,7 @@ import { ApiEpochMs, ApiNextToken, STRING_MAP } from '../../common/openapi/schem
 import { epochMs } from '../../common/time.js';
 import type { Reranker } from '../../generated/prisma/client.js';
 import { Modality, ProviderType, ScoreNormalization } from '../../generated/prisma/enums.js';
-import { CREDENTIAL_KIND_API_KEY, type CredentialMetadata } from '../credentials/credential.js';
+import { CREDENTIAL_KINDS, type CredentialKind, type CredentialMetadata } from '../credentials/credential.js';
 
 export class SecretRefMetadata {
   @ApiProperty({ example: 'env://RERANKER_SECRET_COHERE' })
@@ -30,13 +30,44 @@ export class ApiKeyCredentialMetadata {
   secretHint?: string;
 }
 
-/** Credentials as stored and shown: never the secret. */
-export class CredentialMetadataResponse implements CredentialMetadata {
-  @ApiProperty({ enum: [CREDENTIAL_KIND_API_KEY] })
-  kind!: typeof CREDENTIAL_KIND_API_KEY;
+export class GcpAdcCredentialMetadata {
+  @ApiProperty({ type: [String], description: 'OAuth scopes as registered; empty means cloud-platform' })
+  scopes!: string[];
 
-  @ApiProperty({ type: ApiKeyCredentialMetadata })
-  apiKey!: ApiKeyCredentialMetadata;
+  @ApiPropertyOptional({ description: 'Sent as x-goog-user-project' })
+  quotaProjectId?: string;
+}
+
+export class AwsSigV4CredentialMetadata {
+  @ApiProperty({ example: 'us-east-1' })
+  region!: string;
+
+  @ApiProperty({ example: 'bedrock' })
+  service!: string;
+
+  @ApiProperty({ description: "false: the server's default AWS credential chain signs" })
+  hasInlineKeys!: boolean;
+
+  @ApiPropertyOptional({ example: '…7EXA', description: 'The last 4 characters of the inline access key id' })
+  accessKeyIdHint?: string;
+
+  @ApiPropertyOptional()
+  hasSessionToken?: boolean;
+}
+
+/** Credentials as stored and shown: never the secret. One of apiKey, gcpAdc and awsSigV4, as `kind` says. */
+export class CredentialMetadataResponse {
+  @ApiProperty({ enum: CREDENTIAL_KINDS })
+  kind!: CredentialKind;
+
+  @ApiPropertyOptional({ type: ApiKeyCredentialMetadata, description: 'For CREDENTIAL_KIND_API_KEY' })
+  apiKey?: ApiKeyCredentialMetadata;
+
+  @ApiPropertyOptional({ type: GcpAdcCredentialMetadata, description: "For CREDENTIAL_KIND_GCP_ADC: the service's own Google identity" })
+  gcpAdc?: GcpAdcCredentialMetadata;
+
+  @ApiPropertyOptional({ type: AwsSigV4CredentialMetadata, description: 'For CREDENTIAL_KIND_AWS_SIGV4' })
+  awsSigV4?: AwsSigV4CredentialMetadata;
 
   @ApiPropertyOptional(STRING_MAP)
   labels?: Record<string, string>;

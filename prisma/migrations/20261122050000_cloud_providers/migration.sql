@@ -1,0 +1,3 @@
+-- AlterEnum
+ALTER TYPE "ProviderType" ADD VALUE 'VERTEX_AI';
+ALTER TYPE "ProviderType" ADD VALUE 'BEDROCK';
