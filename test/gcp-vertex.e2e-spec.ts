@@ -170,4 +170,19 @@ describe('GCP ADC credentials and VERTEX_AI', () => {
     expect(vertex.requests).toEqual([]);
     expect(t.logs.text).toContain('GCP ADC token unavailable');
   });
+
+  it("answers 503 within the reranker's deadline when the token source hangs", async () => {
+    const id = await registerForAlice(
+      { kind: 'CREDENTIAL_KIND_GCP_ADC', gcpAdc: { scopes: ['https://www.googleapis.com/auth/hanging'] } },
+      { requestTimeoutMs: 300 },
+    );
+    metadata.hang = true;
+    try {
+      const res = await as(t.server, alice).post(`/v1/rerankers/${id}/rerank`).send({ query: 'q', documents: docs(0.5) }).expect(503);
+      expect(res.body).toMatchObject({ code: 'UNAVAILABLE', message: "The credentials for this call were not ready before the reranker's deadline" });
+    } finally {
+      metadata.hang = false;
+    }
+    expect(vertex.requests).toEqual([]);
+  });
 });

@@ -111,7 +111,7 @@ export class RerankService implements OnModuleDestroy {
     const request = { query: input.query, topN: Math.min(input.topN ?? texts.length, texts.length), maxTokensPerDoc: input.maxTokensPerDoc };
     const started = performance.now();
     const batches = planBatches(input.query, texts, { maxDocuments: target.batchSize, maxTokens: target.maxTokensPerRequest });
-    const call = await withCallCredentials(target);
+    const call = await withCallCredentials(target, deadline);
     const outcomes = await mapConcurrently(batches, this.config.upstream.batchConcurrency, (batch) =>
       this.callBatch(call, batch, request, deadline),
     );
@@ -137,8 +137,9 @@ export class RerankService implements OnModuleDestroy {
     const rtt = () => elapsedMs(started);
     const batch = { model: cached.model, query: 'ping', documents: ['ping'], topN: 1 };
     try {
-      const target = await withCallCredentials(cached);
-      const reply = await this.send(target, batch, Date.now() + target.timeoutMs, 0);
+      const deadline = Date.now() + cached.timeoutMs;
+      const target = await withCallCredentials(cached, deadline);
+      const reply = await this.send(target, batch, deadline, 0);
       if (reply.status < 200 || reply.status >= 300) {
         return { ok: false, httpStatus: reply.status, rttMs: rtt(), errorMessage: upstreamMessage(target, reply) };
       }
@@ -242,10 +243,26 @@ export class RerankService implements OnModuleDestroy {
 }
 
 /** The target with this call's credentials, if it has per-call ones: asked once, shared by every batch. */
-async function withCallCredentials(target: RerankTarget): Promise<RerankTarget> {
+async function withCallCredentials(target: RerankTarget, deadline: number): Promise<RerankTarget> {
   if (!target.authorize) return target;
-  const { headers, secrets, sign } = await target.authorize();
+  const { headers, secrets, sign } = await beforeDeadline(target.authorize(), deadline);
   return { ...target, headers: upstreamHeaders(target.headers, headers), scrubber: target.scrubber.with(secrets), ...(sign ? { sign } : {}) };
+}
+
+/** The call's credentials if they come before its deadline: a slow token or key source is a 503, not a late answer. */
+async function beforeDeadline<T>(pending: Promise<T>, deadline: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new DomainError('UNAVAILABLE', "The credentials for this call were not ready before the reranker's deadline")),
+      Math.max(0, deadline - Date.now()),
+    );
+  });
+  try {
+    return await Promise.race([pending, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Milliseconds since a performance.now() reading, to the microsecond. */

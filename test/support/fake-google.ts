@@ -53,6 +53,8 @@ export class FakeMetadataServer {
   readonly issued: Array<{ token: string; scopes: string | null }> = [];
   /** Answer token requests with 500, as a metadata server without a service account. */
   refuse = false;
+  /** Never answer token requests (until closed). */
+  hang = false;
   private server!: LocalServer;
 
   static async start(): Promise<FakeMetadataServer> {
@@ -82,6 +84,7 @@ export class FakeMetadataServer {
       return sendJson(res, 200, { id: 1 }, flavor);
     }
     if (url.pathname === '/computeMetadata/v1/instance/service-accounts/default/token') {
+      if (this.hang) return;
       if (this.refuse) return sendJson(res, 500, 'service account not enabled', flavor);
       const grant = { token: `ya29.c.${randomBytes(24).toString('base64url')}`, scopes: url.searchParams.get('scopes') };
       this.issued.push(grant);
