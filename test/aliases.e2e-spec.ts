@@ -121,6 +121,9 @@ describe('aliases', () => {
     ['a weight of 0', { name: 'ok', targets: [{ rerankerId: ANY_ID, weight: 0 }] }],
     ['an unknown strategy', { name: 'ok', strategy: 'RANDOM', targets: [{ rerankerId: ANY_ID }] }],
     ['an unknown last resort', { name: 'ok', lastResort: 'SEMANTIC', targets: [{ rerankerId: ANY_ID }] }],
+    ['a UUID-shaped name (it would be read as a reranker id)', { name: ANY_ID, targets: [{ rerankerId: ANY_ID }] }],
+    ['the name "."', { name: '.', targets: [{ rerankerId: ANY_ID }] }],
+    ['the name ".."', { name: '..', targets: [{ rerankerId: ANY_ID }] }],
   ])('refuses %s with 400', async (_case, body) => {
     const res = await as(t.server, alice).post('/v1/aliases').send(body).expect(400);
     expect(res.body.code).toBe('INVALID_ARGUMENT');

@@ -88,6 +88,16 @@ describe('registry hardening', () => {
       await as(t.server, alice).patch(path(id)).send({ endpointUrl: attacker.url }).expect(403);
     });
 
+    it("refuses an admin's redirect of a member's own inline secret: ANY scope does not reach another user's secret", async () => {
+      const id = await create(alice, { credentials: inlineCredentials('alice-only-secret-123456') });
+      const refused = await as(t.server, admin).patch(path(id)).send({ apiPath: '/evil' }).expect(403);
+      expect(refused.body.code).toBe('PERMISSION_DENIED');
+      await as(t.server, admin)
+        .patch(path(id))
+        .send({ apiPath: '/evil', credentials: inlineCredentials('admin-own-secret-1234567') })
+        .expect(200);
+    });
+
     it('lets the redirect through when the credential is re-supplied, or by whoever could supply it', async () => {
       const id = await create(admin, { ownerId: alice.userId, credentials: secretRef(SERVER_SECRET_VAR) });
       await as(t.server, alice).patch(path(id)).send({ displayName: 'renamed', endpointUrl: `${trusted.url}/` }).expect(200);

@@ -277,6 +277,17 @@ describe('rerank execution', () => {
       await rerank(id, { query: 'q', documents: docs(0.4) }).expect(200);
       await rerank(id, { query: 'q', documents: docs(0.4) }).expect(200);
     });
+
+    it('lets a multi-batch call through a half-open circuit: the probe batch first, the others once it settled', async () => {
+      const id = await register('VLLM', { requestTimeoutMs: 2_000, maxDocumentsPerRequest: 1 });
+      vllm().fail({ kind: 'status', status: 500 });
+      for (let i = 0; i < 3; i++) await rerank(id, { query: 'q', documents: ['a'] }).expect(502);
+      vllm().clear();
+      await new Promise((resolve) => setTimeout(resolve, 450));
+      const res = await rerank(id, { query: 'q', documents: docs(0.2, 0.9, 0.5) }).expect(200);
+      expect(res.body.results.map((r: { index: number }) => r.index)).toEqual([1, 2, 0]);
+      expect(res.body.meta.upstreamRequests).toBe(3);
+    });
   });
 
   describe('isolation', () => {

@@ -118,6 +118,17 @@ describe('routing: model names, aliases, failover, last resort', () => {
       expect(res.body.meta.attempts.map((a: { outcome: string }) => a.outcome)).toEqual(['upstream_timeout', 'ok']);
     });
 
+    it('moves on after a timeout when every target has the same timeout', async () => {
+      const owner = await createActor(t.server, root);
+      const slow = await reranker(owner, { requestTimeoutMs: 400 });
+      const fast = await reranker(owner, { requestTimeoutMs: 400 });
+      await alias(owner, { name: 'same-timeouts', targets: [{ rerankerId: slow.id }, { rerankerId: fast.id, priority: 1 }] });
+      slow.upstream.fail({ kind: 'hang' });
+      const res = await compat(owner, 'same-timeouts').expect(200);
+      expect(res.body.meta).toMatchObject({ servedBy: fast.id });
+      expect(res.body.meta.attempts.map((a: { outcome: string }) => a.outcome)).toEqual(['upstream_timeout', 'ok']);
+    });
+
     it('returns a 400 the request caused, without trying elsewhere', async () => {
       const owner = await createActor(t.server, root);
       const [first, second] = [await reranker(owner), await reranker(owner)];
@@ -167,6 +178,37 @@ describe('routing: model names, aliases, failover, last resort', () => {
         .post(`/v1/rerankers/${primary.id}/rerank`)
         .send({ query: 'q', documents: ['a'], fallbackRerankerIds: [foreign.id] })
         .expect(404);
+      const repeated = await as(t.server, alice)
+        .post(`/v1/rerankers/${primary.id}/rerank`)
+        .send({ query: 'q', documents: ['a'], fallbackRerankerIds: [primary.id.toUpperCase()] })
+        .expect(400);
+      expect(repeated.body.message).toMatch(/must not repeat/);
+    });
+  });
+
+  describe('permissions follow the caller, at every call', () => {
+    it("stops a demoted admin's alias over another tenant's reranker at once", async () => {
+      const admin = await createActor(t.server, root, 'ADMIN');
+      const theirs = await reranker(bob);
+      await alias(admin, { name: 'over-bob', targets: [{ rerankerId: theirs.id }] });
+      await compat(admin, 'over-bob').expect(200);
+      await as(t.server, root).patch(`/v1/users/${admin.userId}`).send({ role: 'MEMBER' }).expect(200);
+      const callsBefore = theirs.upstream.requests.length;
+      const refused = await compat(admin, 'over-bob').expect(503);
+      expect(refused.body.code).toBe('UPSTREAM_UNAVAILABLE');
+      await as(t.server, admin).post('/v1/aliases/over-bob/rerank').send({ query: 'q', documents: ['a'] }).expect(503);
+      expect(theirs.upstream.requests.length).toBe(callsBefore);
+    });
+
+    it('checks the document limit before any target or the lexical last resort', async () => {
+      const owner = await createActor(t.server, root);
+      const down = await reranker(owner);
+      down.upstream.fail({ kind: 'status', status: 503 });
+      await alias(owner, { name: 'lex-limit', lastResort: 'LEXICAL', targets: [{ rerankerId: down.id }] });
+      const documents = Array.from({ length: 10_001 }, (_, i) => `d${i}`);
+      const res = await as(t.server, owner).post('/v1/aliases/lex-limit/rerank').send({ query: 'q', documents }).expect(400);
+      expect(res.body.message).toMatch(/at most 10000/);
+      expect(down.upstream.requests).toHaveLength(0);
     });
   });
 

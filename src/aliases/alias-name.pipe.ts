@@ -1,11 +1,11 @@
 import type { PipeTransform } from '@nestjs/common';
 import { DomainError } from '../common/errors/domain-error.js';
-import { ALIAS_NAME } from './dto/alias-field-rules.js';
+import { ALIAS_NAME, ALIAS_NAME_RULE } from './dto/alias-field-rules.js';
 
 /** `:name` path parameters (URL-decoded, so `BAAI%2Fbge-reranker-v2-m3` works): 400 before any lookup when malformed. */
 export class AliasNameParam implements PipeTransform<string, string> {
   transform(value: string): string {
-    if (!ALIAS_NAME.test(value)) throw DomainError.invalidArgument('name must be 1-128 of A-Z a-z 0-9 . _ : / -');
+    if (!ALIAS_NAME.test(value)) throw DomainError.invalidArgument(ALIAS_NAME_RULE);
     return value;
   }
 }

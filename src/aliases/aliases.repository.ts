@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service.js';
 import type { Alias, AliasTarget, Prisma } from '../generated/prisma/client.js';
-import type { AliasStrategy, LastResort, UserRole } from '../generated/prisma/enums.js';
+import type { AliasStrategy, LastResort } from '../generated/prisma/enums.js';
 import type { Labels } from '../common/validation/labels.js';
 import { LabelLimitReached, mergeLabelsAtomically } from '../database/label-merge.js';
 import { afterCursor, NEWEST_FIRST, toPage, type Page, type PageCursor } from '../common/pagination/page-token.js';
@@ -63,12 +63,9 @@ export class AliasesRepository {
     return this.prisma.alias.findUnique({ where: { ownerId_name: { ownerId, name } }, include: WITH_TARGETS });
   }
 
-  /** The alias with its targets and its owner's role, for routing calls. */
-  findRoute(ownerId: string, name: string): Promise<(AliasWithTargets & { owner: { role: UserRole } }) | null> {
-    return this.prisma.alias.findUnique({
-      where: { ownerId_name: { ownerId, name } },
-      include: { ...WITH_TARGETS, owner: { select: { role: true } } },
-    });
+  /** The alias with its targets, for routing calls. */
+  findRoute(ownerId: string, name: string): Promise<AliasWithTargets | null> {
+    return this.prisma.alias.findUnique({ where: { ownerId_name: { ownerId, name } }, include: WITH_TARGETS });
   }
 
   async listPage(filter: AliasListFilter, cursor: PageCursor | undefined, pageSize: number): Promise<Page<AliasWithTargets>> {

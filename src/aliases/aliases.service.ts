@@ -4,6 +4,7 @@ import { permitsActingOn, ROLE_PERMISSIONS, type Action } from '../auth/permissi
 import type { Principal } from '../auth/principal.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { InvalidationBus } from '../common/invalidation/invalidation-bus.js';
+import { MAX_LABELS } from '../common/validation/labels.js';
 import { decodePageToken, encodePageToken } from '../common/pagination/page-token.js';
 import { isUniqueViolation } from '../database/prisma-errors.js';
 import type { User } from '../generated/prisma/client.js';
@@ -85,7 +86,7 @@ export class AliasesService {
     };
     const outcome = await this.aliases.update(current.id, { changes, targets, mergeLabels: dto.mergeLabels, updatedById: principal.userId });
     if (outcome === 'gone') throw DomainError.notFound('Alias');
-    if (outcome === 'too-many-labels') throw DomainError.invalidArgument('mergeLabels would leave more than the allowed number of labels');
+    if (outcome === 'too-many-labels') throw DomainError.invalidArgument(`mergeLabels would leave more than ${MAX_LABELS} labels`);
     this.invalidations.publish({ kind: 'alias', ownerId: current.ownerId });
     return outcome.alias;
   }

@@ -63,14 +63,7 @@ export class RerankTargets implements OnModuleDestroy {
    * else's, decided before the credential is read, so a stranger learns nothing about it.
    */
   async resolve(principal: Principal, id: string, action: Action): Promise<RerankTarget> {
-    return this.resolveWhere(id, (ownerId) => principal.canActOn(action, 'RERANKER', ownerId), principal);
-  }
-
-  /**
-   * The same for a call authorized by someone other than the caller (an alias's owner):
-   * `allowed` says whose rerankers may be used; `caller` decides only what an error reveals.
-   */
-  async resolveWhere(id: string, allowed: (ownerId: string) => boolean, caller: Principal): Promise<RerankTarget> {
+    const allowed = (ownerId: string) => principal.canActOn(action, 'RERANKER', ownerId);
     const cached = this.cache.get(id);
     if (cached) {
       if (!allowed(cached.ownerId)) throw DomainError.notFound('Reranker');
@@ -79,7 +72,7 @@ export class RerankTargets implements OnModuleDestroy {
     const token = this.cache.fillToken();
     const row = await this.rerankers.findById(id);
     if (!row || !allowed(row.ownerId)) throw DomainError.notFound('Reranker');
-    const target = await this.built(caller, row);
+    const target = await this.built(principal, row);
     this.cache.setIfFresh(id, target, token, this.secretRefs.has(target) ? this.referencedSecretTtl() : undefined);
     return target;
   }

@@ -99,22 +99,30 @@ export class RerankService implements OnModuleDestroy {
     return this.breakers.status(rerankerId) !== 'open';
   }
 
-  /** One rerank on a target the caller was already authorized for; `deadline` (epoch ms) may shorten the target's own. */
-  async execute(target: RerankTarget, input: RerankInput, deadline = Date.now() + target.timeoutMs): Promise<RerankOutcome> {
-    if (!target.modalities.includes('TEXT')) {
-      throw DomainError.invalidArgument('This reranker does not accept TEXT documents (see supportedModalities)');
-    }
+  /** What every call must satisfy whatever serves it (checked once, before any target or last resort). */
+  checkInput(input: RerankInput): void {
     if (input.documents.length > this.config.rerank.maxDocuments) {
       throw DomainError.invalidArgument(`documents may hold at most ${this.config.rerank.maxDocuments} items`);
     }
+  }
+
+  /** One rerank, within the target's deadline, on a target the caller was already authorized for and input already checked. */
+  async execute(target: RerankTarget, input: RerankInput): Promise<RerankOutcome> {
+    if (!target.modalities.includes('TEXT')) {
+      throw DomainError.invalidArgument('This reranker does not accept TEXT documents (see supportedModalities)');
+    }
     const texts = renderDocuments(input.documents, input.rankFields ?? ['text']);
     const request = { query: input.query, topN: Math.min(input.topN ?? texts.length, texts.length), maxTokensPerDoc: input.maxTokensPerDoc };
+    const deadline = Date.now() + target.timeoutMs;
     const started = performance.now();
     const batches = planBatches(input.query, texts, { maxDocuments: target.batchSize, maxTokens: target.maxTokensPerRequest });
-    const call = await withCallCredentials(target, deadline);
-    const outcomes = await mapConcurrently(batches, this.config.upstream.batchConcurrency, (batch) =>
-      this.callBatch(call, batch, request, deadline),
-    );
+    const credentials = await withCallCredentials(target, deadline);
+    const call = (batch: PlannedBatch) => this.callBatch(credentials, batch, request, deadline);
+    // A half-open circuit lets one probe through: send the first batch alone, the rest once it settled.
+    const probing = batches.length > 1 && this.breakers.status(target.rerankerId) === 'half-open';
+    const outcomes = probing
+      ? [await call(batches[0]!), ...(await mapConcurrently(batches.slice(1), this.config.upstream.batchConcurrency, call))]
+      : await mapConcurrently(batches, this.config.upstream.batchConcurrency, call);
     const merged = combine(outcomes);
     return {
       rerankerId: target.rerankerId,

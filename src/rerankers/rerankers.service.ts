@@ -443,14 +443,12 @@ function sameHeaders(a: Record<string, string> | null, b: Record<string, string>
 /**
  * Nobody may direct a credential they could not have supplied to a destination they
  * choose: a server secret reference needs USE_SECRET_REF, the server's own cloud identity
- * USE_SERVER_IDENTITY; an inline secret needs to be the caller's own, or an ANY-scope
- * update power.
+ * USE_SERVER_IDENTITY; an inline secret needs to be the caller's own (an admin's ANY scope
+ * does not reach another user's secret).
  */
 function assertMayRedirectCredential(principal: Principal, current: Reranker): void {
   const required = serverHeldBy(toMetadata(current)!);
-  const couldSupply = required
-    ? principal.has(required)
-    : current.credentialsSetById === principal.userId || principal.scopeFor('UPDATE', 'RERANKER') === 'ANY';
+  const couldSupply = required ? principal.has(required) : current.credentialsSetById === principal.userId;
   if (!couldSupply) {
     throw DomainError.permissionDenied(
       'Changing endpointUrl, apiPath or extraHeaders would send the kept credential elsewhere, and you could not have supplied it: re-supply the credential (credentials) in the same request',

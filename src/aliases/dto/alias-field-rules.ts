@@ -5,7 +5,12 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { AliasStrategy, LastResort } from '../../generated/prisma/enums.js';
 import { IsCanonicalUuid } from '../../common/validation/canonical-uuid.js';
 
-export const ALIAS_NAME = /^[A-Za-z0-9._:/-]{1,128}$/;
+/**
+ * 1-128 of A-Z a-z 0-9 . _ : / -, and not a UUID (that is a reranker id when called by
+ * name) nor `.` or `..` (URL paths would normalize them away).
+ */
+export const ALIAS_NAME = /^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)(?!\.{1,2}$)[A-Za-z0-9._:/-]{1,128}$/;
+export const ALIAS_NAME_RULE = 'name must be 1-128 of A-Z a-z 0-9 . _ : / -, not a UUID, not . or ..';
 export const MAX_TARGETS = 16;
 export const MAX_WEIGHT = 1000;
 export const MAX_PRIORITY = 100;
@@ -32,7 +37,7 @@ export class AliasTargetDto {
 
 /** What a value of each alias field must be, shared by create and update. */
 export const AliasNameRules = () =>
-  applyDecorators(IsString(), Matches(ALIAS_NAME, { message: 'name must be 1-128 of A-Z a-z 0-9 . _ : / -' }));
+  applyDecorators(IsString(), Matches(ALIAS_NAME, { message: ALIAS_NAME_RULE }));
 export const AliasDescriptionRules = () => applyDecorators(IsString(), MaxLength(4096));
 export const StrategyRules = () => applyDecorators(IsEnum(AliasStrategy));
 export const LastResortRules = () => applyDecorators(IsEnum(LastResort));

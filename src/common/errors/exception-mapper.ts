@@ -1,5 +1,5 @@
 import { HttpException } from '@nestjs/common';
-import { isRecordNotFound, isUniqueViolation } from '../../database/prisma-errors.js';
+import { isForeignKeyViolation, isRecordNotFound, isUniqueViolation } from '../../database/prisma-errors.js';
 import { DomainError } from './domain-error.js';
 import { errorCodeForStatus } from './error-code.js';
 
@@ -20,6 +20,8 @@ export function toDomainError(error: unknown): DomainError {
 function fromPrismaError(error: unknown): DomainError | undefined {
   if (isUniqueViolation(error)) return DomainError.alreadyExists('A resource with the same identity already exists');
   if (isRecordNotFound(error)) return DomainError.notFound('Resource');
+  // A row referenced a moment ago is gone (e.g. an alias target deleted meanwhile): try again.
+  if (isForeignKeyViolation(error)) return new DomainError('IN_USE', 'A referenced resource changed meanwhile; try again');
   return undefined;
 }
 

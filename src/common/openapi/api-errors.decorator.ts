@@ -24,12 +24,13 @@ export const AUTHENTICATED_ERRORS: ErrorCode[] = ['UNAUTHENTICATED', 'TOO_MANY_F
 /** A route that reads a JSON body: malformed, too large, or not JSON. */
 export const JSON_BODY_ERRORS: ErrorCode[] = ['INVALID_ARGUMENT', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'];
 
-/** A call through a reranker: bad input, unknown reranker, egress refusal, every upstream failure. */
+/** A call through a reranker: bad input, unknown or ambiguous model, egress refusal, every upstream failure. */
 export const UPSTREAM_CALL_ERRORS: ErrorCode[] = [
   ...JSON_BODY_ERRORS,
   'PERMISSION_DENIED',
   'EGRESS_BLOCKED',
   'NOT_FOUND',
+  'AMBIGUOUS_MODEL',
   'UPSTREAM_RATE_LIMITED',
   'UPSTREAM_ERROR',
   'UPSTREAM_BAD_RESPONSE',

@@ -25,7 +25,7 @@ export function rankLexically(query: string, documents: readonly string[]): Lexi
       return sum + (idf.get(term)! * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * doc.length) / averageLength));
     }, 0),
   );
-  const best = Math.max(0, ...raw);
+  const best = raw.reduce((max, score) => Math.max(max, score), 0);
   return raw
     .map((score, index) => ({ index, score: best > 0 ? score / best : 0 }))
     .sort((a, b) => b.score - a.score || a.index - b.index);

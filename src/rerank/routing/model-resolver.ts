@@ -5,7 +5,7 @@ import { BoundedTtlCache } from '../../common/cache/bounded-ttl-cache.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { InvalidationBus } from '../../common/invalidation/invalidation-bus.js';
 import { AppConfig } from '../../config/app-config.js';
-import type { AliasStrategy, LastResort, UserRole } from '../../generated/prisma/enums.js';
+import type { LastResort } from '../../generated/prisma/enums.js';
 import { MetricsService } from '../../metrics/metrics.service.js';
 import { RerankersRepository } from '../../rerankers/rerankers.repository.js';
 import { RoutePlanner } from './route-planner.js';
@@ -16,11 +16,8 @@ const MAX_CANDIDATES = 10;
 
 /** An alias ready to route: its planner keeps the weighted round-robin's state between calls. */
 export interface AliasRoute {
-  readonly aliasId: string;
   readonly name: string;
   readonly ownerId: string;
-  readonly ownerRole: UserRole;
-  readonly strategy: AliasStrategy;
   readonly lastResort: LastResort | null;
   readonly planner: RoutePlanner;
 }
@@ -104,19 +101,7 @@ export class ModelResolver implements OnModuleDestroy {
     const alias = await this.aliases.findRoute(ownerId, model);
     if (alias) {
       const planner = new RoutePlanner(alias.strategy, alias.targets);
-      return {
-        ownerId,
-        kind: 'alias',
-        route: {
-          aliasId: alias.id,
-          name: alias.name,
-          ownerId,
-          ownerRole: alias.owner.role,
-          strategy: alias.strategy,
-          lastResort: alias.lastResort,
-          planner,
-        },
-      };
+      return { ownerId, kind: 'alias', route: { name: alias.name, ownerId, lastResort: alias.lastResort, planner } };
     }
     const ids = await this.rerankers.findIdsByModel(ownerId, model, MAX_CANDIDATES);
     if (ids.length === 0) return { ownerId, kind: 'unknown' };

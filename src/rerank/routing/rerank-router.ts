@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { permitsActingOn, ROLE_PERMISSIONS } from '../../auth/permissions.js';
 import type { Principal } from '../../auth/principal.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import type { ProviderType } from '../../generated/prisma/enums.js';
@@ -30,7 +29,7 @@ export interface RoutedOutcome extends Omit<RerankOutcome, 'providerType'> {
 interface Route {
   readonly targets: readonly RerankTarget[];
   /** Planned targets that could not be called at all (credential unavailable here). */
-  readonly unusable?: readonly Attempt[];
+  readonly unusable: readonly Attempt[];
   readonly lastResort: boolean;
   readonly alias?: string;
 }
@@ -39,7 +38,8 @@ interface Route {
  * Calls by model name, alias or id, with failover: the next target is tried on connection
  * errors, timeouts, 5xx, 429, open circuits, unusable answers and credential or egress
  * problems of the target; never on an error the request caused (400, 413, 422), which is
- * returned as is. All within one deadline: the longest of the targets' own.
+ * returned as is. Each attempt has its own target's `requestTimeoutMs`. Every target, an
+ * alias's too, needs the caller's own EXECUTE permission (an alias is always the caller's).
  */
 @Injectable()
 export class RerankRouter {
@@ -51,20 +51,24 @@ export class RerankRouter {
 
   /** The drop-in endpoints: `model` is a reranker id, an alias name or a modelIdentifier. */
   async rerankModel(principal: Principal, model: string, input: RerankInput): Promise<RoutedOutcome> {
+    this.rerank.checkInput(input);
     const resolved = await this.resolver.resolve(principal, model);
-    if (resolved.kind === 'alias') return this.run(await this.aliasRoute(principal, resolved.route), input);
+    if (resolved.kind === 'alias') return this.runAlias(principal, resolved.route, input);
     return this.rerankReranker(principal, resolved.rerankerId, input, []);
   }
 
   async rerankAlias(principal: Principal, name: string, input: RerankInput): Promise<RoutedOutcome> {
-    return this.run(await this.aliasRoute(principal, await this.resolver.resolveAlias(principal, name)), input);
+    this.rerank.checkInput(input);
+    return this.runAlias(principal, await this.resolver.resolveAlias(principal, name), input);
   }
 
   /** By id, then each of `fallbackRerankerIds` in order (each needs EXECUTE like the first). */
   async rerankReranker(principal: Principal, rerankerId: string, input: RerankInput, fallbackRerankerIds: readonly string[]): Promise<RoutedOutcome> {
-    const targets = await Promise.all([rerankerId, ...fallbackRerankerIds].map((id) => this.targets.resolve(principal, id, 'EXECUTE')));
-    if (targets.length === 1) return this.direct(targets[0]!, input);
-    return this.run({ targets: targets.filter((target) => this.rerank.isAvailable(target.rerankerId)), lastResort: false }, input);
+    this.rerank.checkInput(input);
+    if (fallbackRerankerIds.length === 0) return this.direct(await this.targets.resolve(principal, rerankerId, 'EXECUTE'), input);
+    if (fallbackRerankerIds.includes(rerankerId)) throw DomainError.invalidArgument('fallbackRerankerIds must not repeat the reranker called');
+    const ids = [rerankerId, ...fallbackRerankerIds].filter((id) => this.rerank.isAvailable(id));
+    return this.run({ ...(await this.load(principal, ids, 'refuse')), lastResort: false }, input);
   }
 
   /** The common case, one reranker: no planning, no failover bookkeeping beyond one attempt. */
@@ -74,36 +78,40 @@ export class RerankRouter {
     return { ...outcome, servedBy: target.rerankerId, attempts: [attempt(target, 'ok', started)], degraded: false };
   }
 
+  private async runAlias(principal: Principal, route: AliasRoute, input: RerankInput): Promise<RoutedOutcome> {
+    const planned = route.planner.plan((id) => this.rerank.isAvailable(id)).map((target) => target.rerankerId);
+    return this.run({ ...(await this.load(principal, planned, 'skip')), lastResort: route.lastResort === 'LEXICAL', alias: route.name }, input);
+  }
+
   /**
-   * The alias's planned targets, as its owner may use them. One that is gone is left out;
-   * one whose credential is unavailable here counts as a failed attempt.
+   * The targets the caller may execute, in order. One whose credential is unavailable here
+   * counts as a failed attempt. One that is gone, or not the caller's to use, is left out of
+   * an alias (`skip`: it may have been deleted since) and refused with 404 when the caller
+   * named it (`refuse`).
    */
-  private async aliasRoute(principal: Principal, route: AliasRoute): Promise<Route> {
-    const permissions = ROLE_PERMISSIONS[route.ownerRole];
-    const allowed = (ownerId: string) => permitsActingOn(permissions, route.ownerId, 'EXECUTE', 'RERANKER', ownerId);
-    const planned = route.planner.plan((id) => this.rerank.isAvailable(id));
-    const loaded = await Promise.allSettled(planned.map((target) => this.targets.resolveWhere(target.rerankerId, allowed, principal)));
+  private async load(principal: Principal, ids: readonly string[], unknown: 'skip' | 'refuse'): Promise<Pick<Route, 'targets' | 'unusable'>> {
+    const loaded = await Promise.allSettled(ids.map((id) => this.targets.resolve(principal, id, 'EXECUTE')));
     const targets: RerankTarget[] = [];
     const unusable: Attempt[] = [];
     loaded.forEach((result, index) => {
       if (result.status === 'fulfilled') targets.push(result.value);
       else if (result.reason instanceof DomainError && result.reason.code === 'UNAVAILABLE') {
-        unusable.push({ rerankerId: planned[index]!.rerankerId, outcome: 'unavailable', latencyMs: 0 });
-      } else if (!(result.reason instanceof DomainError && result.reason.code === 'NOT_FOUND')) throw result.reason;
+        unusable.push({ rerankerId: ids[index]!, outcome: 'unavailable', latencyMs: 0 });
+      } else if (unknown === 'refuse' || !(result.reason instanceof DomainError && result.reason.code === 'NOT_FOUND')) {
+        throw result.reason;
+      }
     });
-    return { targets, unusable, lastResort: route.lastResort === 'LEXICAL', alias: route.name };
+    return { targets, unusable };
   }
 
   private async run(route: Route, input: RerankInput): Promise<RoutedOutcome> {
-    const deadline = Date.now() + Math.max(0, ...route.targets.map((target) => target.timeoutMs));
-    const attempts: Attempt[] = [...(route.unusable ?? [])];
+    const attempts: Attempt[] = [...route.unusable];
     let lastFailure: DomainError | undefined =
       attempts.length > 0 ? new DomainError('UNAVAILABLE', "A target's credential is not available on this server") : undefined;
     for (const target of route.targets) {
-      if (Date.now() >= deadline) break;
       const started = performance.now();
       try {
-        const outcome = await this.rerank.execute(target, input, Math.min(deadline, Date.now() + target.timeoutMs));
+        const outcome = await this.rerank.execute(target, input);
         attempts.push(attempt(target, 'ok', started));
         return { ...outcome, servedBy: target.rerankerId, attempts, degraded: false, ...aliasOf(route) };
       } catch (error) {
