@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { permitsActingOn, ROLE_PERMISSIONS, type Action } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';
 import { DomainError } from '../common/errors/domain-error.js';
+import { assertOneLabelChange } from '../common/validation/label-changes.dto.js';
 import { InvalidationBus } from '../common/invalidation/invalidation-bus.js';
 import { MAX_LABELS } from '../common/validation/labels.js';
 import { decodePageToken, encodePageToken } from '../common/pagination/page-token.js';
@@ -70,9 +71,7 @@ export class AliasesService {
 
   async update(principal: Principal, name: string, dto: UpdateAliasDto, ownerId?: string): Promise<AliasWithTargets> {
     const current = await this.visible(principal, 'UPDATE', name, ownerId);
-    if (dto.replaceLabels && dto.mergeLabels) {
-      throw DomainError.invalidArgument('replaceLabels and mergeLabels are mutually exclusive');
-    }
+    assertOneLabelChange(dto);
     let targets: TargetSpec[] | undefined;
     if (dto.targets) {
       const owner = await this.users.findById(current.ownerId);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../common/errors/domain-error.js';
+import { assertOneLabelChange } from '../common/validation/label-changes.dto.js';
 import { InvalidationBus } from '../common/invalidation/invalidation-bus.js';
 import { decodePageToken, encodePageToken } from '../common/pagination/page-token.js';
 import { MAX_LABELS } from '../common/validation/labels.js';
@@ -132,9 +133,7 @@ export class RerankersService {
    * changed them meanwhile, this one is re-planned on the new row.
    */
   async update(principal: Principal, id: string, dto: UpdateRerankerDto, ifMatch?: string): Promise<Reranker> {
-    if (dto.replaceLabels && dto.mergeLabels) {
-      throw DomainError.invalidArgument('replaceLabels and mergeLabels are mutually exclusive');
-    }
+    assertOneLabelChange(dto);
     for (let attempt = 1; ; attempt++) {
       const current = await this.visible(principal, 'UPDATE', id);
       if (ifMatch !== undefined && !ifMatchAccepts(ifMatch, rerankerEtag(current))) {

@@ -1,12 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
 import { AliasStrategy, LastResort } from '../../generated/prisma/enums.js';
-import { IsLabels, type Labels } from '../../common/validation/labels.js';
+import { LabelChangesDto } from '../../common/validation/label-changes.dto.js';
 import { IsOptionalNonNull } from '../../common/validation/optional.js';
 import { AliasDescriptionRules, AliasTargetDto, LastResortRules, MAX_TARGETS, StrategyRules, TargetsRules } from './alias-field-rules.js';
 
 /** Partial update: only sent fields change; `null` clears description and lastResort. The name is the key: immutable. */
-export class UpdateAliasDto {
+export class UpdateAliasDto extends LabelChangesDto {
   @ApiPropertyOptional({ nullable: true })
   @IsOptional()
   @AliasDescriptionRules()
@@ -27,13 +27,4 @@ export class UpdateAliasDto {
   @LastResortRules()
   lastResort?: LastResort | null;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, description: 'Replace all labels' })
-  @IsOptionalNonNull()
-  @IsLabels()
-  replaceLabels?: Labels;
-
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, description: 'Add or overwrite labels' })
-  @IsOptionalNonNull()
-  @IsLabels()
-  mergeLabels?: Labels;
 }

@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, type TransformFnParams } from 'class-transformer';
 import { IsEnum, IsOptional } from 'class-validator';
 import { IsCanonicalUuid } from '../../common/validation/canonical-uuid.js';
-import { IsLabels, type Labels } from '../../common/validation/labels.js';
+import { LabelChangesDto } from '../../common/validation/label-changes.dto.js';
 import { IsOptionalNonNull } from '../../common/validation/optional.js';
 import { Modality, ProviderType, ScoreNormalization } from '../../generated/prisma/enums.js';
 import { CredentialsDto } from '../credentials/credentials.dto.js';
@@ -27,7 +27,7 @@ import {
  * Partial update (PUT and PATCH alike): only sent fields change; `null` clears the
  * nullable ones and removes credentials, and is refused for the others.
  */
-export class UpdateRerankerDto {
+export class UpdateRerankerDto extends LabelChangesDto {
   @ApiPropertyOptional()
   @IsOptionalNonNull()
   @DisplayNameRules()
@@ -73,16 +73,6 @@ export class UpdateRerankerDto {
   @IsOptional()
   @CredentialsRules()
   credentials?: CredentialsDto | null;
-
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, description: 'Replace all labels' })
-  @IsOptionalNonNull()
-  @IsLabels()
-  replaceLabels?: Labels;
-
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, description: 'Add or overwrite labels' })
-  @IsOptionalNonNull()
-  @IsLabels()
-  mergeLabels?: Labels;
 
   @ApiPropertyOptional({ nullable: true })
   @IsOptional()
