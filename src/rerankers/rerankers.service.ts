@@ -32,6 +32,7 @@ import { CredentialFingerprinter } from './credentials/credential-fingerprint.js
 import type { CredentialsDto } from './credentials/credentials.dto.js';
 import { secretRefPolicy, validateSecretRef } from './credentials/secret-ref.js';
 import { adapterFor } from '../rerank/providers/provider-catalog.js';
+import { defaultApiPathFor } from '../rerank/providers/provider-adapter.js';
 import type { CreateRerankerDto } from './dto/create-reranker.dto.js';
 import type { RerankerListFilter } from './dto/list-rerankers.query.js';
 import type { UpdateRerankerDto } from './dto/update-reranker.dto.js';
@@ -93,7 +94,7 @@ export class RerankersService {
       ? this.credentialFields(principal, dto.credentials, { rerankerId: id, ownerId }, dto.providerType)
       : NO_CREDENTIALS;
     const fields = this.withCreateDefaults(
-      this.editableFields({ ...dto, apiPath: dto.apiPath ?? adapterFor(dto.providerType).defaultApiPath }),
+      this.editableFields({ ...dto, apiPath: dto.apiPath ?? defaultApiPathFor(adapterFor(dto.providerType), dto.modelIdentifier) }),
       dto,
       credential,
     );

@@ -34,7 +34,8 @@ export type UpstreamErrorClass = 'input' | 'payload-too-large' | 'upstream';
  */
 export interface ProviderAdapter {
   readonly providerType: ProviderType;
-  readonly defaultApiPath: string;
+  /** The path new rerankers of this type call unless the creator names one; a function when the model is part of it. */
+  readonly defaultApiPath: string | ((model: string) => string);
   /** Documents per upstream request unless the reranker sets maxDocumentsPerRequest. */
   readonly maxDocumentsPerRequest: number;
   buildRequestBody(batch: UpstreamBatch): Record<string, unknown>;
@@ -52,6 +53,11 @@ export interface ProviderAdapter {
   readonly requestHeaders?: Readonly<Record<string, string>>;
   /** Where the credential goes when the creator names no header; absent: `Authorization: Bearer <secret>`. */
   readonly credentialHeader?: CredentialHeaderDefaults;
+}
+
+/** The adapter's default apiPath for `model` (see ProviderAdapter.defaultApiPath). */
+export function defaultApiPathFor(adapter: ProviderAdapter, model: string): string {
+  return typeof adapter.defaultApiPath === 'function' ? adapter.defaultApiPath(model) : adapter.defaultApiPath;
 }
 
 export interface CredentialHeaderDefaults {

@@ -1,6 +1,7 @@
 import type { ProviderType } from '../../generated/prisma/enums.js';
 import { bedrockAdapter } from './bedrock.js';
 import { cohereAdapter } from './cohere.js';
+import { deepInfraAdapter } from './deepinfra.js';
 import { jinaAdapter } from './jina.js';
 import { llamaCppAdapter } from './llama-cpp.js';
 import { mixedbreadAdapter } from './mixedbread.js';
@@ -27,6 +28,7 @@ const ADAPTERS: Record<ProviderType, ProviderAdapter> = {
   MIXEDBREAD: mixedbreadAdapter,
   VERTEX_AI: vertexAiAdapter,
   BEDROCK: bedrockAdapter,
+  DEEPINFRA: deepInfraAdapter,
 };
 
 export function adapterFor(providerType: ProviderType): ProviderAdapter {

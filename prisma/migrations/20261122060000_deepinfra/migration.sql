@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "ProviderType" ADD VALUE 'DEEPINFRA';
