@@ -11,7 +11,7 @@ const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 const indices = (body: { results: Array<{ index: number }> }) => body.results.map((r) => r.index);
 const scores = (body: { results: Array<{ relevanceScore: number }> }) => body.results.map((r) => r.relevanceScore);
 
-describe('providers: NVIDIA NIM, Pinecone, Mixedbread, and services configured as existing types', () => {
+describe('providers: NVIDIA NIM, Pinecone, Mixedbread, DeepInfra, and services configured as existing types', () => {
   let t: TestApp;
   let alice: Actor;
   const fakes: FakeUpstream[] = [];
@@ -201,6 +201,50 @@ describe('providers: NVIDIA NIM, Pinecone, Mixedbread, and services configured a
       expect(sent!.path).toBe('/v1/reranking');
       expect(sent!.headers.authorization).toBe(`Bearer ${SECRET}`);
       expect(sent!.body).toEqual({ model: reranker.modelIdentifier, query: 'bread', input: documents, top_k: 2, return_input: false });
+    });
+  });
+
+  describe('DEEPINFRA', () => {
+    let deepinfra: FakeUpstream;
+    beforeAll(async () => {
+      deepinfra = await fake('DEEPINFRA');
+    });
+    beforeEach(() => deepinfra.clear());
+
+    it('calls /v1/inference/<model> derived from modelIdentifier, the query once per document, and maps scores by position', async () => {
+      const reranker = await register('DEEPINFRA', deepinfra, { modelIdentifier: 'BAAI/bge-reranker-v2-m3' });
+      expect(reranker).toMatchObject({ apiPath: '/v1/inference/BAAI/bge-reranker-v2-m3', scoreNormalization: 'NONE' });
+      const documents = docs(0.2, 0.9, 0.5);
+      const res = await rerank(reranker.rerankerId, { query: 'q', documents, topN: 2 }).expect(200);
+
+      expect(indices(res.body)).toEqual([1, 2]);
+      expect(scores(res.body)).toEqual([0.9, 0.5]);
+      expect(res.body.usage).toEqual({ input_tokens: 10 });
+      const [sent] = deepinfra.requests;
+      expect(sent!.path).toBe('/v1/inference/BAAI/bge-reranker-v2-m3');
+      expect(sent!.headers.authorization).toBe(`Bearer ${SECRET}`);
+      expect(sent!.body).toEqual({ queries: ['q', 'q', 'q'], documents });
+    });
+
+    it('keeps an apiPath the creator names', async () => {
+      const reranker = await register('DEEPINFRA', deepinfra, { modelIdentifier: 'Qwen/Qwen3-Reranker-4B', apiPath: '/v1/inference/Qwen/Qwen3-Reranker-4B:v2' });
+      await rerank(reranker.rerankerId, { query: 'q', documents: docs(0.1) }).expect(200);
+      expect(deepinfra.requests[0]!.path).toBe('/v1/inference/Qwen/Qwen3-Reranker-4B:v2');
+    });
+
+    it('merges batches by global index (each batch its own positions)', async () => {
+      const reranker = await register('DEEPINFRA', deepinfra, { modelIdentifier: 'Qwen/Qwen3-Reranker-0.6B', maxDocumentsPerRequest: 2 });
+      const res = await rerank(reranker.rerankerId, { query: 'q', documents: docs(0.1, 0.2, 0.8), topN: 1 }).expect(200);
+      expect(indices(res.body)).toEqual([2]);
+      expect(deepinfra.requests.map((r) => (r.body.queries as unknown[]).length).sort()).toEqual([1, 2]);
+    });
+
+    it("passes DeepInfra's {detail: {error}} message through", async () => {
+      const reranker = await register('DEEPINFRA', deepinfra, { modelIdentifier: 'BAAI/bge-reranker-base' });
+      deepinfra.fail({ kind: 'status', status: 401, body: { detail: { error: 'Invalid token' } } });
+      const res = await rerank(reranker.rerankerId, { query: 'q', documents: ['a'] }).expect(502);
+      expect(res.body).toMatchObject({ code: 'UPSTREAM_ERROR', details: { upstreamStatus: 401 } });
+      expect(res.body.message).toContain('Invalid token');
     });
   });
 

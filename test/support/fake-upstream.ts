@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-export type ProviderFormat = 'COHERE' | 'JINA' | 'VOYAGE' | 'TEI' | 'VLLM' | 'LLAMA_CPP' | 'OPENAI' | 'NVIDIA_NIM' | 'PINECONE' | 'MIXEDBREAD';
+export type ProviderFormat = 'COHERE' | 'JINA' | 'VOYAGE' | 'TEI' | 'VLLM' | 'LLAMA_CPP' | 'OPENAI' | 'NVIDIA_NIM' | 'PINECONE' | 'MIXEDBREAD' | 'DEEPINFRA';
 /** Services reached through an existing provider type whose answer differs from every format's above. */
 export type ServiceWire = 'INFINITY' | 'SILICONFLOW';
 export type FakeWire = ProviderFormat | ServiceWire;
@@ -64,7 +64,9 @@ export function fakeTokens(text: string): number {
  * "too large to process"), NVIDIA NIM's `{query: {text}, passages: [{text}]}` (422 on another
  * shape, at most 512 passages, 400 over the length with truncate NONE, ranks everything),
  * Pinecone's `Api-Key` (401) and `{text}` documents (400, at most 100), Mixedbread's `input`
- * (422 without); Infinity and SiliconFlow answer in their own shapes. Scores come from
+ * (422 without), DeepInfra's `{queries, documents}` (one query per document, else 422
+ * `{detail: {error}}`) answered with positional `scores`; Infinity and SiliconFlow answer in
+ * their own shapes. Scores come from
  * `score=<n>` inside a document, else a stable hash.
  * Faults apply to the next `times` requests (all of them by default).
  */
@@ -206,6 +208,7 @@ export class FakeUpstream {
   private validateWire(body: Record<string, unknown>, headers: IncomingHttpHeaders): { status: number; body: unknown } | undefined {
     if (this.format === 'NVIDIA_NIM') return nimRequestError(body);
     if (this.format === 'PINECONE') return pineconeRequestError(body, headers);
+    if (this.format === 'DEEPINFRA') return deepInfraRequestError(body);
     if (this.format === 'MIXEDBREAD' && !Array.isArray(body.input)) return { status: 422, body: { detail: [{ loc: ['body', 'input'], msg: 'Field required', type: 'missing' }] } };
     return undefined;
   }
@@ -290,6 +293,13 @@ export class FakeUpstream {
         return { model: 'fake', data: rows.map(({ index, score }) => ({ index, score })), usage: { rerank_units: 1 } };
       case 'MIXEDBREAD':
         return { object: 'list', model: 'fake', data: rows.map(({ index, score }) => ({ index, score, object: 'rank_result' })), usage: { prompt_tokens: 10, total_tokens: 10 }, return_input: false };
+      case 'DEEPINFRA':
+        return {
+          scores: [...rows].sort((a, b) => a.index - b.index).map(({ score }) => score),
+          input_tokens: 10,
+          request_id: null,
+          inference_status: { status: 'succeeded', runtime_ms: 1, cost: 0, tokens_generated: 0, tokens_input: 10, output_length: 0 },
+        };
       case 'INFINITY':
         return { object: 'rerank', id: 'fake', created: 0, model: 'fake', usage: { prompt_tokens: 10, total_tokens: 10 }, results: results.map((r) => ({ ...r, document: null })) };
       case 'SILICONFLOW':
@@ -351,5 +361,14 @@ function pineconeRequestError(body: Record<string, unknown>, headers: IncomingHt
   if (documents.length > PINECONE_MAX_DOCUMENTS) {
     return error(400, 'INVALID_ARGUMENT', `Request contains ${documents.length} documents; the maximum for this model is ${PINECONE_MAX_DOCUMENTS}.`);
   }
+  return undefined;
+}
+
+/** DeepInfra: `queries` and `documents`, lists of strings of the same length (its error shape: `{detail: {error}}`). */
+function deepInfraRequestError(body: Record<string, unknown>): { status: number; body: unknown } | undefined {
+  const invalid = (error: string) => ({ status: 422, body: { detail: { error } } });
+  const strings = (value: unknown) => Array.isArray(value) && value.every((item) => typeof item === 'string');
+  if (!strings(body.queries) || !strings(body.documents)) return invalid('queries and documents must be lists of strings');
+  if ((body.queries as string[]).length !== (body.documents as string[]).length) return invalid('queries and documents must have the same length');
   return undefined;
 }
