@@ -248,7 +248,18 @@ describe('providers: NVIDIA NIM, Pinecone, Mixedbread, DeepInfra, and services c
     });
   });
 
-  /** Services that speak an existing type's wire: registered as that type, with the path and header they need. */
+  /**
+   * Services that speak an existing type's wire: registered as that type, with the path and header they need.
+   * Verified wires (search tool, 2026-11): SiliconFlow, docs.siliconflow.com/en/api-reference/rerank/create-rerank
+   * (`POST /v1/rerank`, Bearer, `{model, query, documents, top_n, return_documents, max_chunks_per_doc,
+   * overlap_tokens, instruction}`, answer `{id, results: [{document?, index, relevance_score}], tokens:
+   * {input_tokens, output_tokens}}`) and docs.siliconflow.com/en/faqs/error-code (errors `{code, message, data}`);
+   * Infinity, michaelfeil/infinity libs/infinity_emb/infinity_emb/fastapi_schemas/pymodels.py (RerankInput `{query,
+   * documents, return_documents}`, extra fields ignored; ReRankResult `{object: "rerank", <list>: [{relevance_score,
+   * index, document?}], model, usage: {prompt_tokens, total_tokens}, id, created}`, the list named `data` in older
+   * releases and `results` in current ones, which LiteLLM's litellm/llms/infinity/rerank/transformation.py reads)
+   * and fastapi_schemas/errors.py (OpenAIException: `{error: {message, type, param, code}}`).
+   */
   describe('configurations of existing types', () => {
     it.each([
       ['Azure AI Foundry (Cohere, serverless: Bearer)', 'COHERE', 'COHERE', {}, '/v2/rerank', 'authorization', `Bearer ${SECRET}`],
@@ -272,6 +283,18 @@ describe('providers: NVIDIA NIM, Pinecone, Mixedbread, DeepInfra, and services c
       expect(sent!.headers[headerName]).toBe(headerValue);
       const common = { model: reranker.modelIdentifier, query: 'q', documents, top_n: 2 };
       expect(sent!.body).toEqual(providerType === 'COHERE' ? { ...common, max_tokens_per_doc: 256 } : { ...common, return_documents: false });
+    });
+
+    it.each([
+      ['SiliconFlow', 'SILICONFLOW', '/v1/rerank', { code: 20012, message: 'Model does not exist. Please check it carefully.', data: null }, 'Model does not exist'],
+      ['Infinity', 'INFINITY', '/rerank', { error: { message: 'model not-served is not loaded', type: 'BadRequestError', param: null, code: 400 } }, 'is not loaded'],
+    ] as const)("passes %s's error message through", async (_service, wire, apiPath, errorBody, message) => {
+      const upstream = await fake(wire);
+      const reranker = await register('OPENAI', upstream, { apiPath });
+      upstream.fail({ kind: 'status', status: 400, body: errorBody });
+      const res = await rerank(reranker.rerankerId, { query: 'q', documents: ['a'] }).expect(502);
+      expect(res.body).toMatchObject({ code: 'UPSTREAM_ERROR', details: { upstreamStatus: 400 } });
+      expect(res.body.message).toContain(message);
     });
   });
 });

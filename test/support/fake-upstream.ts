@@ -300,10 +300,12 @@ export class FakeUpstream {
           request_id: null,
           inference_status: { status: 'succeeded', runtime_ms: 1, cost: 0, tokens_generated: 0, tokens_input: 10, output_length: 0 },
         };
+      // Infinity's ReRankResult (libs/infinity_emb/infinity_emb/fastapi_schemas/pymodels.py); LiteLLM's infinity/rerank reads `results`.
       case 'INFINITY':
         return { object: 'rerank', id: 'fake', created: 0, model: 'fake', usage: { prompt_tokens: 10, total_tokens: 10 }, results: results.map((r) => ({ ...r, document: null })) };
+      // docs.siliconflow.com/en/api-reference/rerank/create-rerank: `{id, results: [{document?, index, relevance_score}], tokens}`.
       case 'SILICONFLOW':
-        return { id: 'fake', results, meta: { billed_units: { input_tokens: 10, output_tokens: 0, search_units: 0, classifications: 0 }, tokens: { input_tokens: 10, output_tokens: 0 } } };
+        return { id: 'fake', results, tokens: { input_tokens: 10, output_tokens: 0 } };
     }
   }
 }
