@@ -49,7 +49,7 @@ export class CreateRerankerDto {
   @EndpointUrlRules()
   endpointUrl!: string;
 
-  @ApiPropertyOptional({ description: 'Default per provider: COHERE /v2/rerank, JINA /v1/rerank, others /rerank' })
+  @ApiPropertyOptional({ description: "Default per provider type (README: Registering each provider type), e.g. COHERE /v2/rerank, DEEPINFRA /v1/inference/<model>" })
   @IsOptional()
   @ApiPathRules()
   apiPath?: string;
