@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ApiEpochMs, ApiNextToken, STRING_MAP } from '../../common/openapi/schema-properties.js';
+import { ApiNextToken, AuditedResponse, STRING_MAP } from '../../common/openapi/schema-properties.js';
 import { epochMs } from '../../common/time.js';
 import { AliasStrategy, LastResort } from '../../generated/prisma/enums.js';
 import type { AliasWithTargets } from '../aliases.repository.js';
@@ -15,7 +15,7 @@ export class AliasTargetResponse {
   priority!: number;
 }
 
-export class AliasResponse {
+export class AliasResponse extends AuditedResponse {
   @ApiProperty({ format: 'uuid' })
   aliasId!: string;
 
@@ -39,18 +39,6 @@ export class AliasResponse {
 
   @ApiProperty(STRING_MAP)
   labels!: Record<string, string>;
-
-  @ApiEpochMs()
-  createdAt!: number;
-
-  @ApiEpochMs()
-  updatedAt!: number;
-
-  @ApiProperty({ format: 'uuid' })
-  createdById!: string;
-
-  @ApiProperty({ format: 'uuid' })
-  updatedById!: string;
 }
 
 export class AliasPage {

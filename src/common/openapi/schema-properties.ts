@@ -13,3 +13,18 @@ export const ANY_OBJECT = { type: 'object', additionalProperties: true } as cons
 /** The cursor of a list page; absent on the last page. */
 export const ApiNextToken = (): PropertyDecorator =>
   ApiPropertyOptional({ description: 'Pass back as nextToken for the next page; absent on the last page' });
+
+/** Who made and last changed a resource, and when: the tail of every owned resource's response. */
+export abstract class AuditedResponse {
+  @ApiEpochMs()
+  createdAt!: number;
+
+  @ApiEpochMs()
+  updatedAt!: number;
+
+  @ApiProperty({ format: 'uuid' })
+  createdById!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  updatedById!: string;
+}

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ApiEpochMs, ApiNextToken, STRING_MAP } from '../../common/openapi/schema-properties.js';
+import { ApiNextToken, AuditedResponse, STRING_MAP } from '../../common/openapi/schema-properties.js';
 import { epochMs } from '../../common/time.js';
 import type { Reranker } from '../../generated/prisma/client.js';
 import { Modality, ProviderType, ScoreNormalization } from '../../generated/prisma/enums.js';
@@ -74,7 +74,7 @@ export class CredentialMetadataResponse {
 }
 
 /** A reranker as the API shows it: credentials as metadata only, timestamps in epoch ms. */
-export class RerankerResponse {
+export class RerankerResponse extends AuditedResponse {
   @ApiProperty({ format: 'uuid' })
   rerankerId!: string;
 
@@ -113,18 +113,6 @@ export class RerankerResponse {
 
   @ApiProperty({ format: 'uuid' })
   ownerId!: string;
-
-  @ApiEpochMs()
-  createdAt!: number;
-
-  @ApiEpochMs()
-  updatedAt!: number;
-
-  @ApiProperty({ format: 'uuid' })
-  createdById!: string;
-
-  @ApiProperty({ format: 'uuid' })
-  updatedById!: string;
 
   @ApiPropertyOptional({ type: 'integer' })
   requestTimeoutMs?: number;
