@@ -111,6 +111,22 @@ describe('aliases', () => {
       .expect(400);
   });
 
+  it('keeps an admin from planting or changing rerankers and aliases in ROOT\'s name (no role acts above itself)', async () => {
+    const forRoot = await as(t.server, admin).post('/v1/rerankers').send(rerankerBody({ ownerId: root.userId })).expect(403);
+    expect(forRoot.body.code).toBe('PERMISSION_DENIED');
+    const rootsOwn = await reranker(root);
+    await as(t.server, admin)
+      .post('/v1/aliases')
+      .send({ name: 'rerank-v3.5', ownerId: root.userId, targets: [{ rerankerId: rootsOwn }] })
+      .expect(403);
+    await as(t.server, admin).patch(`/v1/rerankers/${rootsOwn}`).send({ displayName: 'mine now' }).expect(403);
+    await as(t.server, admin).delete(`/v1/rerankers/${rootsOwn}`).expect(403);
+    await as(t.server, root).post('/v1/aliases').send({ name: 'roots', targets: [{ rerankerId: rootsOwn }] }).expect(201);
+    await as(t.server, admin).patch(`/v1/aliases/roots?ownerId=${root.userId}`).send({ description: 'x' }).expect(403);
+    await as(t.server, admin).delete(`/v1/aliases/roots?ownerId=${root.userId}`).expect(403);
+    await as(t.server, admin).get(`/v1/rerankers/${rootsOwn}`).expect(200);
+  });
+
   const ANY_ID = '00000000-0000-4000-8000-000000000000';
   it.each([
     ['a name with a space', { name: 'has space', targets: [{ rerankerId: ANY_ID }] }],

@@ -8,8 +8,8 @@ import { InvalidationBus } from '../common/invalidation/invalidation-bus.js';
 import { MAX_LABELS } from '../common/validation/labels.js';
 import { decodePageToken, encodePageToken } from '../common/pagination/page-token.js';
 import { isUniqueViolation } from '../database/prisma-errors.js';
-import type { User } from '../generated/prisma/client.js';
 import { RerankersRepository } from '../rerankers/rerankers.repository.js';
+import { OwnerScope, type Owner } from '../users/owner-scope.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { AliasesRepository, type AliasFields, type AliasWithTargets, type TargetSpec } from './aliases.repository.js';
 import type { AliasTargetDto } from './dto/alias-field-rules.js';
@@ -24,16 +24,13 @@ export class AliasesService {
     private readonly aliases: AliasesRepository,
     private readonly rerankers: RerankersRepository,
     private readonly users: UsersRepository,
+    private readonly owners: OwnerScope,
     private readonly invalidations: InvalidationBus,
   ) {}
 
   async create(principal: Principal, dto: CreateAliasDto): Promise<AliasWithTargets> {
-    const ownerId = dto.ownerId ?? principal.userId;
-    if (!principal.canActOn('CREATE', 'ALIAS', ownerId)) {
-      throw DomainError.permissionDenied('CREATE_ALIAS_ANY is required to create for another owner');
-    }
-    const owner = await this.users.findById(ownerId);
-    if (!owner) throw DomainError.invalidArgument('ownerId does not name a user');
+    const owner = await this.owners.forCreate(principal, 'ALIAS', dto.ownerId);
+    const ownerId = owner.id;
     const targets = await this.executableTargets(owner, dto.targets);
     try {
       const created = await this.aliases.create({
@@ -71,6 +68,7 @@ export class AliasesService {
 
   async update(principal: Principal, name: string, dto: UpdateAliasDto, ownerId?: string): Promise<AliasWithTargets> {
     const current = await this.visible(principal, 'UPDATE', name, ownerId);
+    await this.owners.requireReachOf(principal, 'UPDATE', 'ALIAS', current.ownerId);
     assertOneLabelChange(dto);
     let targets: TargetSpec[] | undefined;
     if (dto.targets) {
@@ -92,6 +90,7 @@ export class AliasesService {
 
   async delete(principal: Principal, name: string, ownerId?: string): Promise<void> {
     const alias = await this.visible(principal, 'DELETE', name, ownerId);
+    await this.owners.requireReachOf(principal, 'DELETE', 'ALIAS', alias.ownerId);
     if (!(await this.aliases.delete(alias.id))) throw DomainError.notFound('Alias');
     this.invalidations.publish({ kind: 'alias', ownerId: alias.ownerId });
   }
@@ -105,7 +104,7 @@ export class AliasesService {
   }
 
   /** Targets must be distinct rerankers the alias owner may execute; which ones exist is not revealed. */
-  private async executableTargets(owner: User, targets: readonly AliasTargetDto[]): Promise<TargetSpec[]> {
+  private async executableTargets(owner: Owner, targets: readonly AliasTargetDto[]): Promise<TargetSpec[]> {
     const ids = targets.map((target) => target.rerankerId);
     const duplicate = ids.find((id, index) => ids.indexOf(id) !== index);
     if (duplicate) throw DomainError.invalidArgument(`targets name reranker ${duplicate} twice`);

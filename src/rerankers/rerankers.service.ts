@@ -12,7 +12,7 @@ import type { Principal } from '../auth/principal.js';
 import type { Action } from '../auth/permissions.js';
 import type { Reranker } from '../generated/prisma/client.js';
 import type { ProviderType } from '../generated/prisma/enums.js';
-import { UsersRepository } from '../users/users.repository.js';
+import { OwnerScope } from '../users/owner-scope.js';
 import {
   CREDENTIAL_KIND_AWS_SIGV4,
   CREDENTIAL_KIND_GCP_ADC,
@@ -73,7 +73,7 @@ const MAX_UPDATE_ATTEMPTS = 5;
 export class RerankersService {
   constructor(
     private readonly rerankers: RerankersRepository,
-    private readonly users: UsersRepository,
+    private readonly owners: OwnerScope,
     private readonly cipher: CredentialCipher,
     private readonly fingerprinter: CredentialFingerprinter,
     private readonly config: AppConfig,
@@ -82,13 +82,7 @@ export class RerankersService {
   ) {}
 
   async create(principal: Principal, dto: CreateRerankerDto): Promise<Reranker> {
-    const ownerId = dto.ownerId ?? principal.userId;
-    if (!principal.canActOn('CREATE', 'RERANKER', ownerId)) {
-      throw DomainError.permissionDenied('CREATE_RERANKER_ANY is required to create for another owner');
-    }
-    if (ownerId !== principal.userId && !(await this.users.findById(ownerId))) {
-      throw DomainError.invalidArgument('ownerId does not name a user');
-    }
+    const { id: ownerId } = await this.owners.forCreate(principal, 'RERANKER', dto.ownerId);
     const id = dto.rerankerId ?? randomUUID();
     const credential = dto.credentials
       ? this.credentialFields(principal, dto.credentials, { rerankerId: id, ownerId }, dto.providerType)
@@ -137,6 +131,7 @@ export class RerankersService {
     assertOneLabelChange(dto);
     for (let attempt = 1; ; attempt++) {
       const current = await this.visible(principal, 'UPDATE', id);
+      await this.owners.requireReachOf(principal, 'UPDATE', 'RERANKER', current.ownerId);
       if (ifMatch !== undefined && !ifMatchAccepts(ifMatch, rerankerEtag(current))) {
         throw new DomainError('PRECONDITION_FAILED', 'The reranker changed since the ETag in If-Match was read; read it again');
       }
@@ -156,6 +151,7 @@ export class RerankersService {
   /** Refused with 409 IN_USE while an alias routes to it, unless `force` removes it from those aliases. */
   async delete(principal: Principal, id: string, force = false): Promise<void> {
     const { ownerId } = await this.visible(principal, 'DELETE', id);
+    await this.owners.requireReachOf(principal, 'DELETE', 'RERANKER', ownerId);
     const detachedFrom = force ? await this.rerankers.aliasesUsing(id) : [];
     const deleted = await this.rerankers.delete(id, force);
     if (deleted === 'in-use') throw await this.inUse(principal, id);

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
+import { OwnerScope } from './owner-scope.js';
 import { UsersController } from './users.controller.js';
 import { UsersRepository } from './users.repository.js';
 import { UsersService } from './users.service.js';
 
 @Module({
   controllers: [UsersController],
-  providers: [UsersService, UsersRepository],
-  exports: [UsersRepository],
+  providers: [UsersService, UsersRepository, OwnerScope],
+  exports: [UsersRepository, OwnerScope],
 })
 export class UsersModule {}
