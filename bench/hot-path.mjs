@@ -19,7 +19,7 @@ const bare = await startBareProxy(upstream.url);
 const service = await startServiceProcess();
 const rows = [];
 try {
-  const key = await setUpService(service.url, upstream.url);
+  const key = await setUpService(service, upstream.url);
   const small = workload(20, 100);
   const targets = {
     direct: { url: upstream.url, path: '/v2/rerank', body: JSON.stringify({ model: 'bench', query: small.query, documents: small.documents, top_n: 5 }) },
@@ -123,9 +123,9 @@ async function soak(service, upstream, target) {
   ];
 }
 
-async function setUpService(baseUrl, upstreamUrl) {
+async function setUpService({ url: baseUrl, initToken }, upstreamUrl) {
   const json = { 'content-type': 'application/json' };
-  const init = await (await fetch(`${baseUrl}/v1/system/init`, { method: 'POST', headers: json, body: '{}' })).json();
+  const init = await (await fetch(`${baseUrl}/v1/system/init`, { method: 'POST', headers: { ...json, 'x-init-token': initToken }, body: '{}' })).json();
   const headers = { ...json, 'x-api-key': init.rootApiKey };
   const created = await (
     await fetch(`${baseUrl}/v1/rerankers`, {

@@ -43,8 +43,10 @@ export const startBareProxy = (upstreamUrl) => startProcess(here('../bare-proxy.
  */
 export async function startServiceProcess(extraEnv = {}, nodeArgs = process.env.BENCH_SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? []) {
   const dataDir = mkdtempSync(join(tmpdir(), 'rr-bench-svc-'));
+  const initToken = randomBytes(24).toString('base64url');
   const service = await startProcess(here('../../dist/main.js'), {
     NODE_ENV: 'production',
+    SYSTEM_INIT_TOKEN: initToken,
     PORT: '0',
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
@@ -56,6 +58,8 @@ export async function startServiceProcess(extraEnv = {}, nodeArgs = process.env.
   }, nodeArgs);
   return {
     ...service,
+    /** Production refuses POST /v1/system/init without it (x-init-token). */
+    initToken,
     async stop() {
       await service.stop();
       rmSync(dataDir, { recursive: true, force: true });
