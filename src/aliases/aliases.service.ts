@@ -57,11 +57,7 @@ export class AliasesService {
   }
 
   async list(principal: Principal, { query, labels }: AliasListFilter): Promise<{ aliases: AliasWithTargets[]; nextToken?: string }> {
-    const scope = principal.scopeFor('LIST', 'ALIAS');
-    if (query.ownerId && query.ownerId !== principal.userId && scope !== 'ANY') {
-      throw DomainError.permissionDenied("LIST_ALIAS_ANY is required to list another owner's aliases");
-    }
-    const ownerId = query.ownerId ?? (scope === 'ANY' ? undefined : principal.userId);
+    const ownerId = this.owners.listedOwner(principal, 'ALIAS', query.ownerId);
     const page = await this.aliases.listPage({ ownerId, labels }, decodePageToken(query.nextToken), query.pageSize);
     return { aliases: page.items, ...(page.next ? { nextToken: encodePageToken(page.next) } : {}) };
   }

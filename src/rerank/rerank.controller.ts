@@ -5,6 +5,7 @@ import { ApiJsonBody } from '../common/validation/api-json-body.decorator.js';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Requires } from '../auth/access.decorators.js';
 import type { Principal } from '../auth/principal.js';
+import { canonicalUuid } from '../common/validation/canonical-uuid.js';
 import { UuidParam } from '../common/validation/uuid-param.pipe.js';
 import { JsonSchemaPipe } from '../common/validation/json-schema.pipe.js';
 import { rerankBodySchema, validateRerankBody, type RerankBody } from './dto/rerank-body.schema.js';
@@ -36,7 +37,7 @@ export class RerankController {
     @Body(new JsonSchemaPipe(validateRerankBody)) dto: RerankBody,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RerankResponse> {
-    const fallbacks = (dto.fallbackRerankerIds ?? []).map((fallback) => fallback.toLowerCase());
+    const fallbacks = (dto.fallbackRerankerIds ?? []).map(canonicalUuid);
     const outcome = await this.router.rerankReranker(principal, id, dto, fallbacks);
     setRerankTimingHeaders(reply, outcome);
     return toRerankResponse(outcome, dto.documents, dto.returnDocuments ?? true);

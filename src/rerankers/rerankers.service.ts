@@ -108,11 +108,7 @@ export class RerankersService {
   }
 
   async list(principal: Principal, { query, labels }: RerankerListFilter): Promise<{ rerankers: Reranker[]; nextToken?: string }> {
-    const scope = principal.scopeFor('LIST', 'RERANKER');
-    if (query.ownerId && query.ownerId !== principal.userId && scope !== 'ANY') {
-      throw DomainError.permissionDenied("LIST_RERANKER_ANY is required to list another owner's rerankers");
-    }
-    const ownerId = query.ownerId ?? (scope === 'ANY' ? undefined : principal.userId);
+    const ownerId = this.owners.listedOwner(principal, 'RERANKER', query.ownerId);
     const page = await this.rerankers.listPage(
       { ownerId, providerType: query.providerType, labels },
       decodePageToken(query.nextToken),

@@ -31,6 +31,15 @@ export class OwnerScope {
     return owner;
   }
 
+  /** Whose resources a list shows: the owner asked for (403 without the ANY permission), else the caller's, or all with ANY. */
+  listedOwner(principal: Principal, resource: Resource, requestedOwnerId: string | undefined): string | undefined {
+    const scope = principal.scopeFor('LIST', resource);
+    if (requestedOwnerId && requestedOwnerId !== principal.userId && scope !== 'ANY') {
+      throw DomainError.permissionDenied(`LIST_${resource}_ANY is required to list another owner's resources`);
+    }
+    return requestedOwnerId ?? (scope === 'ANY' ? undefined : principal.userId);
+  }
+
   /** Before changing what another user owns (the caller already holds the ANY permission): their rank must be reachable. */
   async requireReachOf(principal: Principal, action: Action, resource: Resource, ownerId: string): Promise<void> {
     if (ownerId === principal.userId || !principal.canActOn(action, resource, ownerId)) return;

@@ -8,6 +8,14 @@ import { IsUUID } from 'class-validator';
  * once: an uppercase id must name the same row, the same cache entry and the same
  * associated data.
  */
+/** The one UUID pattern (any case), as JSON-schema / RegExp source. */
+export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+const UUID = new RegExp(UUID_PATTERN);
+
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
 export function canonicalUuid(value: string): string {
   return value.toLowerCase();
 }

@@ -1,4 +1,5 @@
 import type { JSONSchemaType } from 'ajv';
+import { UUID_PATTERN } from '../../common/validation/canonical-uuid.js';
 import { ajv } from '../../common/validation/json-schema.pipe.js';
 import type { RerankDocument } from '../document-text.js';
 
@@ -9,7 +10,6 @@ import type { RerankDocument } from '../document-text.js';
  */
 export const MAX_QUERY_LENGTH = 100_000;
 export const MAX_RANK_FIELDS = 100;
-const UUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
 /** POST /v1/rerankers/{id}/rerank */
 export interface RerankBody {
@@ -65,7 +65,7 @@ export const rerankBodySchema: JSONSchemaType<RerankBody> = {
       type: 'array',
       maxItems: MAX_FALLBACKS,
       uniqueItems: true,
-      items: { type: 'string', pattern: UUID },
+      items: { type: 'string', pattern: UUID_PATTERN },
       nullable: true,
     },
   },

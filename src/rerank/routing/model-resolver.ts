@@ -3,6 +3,7 @@ import { AliasesRepository } from '../../aliases/aliases.repository.js';
 import type { Principal } from '../../auth/principal.js';
 import { BoundedTtlCache } from '../../common/cache/bounded-ttl-cache.js';
 import { DomainError } from '../../common/errors/domain-error.js';
+import { canonicalUuid, isUuid } from '../../common/validation/canonical-uuid.js';
 import { InvalidationBus } from '../../common/invalidation/invalidation-bus.js';
 import { AppConfig } from '../../config/app-config.js';
 import type { LastResort } from '../../generated/prisma/enums.js';
@@ -10,7 +11,6 @@ import { MetricsService } from '../../metrics/metrics.service.js';
 import { RerankersRepository } from '../../rerankers/rerankers.repository.js';
 import { RoutePlanner } from './route-planner.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Candidates named in an AMBIGUOUS_MODEL error. */
 const MAX_CANDIDATES = 10;
 
@@ -63,7 +63,7 @@ export class ModelResolver implements OnModuleDestroy {
   }
 
   async resolve(principal: Principal, model: string): Promise<ResolvedModel> {
-    if (UUID.test(model)) return { kind: 'reranker', rerankerId: model.toLowerCase() };
+    if (isUuid(model)) return { kind: 'reranker', rerankerId: canonicalUuid(model) };
     const key = `${principal.userId}\u0000${model}`;
     return answer(principal, model, this.cache.get(key) ?? (await this.fill(key, principal.userId, model)));
   }
