@@ -9,6 +9,7 @@ import autocannon from 'autocannon';
 import { percentiles, sequential } from './lib/load.mjs';
 import { processUsage, startBareProxy, startServiceProcess, startUpstream } from './lib/processes.mjs';
 import { report, round } from './lib/report.mjs';
+import { registerBenchReranker, workload } from './lib/service-setup.mjs';
 
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 3000);
 const DURATION = Number(process.env.BENCH_DURATION_S ?? 10);
@@ -19,7 +20,7 @@ const bare = await startBareProxy(upstream.url);
 const service = await startServiceProcess();
 const rows = [];
 try {
-  const key = await setUpService(service, upstream.url);
+  const key = await registerBenchReranker(service, upstream.url);
   const small = workload(20, 100);
   const targets = {
     direct: { url: upstream.url, path: '/v2/rerank', body: JSON.stringify({ model: 'bench', query: small.query, documents: small.documents, top_n: 5 }) },
@@ -121,31 +122,4 @@ async function soak(service, upstream, target) {
     { measure: 'soak: unexpected errors (anything but 200, or 502 after 3 failed tries)', value: unexpected },
     { measure: 'soak: service RSS before / after (MB)', value: `${round(before.rssMb, 1)} / ${round(after.rssMb, 1)}` },
   ];
-}
-
-async function setUpService({ url: baseUrl, initToken }, upstreamUrl) {
-  const json = { 'content-type': 'application/json' };
-  const init = await (await fetch(`${baseUrl}/v1/system/init`, { method: 'POST', headers: { ...json, 'x-init-token': initToken }, body: '{}' })).json();
-  const headers = { ...json, 'x-api-key': init.rootApiKey };
-  const created = await (
-    await fetch(`${baseUrl}/v1/rerankers`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({
-        displayName: 'bench',
-        providerType: 'COHERE',
-        endpointUrl: upstreamUrl,
-        modelIdentifier: 'bench',
-        credentials: { kind: 'CREDENTIAL_KIND_API_KEY', apiKey: { inlineSecret: 'bench-upstream-key' } },
-      }),
-    })
-  ).json();
-  if (!created.rerankerId) throw new Error(`could not register: ${JSON.stringify(created)}`);
-  return { apiKey: init.rootApiKey, rerankerId: created.rerankerId };
-}
-
-function workload(count, length) {
-  const filler = 'lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor ';
-  const documents = Array.from({ length: count }, (_, i) => `${i} ${filler.repeat(Math.ceil(length / filler.length))}`.slice(0, length - (i % 7)));
-  return { query: 'what does the document say about tempor', documents };
 }

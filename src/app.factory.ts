@@ -13,6 +13,10 @@ import { NestPinoLogger } from './common/logging/nest-logger.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import type { AppConfig } from './config/app-config.js';
 import { MetricsService } from './metrics/metrics.service.js';
+import { RequestAuthenticator } from './auth/request-authenticator.js';
+import { ErrorBodySchema } from './common/openapi/error-body.schema.js';
+import { hotRouteOperations, registerHotRoutes, type HotRoute } from './rerank/http/hot-route.js';
+import { RerankRoutes } from './rerank/http/rerank-routes.js';
 import { SERVICE_VERSION } from './system/build-info.js';
 
 /** Builds and initializes the application; used by main.ts and by every e2e test. */
@@ -46,7 +50,9 @@ export function configureApp(app: NestFastifyApplication, logger: Logger): void 
   app.useGlobalFilters(new AllExceptionsFilter(logger));
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   addRequestHooks(app, logger);
-  setupOpenApi(app);
+  const hotRoutes = app.get(RerankRoutes).routes;
+  registerHotRoutes(app.getHttpAdapter().getInstance(), hotRoutes, app.get(RequestAuthenticator), logger);
+  setupOpenApi(app, hotRoutes);
 }
 
 function addRequestHooks(app: NestFastifyApplication, logger: Logger): void {
@@ -73,7 +79,7 @@ function addRequestHooks(app: NestFastifyApplication, logger: Logger): void {
   });
 }
 
-function setupOpenApi(app: NestFastifyApplication): void {
+function setupOpenApi(app: NestFastifyApplication, hotRoutes: readonly HotRoute[]): void {
   const document = new DocumentBuilder()
     .setTitle('reranker-registry')
     .setDescription('Register reranking backends with their credentials, then rerank through them by id.')
@@ -81,7 +87,12 @@ function setupOpenApi(app: NestFastifyApplication): void {
     .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, 'apiKey')
     .addBearerAuth({ type: 'http', scheme: 'bearer' }, 'bearer')
     .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, document), {
+  const extraModels = [ErrorBodySchema, ...new Set(hotRoutes.map((route) => route.okType))];
+  const create = () => {
+    const created = SwaggerModule.createDocument(app, document, { extraModels });
+    return { ...created, paths: { ...created.paths, ...hotRouteOperations(hotRoutes) } };
+  };
+  SwaggerModule.setup('docs', app, create, {
     jsonDocumentUrl: 'openapi.json',
     yamlDocumentUrl: 'openapi.yaml',
   });

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { AUTHENTICATED_ONLY, REQUIRED_ACCESS } from '../src/auth/access.decorators.js';
-import { IS_PUBLIC } from '../src/auth/public.decorator.js';
 import { PrismaService } from '../src/database/prisma.service.js';
 import { as, createActor, initRoot, type Actor } from './support/actors.js';
 import { listRoutes } from './support/routes.js';
@@ -91,16 +89,12 @@ describe('tenancy and auth', () => {
     it('declares an access policy on every non-public route', () => {
       const routes = listRoutes(t.app);
       expect(routes.length).toBeGreaterThan(8);
-      const unguarded = routes.filter((route) => {
-        const isPublic = Reflect.getMetadata(IS_PUBLIC, route.handler) || Reflect.getMetadata(IS_PUBLIC, route.controller);
-        const policy = Reflect.getMetadata(REQUIRED_ACCESS, route.handler) || Reflect.getMetadata(AUTHENTICATED_ONLY, route.handler);
-        return !isPublic && !policy;
-      });
+      const unguarded = routes.filter((route) => route.access === undefined);
       expect(unguarded.map((r) => `${r.method} ${r.path}`)).toEqual([]);
     });
 
     it('answers 401 on every non-public route when no key is given', async () => {
-      const routes = listRoutes(t.app).filter((r) => !Reflect.getMetadata(IS_PUBLIC, r.handler));
+      const routes = listRoutes(t.app).filter((r) => r.access !== 'public');
       for (const route of routes) {
         const path = route.path.replace(/:[A-Za-z]+/g, randomUUID());
         const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';

@@ -35,7 +35,7 @@ function stop(child) {
 }
 
 export const startUpstream = () => startProcess(here('./upstream-process.mjs'));
-export const startBareProxy = (upstreamUrl) => startProcess(here('../bare-proxy.mjs'), { UPSTREAM: upstreamUrl });
+export const startBareProxy = (upstreamUrl, nodeArgs = []) => startProcess(here('../bare-proxy.mjs'), { UPSTREAM: upstreamUrl }, nodeArgs);
 
 /**
  * The built service as in production (NODE_ENV=production, keys from the environment),

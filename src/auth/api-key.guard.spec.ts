@@ -3,7 +3,8 @@ import { Reflector } from '@nestjs/core';
 import { DomainError } from '../common/errors/domain-error.js';
 import { AuthenticatedOnly, Requires, type AuthenticatedRequest } from './access.decorators.js';
 import type { ApiKeyVerifier } from './api-key-verifier.js';
-import { ApiKeyGuard, presentedApiKey } from './api-key.guard.js';
+import { ApiKeyGuard } from './api-key.guard.js';
+import { presentedApiKey, RequestAuthenticator } from './request-authenticator.js';
 import { Principal } from './principal.js';
 import { Public } from './public.decorator.js';
 
@@ -22,7 +23,7 @@ class Routes {
 
 const member = new Principal('u1', 'MEMBER', 'k1');
 const verifier = { verify: async (key: string) => (key === 'good' ? member : undefined) } as unknown as ApiKeyVerifier;
-const guard = new ApiKeyGuard(new Reflector(), verifier);
+const guard = new ApiKeyGuard(new Reflector(), new RequestAuthenticator(verifier));
 
 function contextFor(handler: keyof Routes, headers: Record<string, string> = {}): ExecutionContext {
   const request = { headers } as unknown as AuthenticatedRequest;

@@ -3,10 +3,11 @@ import { APP_GUARD } from '@nestjs/core';
 import { ApiKeysModule } from '../api-keys/api-keys.module.js';
 import { ApiKeyVerifier } from './api-key-verifier.js';
 import { ApiKeyGuard } from './api-key.guard.js';
+import { RequestAuthenticator } from './request-authenticator.js';
 
 @Module({
   imports: [ApiKeysModule],
-  providers: [ApiKeyVerifier, { provide: APP_GUARD, useClass: ApiKeyGuard }],
-  exports: [ApiKeyVerifier],
+  providers: [ApiKeyVerifier, RequestAuthenticator, { provide: APP_GUARD, useClass: ApiKeyGuard }],
+  exports: [ApiKeyVerifier, RequestAuthenticator],
 })
 export class AuthModule {}

@@ -5,9 +5,8 @@ import { AWS_CREDENTIAL_SOURCE, DefaultChainCredentialSource } from '../reranker
 import { GCP_TOKEN_SOURCE, GoogleAdcTokenSource } from '../rerankers/credentials/gcp-token-source.js';
 import { AliasesModule } from '../aliases/aliases.module.js';
 import { RerankersModule } from '../rerankers/rerankers.module.js';
-import { AliasRerankController } from './alias-rerank.controller.js';
-import { CompatRerankController } from './compat.controller.js';
 import { CompatFieldAudit } from './compat-fields.js';
+import { RerankRoutes } from './http/rerank-routes.js';
 import { RerankController } from './rerank.controller.js';
 import { RerankTargets } from './rerank-targets.js';
 import { RerankService } from './rerank.service.js';
@@ -17,7 +16,7 @@ import { UpstreamClient } from './upstream/upstream-client.js';
 
 @Module({
   imports: [RerankersModule, AliasesModule],
-  controllers: [RerankController, CompatRerankController, AliasRerankController],
+  controllers: [RerankController],
   providers: [
     RerankService,
     RerankTargets,
@@ -25,9 +24,10 @@ import { UpstreamClient } from './upstream/upstream-client.js';
     CompatFieldAudit,
     ModelResolver,
     RerankRouter,
+    RerankRoutes,
     { provide: GCP_TOKEN_SOURCE, inject: [LOGGER], useFactory: (logger: Logger) => new GoogleAdcTokenSource(logger) },
     { provide: AWS_CREDENTIAL_SOURCE, inject: [LOGGER], useFactory: (logger: Logger) => new DefaultChainCredentialSource(logger) },
   ],
-  exports: [RerankService, RerankTargets],
+  exports: [RerankService, RerankTargets, RerankRoutes],
 })
 export class RerankModule {}

@@ -118,12 +118,7 @@ export class RerankService implements OnModuleDestroy {
     const batches = planBatches(input.query, texts, { maxDocuments: target.batchSize, maxTokens: target.maxTokensPerRequest });
     const credentials = await withCallCredentials(target, deadline);
     const call = (batch: PlannedBatch) => this.callBatch(credentials, batch, request, deadline);
-    // A half-open circuit lets one probe through: send the first batch alone, the rest once it settled.
-    const probing = batches.length > 1 && this.breakers.status(target.rerankerId) === 'half-open';
-    const outcomes = probing
-      ? [await call(batches[0]!), ...(await mapConcurrently(batches.slice(1), this.config.upstream.batchConcurrency, call))]
-      : await mapConcurrently(batches, this.config.upstream.batchConcurrency, call);
-    const merged = combine(outcomes);
+    const merged = batches.length === 1 ? await call(batches[0]!) : combine(await this.callAll(target, batches, call));
     return {
       rerankerId: target.rerankerId,
       model: target.model,
@@ -163,6 +158,12 @@ export class RerankService implements OnModuleDestroy {
     this.unsubscribe();
   }
 
+  /** Several batches, concurrently within bounds; through a half-open circuit the first goes alone, as its probe. */
+  private async callAll(target: RerankTarget, batches: PlannedBatch[], call: (batch: PlannedBatch) => Promise<BatchOutcome>): Promise<BatchOutcome[]> {
+    if (this.breakers.status(target.rerankerId) !== 'half-open') return mapConcurrently(batches, this.config.upstream.batchConcurrency, call);
+    return [await call(batches[0]!), ...(await mapConcurrently(batches.slice(1), this.config.upstream.batchConcurrency, call))];
+  }
+
   /** One batch; halves of it, one after the other, if the upstream finds it too large. */
   private async callBatch(target: RerankTarget, batch: PlannedBatch, request: BatchRequest, deadline: number): Promise<BatchOutcome> {
     try {
@@ -179,16 +180,15 @@ export class RerankService implements OnModuleDestroy {
   private async observedExchange(target: RerankTarget, batch: PlannedBatch, request: BatchRequest, deadline: number): Promise<BatchOutcome> {
     const probe = this.breakers.admit(target.rerankerId);
     const started = performance.now();
-    const observe = (outcome: string) =>
-      this.metrics.observeUpstream(target.providerType, outcome, (performance.now() - started) / 1000);
     try {
       const outcome = await this.exchange(target, batch, request, deadline);
       this.breakers.record(target.rerankerId, 'success', probe);
-      observe('ok');
+      this.metrics.observeUpstream(target.providerType, 'ok', (performance.now() - started) / 1000);
       return outcome;
     } catch (error) {
       this.breakers.record(target.rerankerId, outcomeOfError(error), probe);
-      observe(error instanceof DomainError ? error.code.toLowerCase() : error instanceof BatchTooLarge ? 'split' : 'internal');
+      const outcome = error instanceof DomainError ? error.code.toLowerCase() : error instanceof BatchTooLarge ? 'split' : 'internal';
+      this.metrics.observeUpstream(target.providerType, outcome, (performance.now() - started) / 1000);
       throw error;
     }
   }

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Post } from '@nestjs/common';
 import { ApiExtraModels, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { IncomingHttpHeaders } from 'node:http';
-import { presentedCredential } from '../auth/api-key.guard.js';
+import { presentedCredential } from '../auth/request-authenticator.js';
 import { ApiErrors, JSON_BODY_ERRORS } from '../common/openapi/api-errors.decorator.js';
 import { Public } from '../auth/public.decorator.js';
 import { InitSystemDto } from './dto/init-system.dto.js';

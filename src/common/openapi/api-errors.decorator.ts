@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiResponse } from '@nestjs/swagger';
+import { ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import { ERROR_STATUS, type ErrorCode } from '../errors/error-code.js';
 import { ErrorBodySchema } from './error-body.schema.js';
 
@@ -12,7 +12,15 @@ import { ErrorBodySchema } from './error-body.schema.js';
 export const ApiErrors = (...codes: ErrorCode[]): MethodDecorator & ClassDecorator =>
   applyDecorators(...responsesFor([...codes, 'INTERNAL']).map((response) => ApiResponse(response)));
 
-function responsesFor(codes: ErrorCode[]) {
+/** The same responses as OpenAPI objects, for routes documented without decorators (src/rerank/http). */
+export function errorResponses(codes: readonly ErrorCode[]): Record<number, object> {
+  const schema = { $ref: getSchemaPath(ErrorBodySchema) };
+  return Object.fromEntries(
+    responsesFor([...codes, 'INTERNAL']).map(({ status, description }) => [status, { description, content: { 'application/json': { schema } } }]),
+  );
+}
+
+function responsesFor(codes: readonly ErrorCode[]) {
   const byStatus = new Map<number, Set<ErrorCode>>();
   for (const code of codes) byStatus.set(ERROR_STATUS[code], (byStatus.get(ERROR_STATUS[code]) ?? new Set()).add(code));
   return [...byStatus].map(([status, statusCodes]) => ({ status, description: [...statusCodes].join(' or '), type: ErrorBodySchema }));

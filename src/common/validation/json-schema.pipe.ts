@@ -19,24 +19,29 @@ export class JsonSchemaPipe<T> implements PipeTransform<unknown, T> {
   ) {}
 
   transform(value: unknown): T {
-    if (this.validate(value)) return value;
-    const violation = this.violationOf(this.validate.errors?.[0]);
-    throw DomainError.invalidArgument(`${violation.field}: ${violation.problems[0]}`, { fields: [violation] });
+    return validatedBody(this.validate, value, this.messages);
   }
+}
 
-  private violationOf(error: ErrorObject | undefined): FieldViolation {
-    if (!error) return { field: 'body', problems: ['is invalid'] };
-    const path = error.instancePath.slice(1).replaceAll('/', '.');
-    if (error.keyword === 'additionalProperties') {
-      const property = String(error.params.additionalProperty);
-      const field = path ? `${path}.${property}` : property;
-      return { field, problems: [`property ${property} should not exist`] };
-    }
-    if (error.keyword === 'required') {
-      const property = String(error.params.missingProperty);
-      return { field: path ? `${path}.${property}` : property, problems: [`${property} is required`] };
-    }
-    const field = path || 'body';
-    return { field, problems: [this.messages[field] ?? `${field} ${error.message ?? 'is invalid'}`] };
+/** `value` if it satisfies the compiled schema; else 400 INVALID_ARGUMENT naming the first field at fault. */
+export function validatedBody<T>(validate: ValidateFunction<T>, value: unknown, messages: Record<string, string> = {}): T {
+  if (validate(value)) return value;
+  const violation = violationOf(validate.errors?.[0], messages);
+  throw DomainError.invalidArgument(`${violation.field}: ${violation.problems[0]}`, { fields: [violation] });
+}
+
+function violationOf(error: ErrorObject | undefined, messages: Record<string, string>): FieldViolation {
+  if (!error) return { field: 'body', problems: ['is invalid'] };
+  const path = error.instancePath.slice(1).replaceAll('/', '.');
+  if (error.keyword === 'additionalProperties') {
+    const property = String(error.params.additionalProperty);
+    const field = path ? `${path}.${property}` : property;
+    return { field, problems: [`property ${property} should not exist`] };
   }
+  if (error.keyword === 'required') {
+    const property = String(error.params.missingProperty);
+    return { field: path ? `${path}.${property}` : property, problems: [`${property} is required`] };
+  }
+  const field = path || 'body';
+  return { field, problems: [messages[field] ?? `${field} ${error.message ?? 'is invalid'}`] };
 }

@@ -3,10 +3,15 @@ import { isUUID } from 'class-validator';
 import { DomainError } from '../errors/domain-error.js';
 import { canonicalUuid } from './canonical-uuid.js';
 
+/** A path id as stored: 400 INVALID_ARGUMENT unless a UUID, lowercased. */
+export function uuidParam(value: unknown): string {
+  if (typeof value !== 'string' || !isUUID(value)) throw DomainError.invalidArgument('id must be a UUID');
+  return canonicalUuid(value);
+}
+
 class UuidParamPipe implements PipeTransform<unknown, string> {
   transform(value: unknown): string {
-    if (typeof value !== 'string' || !isUUID(value)) throw DomainError.invalidArgument('id must be a UUID');
-    return canonicalUuid(value);
+    return uuidParam(value);
   }
 }
 

@@ -37,16 +37,28 @@ export class SecretScrubber {
 
   /**
    * A parsed JSON value (an upstream's usage block) with every string in it scrubbed, keys
-   * too. One search over its serialized form first (which holds each string JSON-escaped,
-   * a form searched for too), so the usual clean block is returned as is.
+   * too. The usual clean block (short keys, numbers) is returned as is after one walk.
    */
   scrubJson(value: unknown): unknown {
-    if (this.forms.length === 0 || !this.mentionedIn(JSON.stringify(value) ?? '')) return value;
+    if (this.forms.length === 0 || !this.mentionedInTree(value)) return value;
     return this.scrubTree(value);
   }
 
+  /** Whether any string in the tree holds a form; a string shorter than a form cannot. */
+  private mentionedInTree(value: unknown): boolean {
+    if (typeof value === 'string') return this.mentionedIn(value);
+    if (typeof value !== 'object' || value === null) return false;
+    if (Array.isArray(value)) return value.some((item) => this.mentionedInTree(item));
+    for (const key in value) {
+      if (this.mentionedIn(key) || this.mentionedInTree((value as Record<string, unknown>)[key])) return true;
+    }
+    return false;
+  }
+
   private mentionedIn(text: string): boolean {
-    return this.forms.some((form) => text.includes(form));
+    // Longest first: skip the forms too long to fit.
+    for (const form of this.forms) if (form.length <= text.length && text.includes(form)) return true;
+    return false;
   }
 
   private scrubTree(value: unknown): unknown {

@@ -9,6 +9,7 @@ import { LOGGER } from '../../common/logging/logger.token.js';
 import { AppConfig, type UpstreamConfig } from '../../config/app-config.js';
 import { EgressPolicy } from '../../egress/egress-policy.js';
 import { ByteBudget } from './byte-budget.js';
+import { AnswerTooLargeError, ByteBudgetExhaustedError, CappedAnswer, DeadlineExceededError, type RawAnswer } from './capped-answer.js';
 import { egressGuardedLookup } from './egress-lookup.js';
 
 export interface UpstreamRequest {
@@ -37,8 +38,6 @@ const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 const BACKOFF_BASE_MS = 100;
 /** What a shed caller is told to wait (Retry-After). */
 const SHED_RETRY_AFTER_MS = 1_000;
-
-class ResponseTooLargeError extends Error {}
 
 /**
  * Outbound HTTP for rerank calls: one keep-alive undici pool per upstream origin, every
@@ -119,59 +118,26 @@ export class UpstreamClient implements OnApplicationShutdown {
   }
 
   private async send(request: UpstreamRequest, remainingMs: number, attempt: number): Promise<UpstreamReply> {
-    const response = await this.pool(request.origin).request({
-      method: 'POST',
-      path: request.path,
-      headers: request.headers,
-      body: request.body,
-      signal: AbortSignal.timeout(remainingMs),
-      headersTimeout: remainingMs,
-      bodyTimeout: remainingMs,
+    const answer = await new Promise<RawAnswer>((resolve, reject) => {
+      const handler = new CappedAnswer(this.buffered, this.settings.maxResponseBytes, remainingMs, resolve, reject);
+      this.pool(request.origin).dispatch(
+        { method: 'POST', path: request.path, headers: request.headers, body: request.body, headersTimeout: remainingMs, bodyTimeout: remainingMs },
+        handler,
+      );
     });
-    const { text, bytes } = await this.readCapped(response.body, response.headers['content-length']);
-    const retryAfter = response.headers['retry-after'];
     let parsed: ReturnType<typeof parseJson>;
     try {
-      parsed = parseJson(text);
+      parsed = parseJson(answer.text);
     } finally {
-      this.buffered.give(bytes);
+      this.buffered.give(answer.bytes);
     }
     return {
-      status: response.statusCode,
-      body: parsed.ok ? parsed.value : text,
+      status: answer.status,
+      body: parsed.ok ? parsed.value : answer.text,
       json: parsed.ok,
       attempts: attempt,
-      ...(typeof retryAfter === 'string' ? { retryAfter } : {}),
+      ...(answer.retryAfter === undefined ? {} : { retryAfter: answer.retryAfter }),
     };
-  }
-
-  /**
-   * The answer's text, within the per-answer cap and the global byte budget. On success
-   * the bytes stay taken from the budget (the caller gives them back once parsed).
-   */
-  private async readCapped(body: AsyncIterable<Buffer> & { destroy(): void }, contentLength: unknown): Promise<{ text: string; bytes: number }> {
-    const max = this.settings.maxResponseBytes;
-    if (Number(contentLength) > max) {
-      body.destroy();
-      throw new ResponseTooLargeError();
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    try {
-      for await (const chunk of body) {
-        if (size + chunk.length > max) throw new ResponseTooLargeError();
-        if (!this.buffered.take(chunk.length, size)) {
-          throw shed('The service is reading as many upstream answer bytes as it allows');
-        }
-        size += chunk.length;
-        chunks.push(chunk);
-      }
-    } catch (error) {
-      body.destroy();
-      this.buffered.give(size);
-      throw error;
-    }
-    return { text: Buffer.concat(chunks, size).toString('utf8'), bytes: size };
   }
 
   private async backoff(attempt: number, retryAfterMs: number | undefined, deadline: number, failure?: DomainError): Promise<void> {
@@ -261,9 +227,11 @@ function upstreamTimeout(): DomainError {
 
 function toUpstreamFailure(error: unknown): DomainError {
   if (error instanceof DomainError) return error;
-  if (error instanceof ResponseTooLargeError) {
+  if (error instanceof AnswerTooLargeError) {
     return new DomainError('UPSTREAM_BAD_RESPONSE', 'The upstream response is larger than the configured cap');
   }
+  if (error instanceof DeadlineExceededError) return upstreamTimeout();
+  if (error instanceof ByteBudgetExhaustedError) return shed('The service is reading as many upstream answer bytes as it allows');
   const chain = causeChain(error);
   if (chain.some((link) => link.code === 'UND_ERR_INVALID_ARG')) {
     // The request could not even be written (say, a server secret holding a line break): not the upstream's fault.
@@ -271,7 +239,7 @@ function toUpstreamFailure(error: unknown): DomainError {
   }
   const egress = chain.find((link) => link.code === 'EGRESS_BLOCKED') as (Error & { code: string }) | undefined;
   if (egress) return new DomainError('EGRESS_BLOCKED', egress.message);
-  if (chain.some((link) => link.name === 'TimeoutError' || link.name === 'AbortError' || link.code?.includes('TIMEOUT'))) {
+  if (chain.some((link) => link.code?.includes('TIMEOUT'))) {
     if (!chain.some((link) => link.code === 'UND_ERR_CONNECT_TIMEOUT')) return upstreamTimeout();
   }
   const code = chain.find((link) => link.code)?.code ?? 'unknown';

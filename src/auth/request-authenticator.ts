@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
+import { DomainError } from '../common/errors/domain-error.js';
+import type { AuthenticatedRequest, RequiredAccess } from './access.decorators.js';
+import { ApiKeyVerifier } from './api-key-verifier.js';
+import type { Principal } from './principal.js';
+
+/**
+ * Who is calling and whether they may: the one place both the Nest guard and the hot
+ * rerank routes (src/rerank/http) authenticate a request and check its access policy.
+ */
+@Injectable()
+export class RequestAuthenticator {
+  constructor(private readonly verifier: ApiKeyVerifier) {}
+
+  /** The caller's principal, attached to the request; 401 UNAUTHENTICATED without a valid key. */
+  async authenticate(request: FastifyRequest): Promise<Principal> {
+    const rawKey = presentedApiKey(request.headers);
+    if (!rawKey) throw DomainError.unauthenticated('An API key is required (x-api-key or Authorization: Bearer)');
+    const principal = await this.verifier.verify(rawKey, request.ip);
+    if (!principal) throw DomainError.unauthenticated('The API key is invalid, expired or revoked');
+    (request as AuthenticatedRequest).principal = principal;
+    return principal;
+  }
+
+  /** 403 PERMISSION_DENIED unless the principal holds the action on the resource (own or any). */
+  authorize(principal: Principal, required: RequiredAccess): void {
+    if (!principal.scopeFor(required.action, required.resource)) {
+      throw DomainError.permissionDenied(`${required.action}_${required.resource} permission is required`);
+    }
+  }
+}
+
+/** `x-api-key: <key>`, or `Authorization: Bearer <key>` as Cohere and Jina clients send. */
+export function presentedApiKey(headers: IncomingHttpHeaders): string | undefined {
+  return presentedCredential(headers, 'x-api-key');
+}
+
+/** The value of `header`, or else of `Authorization: Bearer <value>`. */
+export function presentedCredential(headers: IncomingHttpHeaders, header: string): string | undefined {
+  const value = headers[header];
+  if (typeof value === 'string' && value.trim() !== '') return value.trim();
+  const authorization = headers.authorization;
+  const bearer = authorization && /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+  return bearer ? bearer[1] : undefined;
+}

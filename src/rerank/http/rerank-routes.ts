@@ -1,0 +1,128 @@
+import { Injectable } from '@nestjs/common';
+import { aliasNameParam } from '../../aliases/alias-name.pipe.js';
+import { AUTHENTICATED_ERRORS, UPSTREAM_CALL_ERRORS } from '../../common/openapi/api-errors.decorator.js';
+import { canonicalUuid } from '../../common/validation/canonical-uuid.js';
+import { uuidParam } from '../../common/validation/uuid-param.pipe.js';
+import { compatRerankInput, CompatFieldAudit } from '../compat-fields.js';
+import {
+  aliasRerankBodySchema,
+  COMPAT_MESSAGES,
+  compatBodySchema,
+  rerankBodySchema,
+  validateAliasRerankBody,
+  validateCompatBody,
+  validateRerankBody,
+  type AliasRerankBody,
+  type CompatBody,
+  type RerankBody,
+} from '../dto/rerank-body.schema.js';
+import {
+  CohereV2RerankResponse,
+  CompatV1RerankResponse,
+  RerankResponse,
+  toCohereV2Response,
+  toCompatV1Response,
+  toRerankResponse,
+} from '../dto/rerank.response.js';
+import { RerankRouter, type RoutedOutcome } from '../routing/rerank-router.js';
+import { setRerankTimingHeaders } from '../timing-headers.js';
+import type { HotCall, HotRoute } from './hot-route.js';
+
+const ERRORS = [...AUTHENTICATED_ERRORS, ...UPSTREAM_CALL_ERRORS];
+const EXECUTE_RERANKER = { action: 'EXECUTE', resource: 'RERANKER' } as const;
+
+/**
+ * The rerank calls: by reranker id, through an alias, and the drop-in routes for Jina and
+ * Cohere clients (`model` is a reranker id, an alias name or a modelIdentifier; the
+ * response `id` is the request id, so a client's log line leads to ours).
+ */
+@Injectable()
+export class RerankRoutes {
+  readonly routes: readonly HotRoute[];
+
+  constructor(
+    private readonly router: RerankRouter,
+    private readonly compatFields: CompatFieldAudit,
+  ) {
+    this.routes = [this.byId(), this.byAlias(), this.compatV1(), this.cohereV2()] as HotRoute[];
+  }
+
+  private byId(): HotRoute<RerankBody> {
+    return {
+      operationId: 'RerankController_execute',
+      tag: 'rerank',
+      paths: ['/v1/rerankers/:id/rerank'],
+      access: EXECUTE_RERANKER,
+      param: { name: 'id', parse: uuidParam },
+      body: { schema: rerankBodySchema, validate: validateRerankBody },
+      okType: RerankResponse,
+      errors: ERRORS,
+      handle: async ({ principal, param, body, reply }) => {
+        const fallbacks = (body.fallbackRerankerIds ?? []).map(canonicalUuid);
+        const outcome = await this.router.rerankReranker(principal, param, body, fallbacks);
+        setRerankTimingHeaders(reply, outcome);
+        return toRerankResponse(outcome, body.documents, body.returnDocuments ?? true);
+      },
+    };
+  }
+
+  /** Through the caller's alias: its targets in order or by weight, with failover and its last resort. */
+  private byAlias(): HotRoute<AliasRerankBody> {
+    return {
+      operationId: 'AliasRerankController_execute',
+      tag: 'rerank',
+      paths: ['/v1/aliases/:name/rerank'],
+      access: { action: 'EXECUTE', resource: 'ALIAS' },
+      param: { name: 'name', parse: aliasNameParam },
+      body: { schema: aliasRerankBodySchema, validate: validateAliasRerankBody },
+      okType: RerankResponse,
+      errors: ERRORS,
+      handle: async ({ principal, param, body, reply }) => {
+        const outcome = await this.router.rerankAlias(principal, param, body);
+        setRerankTimingHeaders(reply, outcome);
+        return toRerankResponse(outcome, body.documents, body.returnDocuments ?? true);
+      },
+    };
+  }
+
+  /** Jina / Cohere v1: documents come back unless `return_documents: false` (Jina's default). */
+  private compatV1(): HotRoute<CompatBody> {
+    return {
+      ...this.compat('CompatRerankController_v1', ['/v1/rerank', '/rerank'], CompatV1RerankResponse),
+      handle: async (call) => {
+        const outcome = await this.compatCall(call);
+        return toCompatV1Response(outcome, String(call.request.id), call.body.documents, call.body.return_documents ?? true);
+      },
+    };
+  }
+
+  /** Cohere v2: no documents unless asked (cohere-ai 7.x still sends `return_documents`). */
+  private cohereV2(): HotRoute<CompatBody> {
+    return {
+      ...this.compat('CompatRerankController_v2', ['/v2/rerank'], CohereV2RerankResponse),
+      handle: async (call) => {
+        const outcome = await this.compatCall(call);
+        return toCohereV2Response(outcome, String(call.request.id), call.body.documents, call.body.return_documents ?? false);
+      },
+    };
+  }
+
+  private compat(operationId: string, paths: string[], okType: HotRoute['okType']): Omit<HotRoute<CompatBody>, 'handle'> {
+    return {
+      operationId,
+      tag: 'rerank (compatible)',
+      paths,
+      access: EXECUTE_RERANKER,
+      body: { schema: compatBodySchema, validate: validateCompatBody, messages: COMPAT_MESSAGES },
+      okType,
+      errors: ERRORS,
+    };
+  }
+
+  private async compatCall({ principal, body, request, reply }: HotCall<CompatBody>): Promise<RoutedOutcome> {
+    this.compatFields.recordIgnored(request.routeOptions.url ?? request.url, body);
+    const outcome = await this.router.rerankModel(principal, body.model, compatRerankInput(body));
+    setRerankTimingHeaders(reply, outcome);
+    return outcome;
+  }
+}
