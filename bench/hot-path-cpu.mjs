@@ -14,6 +14,9 @@ import { registerBenchReranker, workload } from './lib/service-setup.mjs';
 import { report, round } from './lib/report.mjs';
 
 const CALLS = Number(process.env.BENCH_CPU_CALLS ?? 20_000);
+/** BENCH_CPU_DOCS=1000 BENCH_CPU_DOC_CHARS=500 BENCH_CPU_CALLS=300 profiles the large-call case instead. */
+const DOCS = Number(process.env.BENCH_CPU_DOCS ?? 20);
+const DOC_CHARS = Number(process.env.BENCH_CPU_DOC_CHARS ?? 100);
 const PROFILE = process.env.BENCH_PROFILE === '1';
 const profileDirs = PROFILE ? { bare: mkdtempSync(join(tmpdir(), 'rr-prof-bare-')), service: mkdtempSync(join(tmpdir(), 'rr-prof-')) } : undefined;
 const profiling = (name) => (PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDirs[name]}`, ...(process.env.BENCH_PROFILE_NODE_ARGS?.split(' ').filter(Boolean) ?? [])] : undefined);
@@ -25,17 +28,17 @@ const rows = [];
 const windows = {};
 try {
   const { apiKey, rerankerId } = await registerBenchReranker(service, upstream.url);
-  const { query, documents } = workload(20, 100);
+  const { query, documents } = workload(DOCS, DOC_CHARS);
   const native = { path: `/v1/rerankers/${rerankerId}/rerank`, headers: { 'x-api-key': apiKey }, body: JSON.stringify({ query, documents, topN: 5, returnDocuments: false }) };
   const compat = { path: '/v1/rerank', headers: { authorization: `Bearer ${apiKey}` }, body: JSON.stringify({ model: rerankerId, query, documents, top_n: 5, return_documents: false }) };
   const bareCall = { path: '/rerank', headers: {}, body: JSON.stringify({ query, documents, topN: 5 }) };
 
-  for (const [process_, call] of [[bare, bareCall], [service, native], [service, compat]]) await fire(process_, call, 2_000);
+  for (const [process_, call] of [[bare, bareCall], [service, native], [service, compat]]) await fire(process_, call, Math.min(2_000, CALLS));
 
   const bareCpu = await cpuPerCall(bare, bareCall, 'bare');
   const nativeCpu = await cpuPerCall(service, native, 'service');
   const compatCpu = await cpuPerCall(service, compat);
-  rows.push({ measure: `CPU per call (µs), ${CALLS} calls @16 conns: bare / native / compat`, value: `${round(bareCpu, 0)} / ${round(nativeCpu, 0)} / ${round(compatCpu, 0)}` });
+  rows.push({ measure: `CPU per call (µs), ${CALLS} calls of ${DOCS} docs @16 conns: bare / native / compat`, value: `${round(bareCpu, 0)} / ${round(nativeCpu, 0)} / ${round(compatCpu, 0)}` });
   rows.push({ measure: 'CPU ratio native / bare (goal <= 1.5)', value: round(nativeCpu / bareCpu) });
   rows.push({ measure: 'CPU ratio compat / bare (goal <= 1.5)', value: round(compatCpu / bareCpu) });
 } finally {
@@ -48,7 +51,7 @@ if (PROFILE) {
   for (const step of steps) rows.push({ measure: `budget µs/call, bare / native: ${step}`, value: `${usOf('bare', step)} / ${usOf('service', step)}` });
   rows.push({ measure: 'budget µs/call, bare / native: total sampled', value: `${round(budgets.bare.totalUsPerCall, 1)} / ${round(budgets.service.totalUsPerCall, 1)}` });
 }
-report('hot-path-cpu', rows, { config: { CALLS, PROFILE, database: process.env.DATABASE_URL ? 'postgres' : 'embedded' } });
+report('hot-path-cpu', rows, { config: { CALLS, DOCS, DOC_CHARS, PROFILE, database: process.env.DATABASE_URL ? 'postgres' : 'embedded' } });
 
 /** The per-step budget of one profiled process over its measured window; the profile is kept with BENCH_KEEP_PROFILE. */
 function profileBudget(name, dir) {

@@ -55,15 +55,17 @@ export function configureApp(app: NestFastifyApplication, logger: Logger): void 
   setupOpenApi(app, hotRoutes);
 }
 
+/** Callback hooks (not async ones): no promise per request for the request id, metrics and the access line. */
 function addRequestHooks(app: NestFastifyApplication, logger: Logger): void {
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onRequest', async (request, reply) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
+    done();
   });
   fastify.addHook('preValidation', refuseUnstorableQueryAndParams);
   const metrics = app.get(MetricsService);
   const access = accessLogger(logger);
-  fastify.addHook('onResponse', async (request, reply) => {
+  fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.observeHttp(route, request.method, reply.statusCode, reply.elapsedTime / 1000);
     access.info(
@@ -76,6 +78,7 @@ function addRequestHooks(app: NestFastifyApplication, logger: Logger): void {
       },
       'request completed',
     );
+    done();
   });
 }
 

@@ -136,7 +136,7 @@ describe('wrong-secret flood', () => {
     await t.close();
   });
 
-  it('keeps a legit cold key under 1 s and a warm key working under 50 concurrent random secrets for one key id', async () => {
+  it('keeps a legit cold key answering within seconds and a warm key working under 50 concurrent random secrets for one key id', async () => {
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     const flood = floodWithRandomSecrets(await t.app.getUrl(), '/v1/users/me', target.key, {
       connections: 50,
@@ -152,7 +152,9 @@ describe('wrong-secret flood', () => {
     const { statuses, tooMany } = await flood;
 
     expect(first.status).toBe(200);
-    expect(coldMs).toBeLessThan(1_000);
+    // 0.2-0.4 s on a quiet machine; the stall this guards against took 12-20 s. The bound leaves
+    // room for a machine loaded by other jobs (argon2 is CPU-bound), not for the stall.
+    expect(coldMs).toBeLessThan(2_500);
     expect(warmStatuses).toEqual(Array(5).fill(200));
     expect(Object.keys(statuses).sort()).toEqual(['401', '429']);
     expect(tooMany?.body).toMatchObject({ code: 'TOO_MANY_FAILED_ATTEMPTS', requestId: expect.any(String) });

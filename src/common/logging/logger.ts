@@ -19,10 +19,15 @@ export const REDACTED_PATHS = [
   '*.secret',
 ];
 
+/** Lines are written once this many bytes are pending, or every LOG_FLUSH_INTERVAL_MS. */
+const LOG_BATCH_BYTES = 4096;
+const LOG_FLUSH_INTERVAL_MS = 200;
+
 /**
- * The process logger. By default it writes to stdout asynchronously: lines written while
- * a write is in flight are coalesced into the next one (a synchronous write per request
- * line cost ~10% of CPU under load), and whatever is pending is flushed at exit.
+ * The process logger. By default it writes to stdout asynchronously and in batches: a
+ * write per access line cost ~10% of CPU under load when synchronous and ~4% when not
+ * (bench/README.md), so lines are written 4 KiB at a time, at least every 200 ms, and
+ * whatever is pending is flushed at exit.
  */
 export function createLogger(level: LogLevel, destination: pino.DestinationStream = bufferedStdout()): Logger {
   return pino(
@@ -37,7 +42,7 @@ export function createLogger(level: LogLevel, destination: pino.DestinationStrea
 }
 
 function bufferedStdout(): pino.DestinationStream {
-  const stream = pino.destination({ dest: 1, sync: false });
+  const stream = pino.destination({ dest: 1, sync: false, minLength: LOG_BATCH_BYTES, periodicFlush: LOG_FLUSH_INTERVAL_MS });
   process.once('exit', () => stream.flushSync());
   return stream;
 }
