@@ -70,7 +70,7 @@ export class SystemService {
           action: 'system.init',
           target: { type: 'system', id: null, ownerId: userId },
           before: null,
-          after: { rootUser: toUserResponse(user), rootApiKey: toApiKeyResponse(apiKey) },
+          after: { rootUser: toUserResponse(user), rootKey: toApiKeyResponse(apiKey) },
         });
       });
     } catch (error) {
