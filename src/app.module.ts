@@ -6,6 +6,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { AliasesModule } from './aliases/aliases.module.js';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { InvalidationModule } from './common/invalidation/invalidation.module.js';
 import { EgressModule } from './egress/egress.module.js';
@@ -27,6 +28,7 @@ export class AppModule {
         EgressModule,
         MetricsModule,
         AuthModule,
+        AuditModule,
         HealthModule,
         SystemModule,
         UsersModule,

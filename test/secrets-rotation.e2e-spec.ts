@@ -1,6 +1,9 @@
+import { commandLineActor } from '../src/audit/audit-actor.js';
+import { AuditLog } from '../src/audit/audit-log.js';
 import { PrismaService } from '../src/database/prisma.service.js';
+import { Transactions } from '../src/database/transactions.js';
 import { CredentialCipher } from '../src/rerankers/credentials/credential-cipher.js';
-import { rotateCredentials } from '../src/rerankers/credentials/credential-rotation.js';
+import { rotateCredentials, type RotationResult } from '../src/rerankers/credentials/credential-rotation.js';
 import { RerankersRepository } from '../src/rerankers/rerankers.repository.js';
 import { as, createActor, initRoot, type Actor } from './support/actors.js';
 import { inlineCredentials, rerankerBody } from './support/reranker-bodies.js';
@@ -33,6 +36,11 @@ describe('encryption key rotation', () => {
     return app;
   }
 
+  function rotate(t: TestApp): Promise<RotationResult> {
+    const tools = { rerankers: t.app.get(RerankersRepository), cipher: t.app.get(CredentialCipher), transactions: t.app.get(Transactions), audit: t.app.get(AuditLog) };
+    return rotateCredentials(tools, commandLineActor());
+  }
+
   async function decryptAll(t: TestApp): Promise<Map<string, string>> {
     const rows = await t.app.get(PrismaService).reranker.findMany({ where: { credentialsCiphertext: { not: null } } });
     const cipher = t.app.get(CredentialCipher);
@@ -56,9 +64,9 @@ describe('encryption key rotation', () => {
     const fingerprints = await t.app.get(PrismaService).reranker.findMany({ select: { id: true, credentialsFingerprint: true } });
 
     t = await restartWith(`new:${KEY_NEW},old:${KEY_OLD}`);
-    const result = await rotateCredentials(t.app.get(RerankersRepository), t.app.get(CredentialCipher));
+    const result = await rotate(t);
     expect(result).toEqual({ rotated: 3, skipped: 0, undecryptable: [] });
-    expect(await rotateCredentials(t.app.get(RerankersRepository), t.app.get(CredentialCipher))).toEqual({
+    expect(await rotate(t)).toEqual({
       rotated: 0,
       skipped: 0,
       undecryptable: [],
@@ -90,7 +98,7 @@ describe('encryption key rotation', () => {
     await prisma.reranker.update({ where: { id: broken }, data: { credentialsCiphertext: `${row.credentialsCiphertext!.slice(0, -4)}AAAA` } });
 
     t = await restartWith(`new:${KEY_NEW},old:${KEY_OLD}`);
-    const result = await rotateCredentials(t.app.get(RerankersRepository), t.app.get(CredentialCipher));
+    const result = await rotate(t);
     expect(result.undecryptable).toEqual([broken]);
     expect(result.skipped).toBe(0);
     const rows = await t.app.get(PrismaService).reranker.findMany({ where: { id: { in: ids } } });

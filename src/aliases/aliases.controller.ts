@@ -3,6 +3,7 @@ import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiQuery, ApiS
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Requires } from '../auth/access.decorators.js';
 import type { Principal } from '../auth/principal.js';
+import { CurrentActor, type AuditActor } from '../audit/audit-actor.js';
 import { AUTHENTICATED_ERRORS, ApiErrors, JSON_BODY_ERRORS } from '../common/openapi/api-errors.decorator.js';
 import { AliasNameParam } from './alias-name.pipe.js';
 import { AliasesService } from './aliases.service.js';
@@ -28,10 +29,11 @@ export class AliasesController {
   @ApiErrors(...JSON_BODY_ERRORS, 'ALREADY_EXISTS')
   async create(
     @CurrentPrincipal() principal: Principal,
+    @CurrentActor() actor: AuditActor,
     @Body() dto: CreateAliasDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AliasResponse> {
-    const alias = await this.aliases.create(principal, dto);
+    const alias = await this.aliases.create(principal, actor, dto);
     void reply.header('location', `/v1/aliases/${encodeURIComponent(alias.name)}${alias.ownerId === principal.userId ? '' : `?ownerId=${alias.ownerId}`}`);
     return toAliasResponse(alias);
   }
@@ -68,11 +70,12 @@ export class AliasesController {
   @ApiErrors(...JSON_BODY_ERRORS, 'NOT_FOUND')
   async update(
     @CurrentPrincipal() principal: Principal,
+    @CurrentActor() actor: AuditActor,
     @Param('name', AliasNameParam) name: string,
     @Query() { ownerId }: AliasOwnerQuery,
     @Body() dto: UpdateAliasDto,
   ): Promise<AliasResponse> {
-    return toAliasResponse(await this.aliases.update(principal, name, dto, ownerId));
+    return toAliasResponse(await this.aliases.update(principal, actor, name, dto, ownerId));
   }
 
   @Delete(':name')
@@ -82,9 +85,10 @@ export class AliasesController {
   @ApiErrors('INVALID_ARGUMENT', 'NOT_FOUND')
   async delete(
     @CurrentPrincipal() principal: Principal,
+    @CurrentActor() actor: AuditActor,
     @Param('name', AliasNameParam) name: string,
     @Query() { ownerId }: AliasOwnerQuery,
   ): Promise<void> {
-    await this.aliases.delete(principal, name, ownerId);
+    await this.aliases.delete(principal, actor, name, ownerId);
   }
 }

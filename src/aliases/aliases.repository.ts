@@ -3,7 +3,10 @@ import { PrismaService } from '../database/prisma.service.js';
 import type { Alias, AliasTarget, Prisma } from '../generated/prisma/client.js';
 import type { AliasStrategy, LastResort } from '../generated/prisma/enums.js';
 import type { Labels } from '../common/validation/labels.js';
-import { LabelLimitReached, mergeLabelsAtomically } from '../database/label-merge.js';
+import { mergeLabelsAtomically } from '../database/label-merge.js';
+import { isRecordNotFound } from '../database/prisma-errors.js';
+import { lockRow } from '../database/row-lock.js';
+import type { Tx } from '../database/transactions.js';
 import { afterCursor, NEWEST_FIRST, toPage, type Page, type PageCursor } from '../common/pagination/page-token.js';
 
 export type AliasWithTargets = Alias & { targets: AliasTarget[] };
@@ -37,9 +40,6 @@ export interface AliasUpdate {
   updatedById: string;
 }
 
-/** `gone`: deleted meanwhile; `too-many-labels`: nothing written. */
-export type AliasUpdateOutcome = { alias: AliasWithTargets } | 'gone' | 'too-many-labels';
-
 export interface AliasListFilter {
   ownerId?: string;
   labels: Array<[string, string]>;
@@ -51,9 +51,9 @@ const WITH_TARGETS = { targets: { orderBy: { position: 'asc' } } } as const sati
 export class AliasesRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  create(alias: NewAlias): Promise<AliasWithTargets> {
+  create(tx: Tx, alias: NewAlias): Promise<AliasWithTargets> {
     const { targets, createdById, ...fields } = alias;
-    return this.prisma.alias.create({
+    return tx.alias.create({
       data: { ...fields, createdById, updatedById: createdById, targets: { create: positioned(targets) } },
       include: WITH_TARGETS,
     });
@@ -61,6 +61,12 @@ export class AliasesRepository {
 
   findByName(ownerId: string, name: string): Promise<AliasWithTargets | null> {
     return this.prisma.alias.findUnique({ where: { ownerId_name: { ownerId, name } }, include: WITH_TARGETS });
+  }
+
+  /** The alias, locked until the transaction ends: the state an update in it changes. */
+  async findForUpdate(tx: Tx, id: string): Promise<AliasWithTargets | null> {
+    await lockRow(tx, 'aliases', id);
+    return tx.alias.findUnique({ where: { id }, include: WITH_TARGETS });
   }
 
   /** The alias with its targets, for routing calls. */
@@ -83,30 +89,28 @@ export class AliasesRepository {
 
   /**
    * Changes the fields sent, replaces every target when given and merges labels in SQL, in
-   * one transaction; a merge past MAX_LABELS rolls everything back.
+   * the caller's transaction; a merge past MAX_LABELS throws LabelLimitReached, which rolls
+   * it all back.
    */
-  update(id: string, update: AliasUpdate): Promise<AliasUpdateOutcome> {
+  async update(tx: Tx, id: string, update: AliasUpdate): Promise<AliasWithTargets> {
     const { changes, targets, mergeLabels, updatedById } = update;
-    return this.prisma
-      .$transaction(async (tx) => {
-        const found = await tx.alias.updateMany({ where: { id }, data: { ...changes, updatedById } });
-        if (found.count === 0) return 'gone' as const;
-        if (targets) {
-          await tx.aliasTarget.deleteMany({ where: { aliasId: id } });
-          await tx.aliasTarget.createMany({ data: positioned(targets).map((target) => ({ ...target, aliasId: id })) });
-        }
-        if (mergeLabels) await mergeLabelsAtomically(tx, 'aliases', id, mergeLabels);
-        return { alias: await tx.alias.findUniqueOrThrow({ where: { id }, include: WITH_TARGETS }) };
-      })
-      .catch((error: unknown) => {
-        if (error instanceof LabelLimitReached) return 'too-many-labels' as const;
-        throw error;
-      });
+    await tx.alias.update({ where: { id }, data: { ...changes, updatedById } });
+    if (targets) {
+      await tx.aliasTarget.deleteMany({ where: { aliasId: id } });
+      await tx.aliasTarget.createMany({ data: positioned(targets).map((target) => ({ ...target, aliasId: id })) });
+    }
+    if (mergeLabels) await mergeLabelsAtomically(tx, 'aliases', id, mergeLabels);
+    return tx.alias.findUniqueOrThrow({ where: { id }, include: WITH_TARGETS });
   }
 
-  /** True when a row was deleted. */
-  async delete(id: string): Promise<boolean> {
-    return (await this.prisma.alias.deleteMany({ where: { id } })).count > 0;
+  /** The deleted alias as it was, or undefined when there was none. */
+  async delete(tx: Tx, id: string): Promise<AliasWithTargets | undefined> {
+    try {
+      return await tx.alias.delete({ where: { id }, include: WITH_TARGETS });
+    } catch (error) {
+      if (isRecordNotFound(error)) return undefined;
+      throw error;
+    }
   }
 }
 

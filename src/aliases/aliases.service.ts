@@ -8,10 +8,16 @@ import { InvalidationBus } from '../common/invalidation/invalidation-bus.js';
 import { MAX_LABELS } from '../common/validation/labels.js';
 import { decodePageToken, encodePageToken } from '../common/pagination/page-token.js';
 import { isUniqueViolation } from '../database/prisma-errors.js';
+import { LabelLimitReached } from '../database/label-merge.js';
+import { Transactions, type Tx } from '../database/transactions.js';
+import type { AuditActor } from '../audit/audit-actor.js';
+import type { AuditAction } from '../audit/audit-entry.js';
+import { AuditLog } from '../audit/audit-log.js';
 import { RerankersRepository } from '../rerankers/rerankers.repository.js';
 import { OwnerScope, type Owner } from '../users/owner-scope.js';
 import { UsersRepository } from '../users/users.repository.js';
-import { AliasesRepository, type AliasFields, type AliasWithTargets, type TargetSpec } from './aliases.repository.js';
+import { AliasesRepository, type AliasFields, type AliasUpdate, type AliasWithTargets, type TargetSpec } from './aliases.repository.js';
+import { toAliasResponse } from './dto/alias.response.js';
 import type { AliasTargetDto } from './dto/alias-field-rules.js';
 import type { CreateAliasDto } from './dto/create-alias.dto.js';
 import type { AliasListFilter } from './dto/list-aliases.query.js';
@@ -26,23 +32,29 @@ export class AliasesService {
     private readonly users: UsersRepository,
     private readonly owners: OwnerScope,
     private readonly invalidations: InvalidationBus,
+    private readonly transactions: Transactions,
+    private readonly audit: AuditLog,
   ) {}
 
-  async create(principal: Principal, dto: CreateAliasDto): Promise<AliasWithTargets> {
+  async create(principal: Principal, actor: AuditActor, dto: CreateAliasDto): Promise<AliasWithTargets> {
     const owner = await this.owners.forCreate(principal, 'ALIAS', dto.ownerId);
     const ownerId = owner.id;
     const targets = await this.executableTargets(owner, dto.targets);
     try {
-      const created = await this.aliases.create({
-        id: randomUUID(),
-        ownerId,
-        name: dto.name,
-        description: dto.description ?? null,
-        strategy: dto.strategy ?? 'FALLBACK',
-        lastResort: dto.lastResort ?? null,
-        labels: dto.labels ?? {},
-        createdById: principal.userId,
-        targets,
+      const created = await this.transactions.run(async (tx) => {
+        const alias = await this.aliases.create(tx, {
+          id: randomUUID(),
+          ownerId,
+          name: dto.name,
+          description: dto.description ?? null,
+          strategy: dto.strategy ?? 'FALLBACK',
+          lastResort: dto.lastResort ?? null,
+          labels: dto.labels ?? {},
+          createdById: principal.userId,
+          targets,
+        });
+        await this.record(tx, actor, 'alias.create', null, alias);
+        return alias;
       });
       this.invalidations.publish({ kind: 'alias', ownerId });
       return created;
@@ -62,7 +74,7 @@ export class AliasesService {
     return { aliases: page.items, ...(page.next ? { nextToken: encodePageToken(page.next) } : {}) };
   }
 
-  async update(principal: Principal, name: string, dto: UpdateAliasDto, ownerId?: string): Promise<AliasWithTargets> {
+  async update(principal: Principal, actor: AuditActor, name: string, dto: UpdateAliasDto, ownerId?: string): Promise<AliasWithTargets> {
     const current = await this.visible(principal, 'UPDATE', name, ownerId);
     await this.owners.requireReachOf(principal, 'UPDATE', 'ALIAS', current.ownerId);
     assertOneLabelChange(dto);
@@ -77,18 +89,47 @@ export class AliasesService {
       lastResort: dto.lastResort,
       labels: dto.replaceLabels,
     };
-    const outcome = await this.aliases.update(current.id, { changes, targets, mergeLabels: dto.mergeLabels, updatedById: principal.userId });
-    if (outcome === 'gone') throw DomainError.notFound('Alias');
-    if (outcome === 'too-many-labels') throw DomainError.invalidArgument(`mergeLabels would leave more than ${MAX_LABELS} labels`);
+    const updated = await this.write(actor, current.id, { changes, targets, mergeLabels: dto.mergeLabels, updatedById: principal.userId });
     this.invalidations.publish({ kind: 'alias', ownerId: current.ownerId });
-    return outcome.alias;
+    return updated;
   }
 
-  async delete(principal: Principal, name: string, ownerId?: string): Promise<void> {
+  async delete(principal: Principal, actor: AuditActor, name: string, ownerId?: string): Promise<void> {
     const alias = await this.visible(principal, 'DELETE', name, ownerId);
     await this.owners.requireReachOf(principal, 'DELETE', 'ALIAS', alias.ownerId);
-    if (!(await this.aliases.delete(alias.id))) throw DomainError.notFound('Alias');
+    await this.transactions.run(async (tx) => {
+      const deleted = await this.aliases.delete(tx, alias.id);
+      if (!deleted) throw DomainError.notFound('Alias');
+      await this.record(tx, actor, 'alias.delete', deleted, null);
+    });
     this.invalidations.publish({ kind: 'alias', ownerId: alias.ownerId });
+  }
+
+  /** The update and its audit event in one transaction; the row is locked and read first, so "before" is exact. */
+  private async write(actor: AuditActor, id: string, update: AliasUpdate): Promise<AliasWithTargets> {
+    try {
+      return await this.transactions.run(async (tx) => {
+        const before = await this.aliases.findForUpdate(tx, id);
+        if (!before) throw DomainError.notFound('Alias');
+        const after = await this.aliases.update(tx, id, update);
+        await this.record(tx, actor, 'alias.update', before, after);
+        return after;
+      });
+    } catch (error) {
+      if (error instanceof LabelLimitReached) throw DomainError.invalidArgument(`mergeLabels would leave more than ${MAX_LABELS} labels`);
+      throw error;
+    }
+  }
+
+  private record(tx: Tx, actor: AuditActor, action: AuditAction, before: AliasWithTargets | null, after: AliasWithTargets | null): Promise<void> {
+    const { id, ownerId } = (after ?? before)!;
+    return this.audit.record(tx, {
+      actor,
+      action,
+      target: { type: 'alias', id, ownerId },
+      before: before && toAliasResponse(before),
+      after: after && toAliasResponse(after),
+    });
   }
 
   /** The alias if the caller may perform `action` on it; 404 whether missing or someone else's. */

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@ne
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Requires } from '../auth/access.decorators.js';
 import type { Principal } from '../auth/principal.js';
+import { CurrentActor, type AuditActor } from '../audit/audit-actor.js';
 import { AUTHENTICATED_ERRORS, ApiErrors, JSON_BODY_ERRORS } from '../common/openapi/api-errors.decorator.js';
 import { UuidParam } from '../common/validation/uuid-param.pipe.js';
 import { ApiKeysService } from './api-keys.service.js';
@@ -23,9 +24,10 @@ export class ApiKeysController {
   @ApiErrors(...JSON_BODY_ERRORS, 'NOT_FOUND')
   async create(
     @CurrentPrincipal() principal: Principal,
+    @CurrentActor() actor: AuditActor,
     @Body() dto: CreateApiKeyDto,
   ): Promise<CreatedApiKeyResponse> {
-    const created = await this.apiKeys.create(principal, dto);
+    const created = await this.apiKeys.create(principal, actor, dto);
     return { apiKey: toApiKeyResponse(created.apiKey), rawApiKey: created.rawApiKey };
   }
 
@@ -46,7 +48,11 @@ export class ApiKeysController {
   @Requires('DELETE', 'APIKEY')
   @ApiNoContentResponse({ description: 'Revoked' })
   @ApiErrors('INVALID_ARGUMENT', 'NOT_FOUND')
-  async revoke(@CurrentPrincipal() principal: Principal, @Param('id', UuidParam) id: string): Promise<void> {
-    await this.apiKeys.revoke(principal, id);
+  async revoke(
+    @CurrentPrincipal() principal: Principal,
+    @CurrentActor() actor: AuditActor,
+    @Param('id', UuidParam) id: string,
+  ): Promise<void> {
+    await this.apiKeys.revoke(principal, actor, id);
   }
 }

@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { isUniqueViolation } from '../database/prisma-errors.js';
 import type { PrismaService } from '../database/prisma.service.js';
+import type { Tx } from '../database/transactions.js';
 import { ApiKeysRepository, type NewApiKey } from './api-keys.repository.js';
 
 const HASH = '$argon2id$v=19$m=65536,t=3,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA';
@@ -14,8 +15,8 @@ function prismaFailure(code: string): Error {
 
 describe('ApiKeysRepository', () => {
   it('rethrows a failed create without the secret hash, keeping what callers branch on', async () => {
-    const prisma = { apiKey: { create: () => Promise.reject(prismaFailure('P2002')) } } as unknown as PrismaService;
-    const thrown = await new ApiKeysRepository(prisma).create(KEY).catch((error: unknown) => error);
+    const tx = { apiKey: { create: () => Promise.reject(prismaFailure('P2002')) } } as unknown as Tx;
+    const thrown = await new ApiKeysRepository({} as PrismaService).create(tx, KEY).catch((error: unknown) => error);
     expect(inspect(thrown, { depth: 10 }) + JSON.stringify(thrown)).not.toContain(HASH);
     expect(isUniqueViolation(thrown)).toBe(true);
   });

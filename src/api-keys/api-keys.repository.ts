@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service.js';
 import type { ApiKey, UserRole } from '../generated/prisma/client.js';
 import { rethrowWithoutArguments } from '../database/prisma-errors.js';
+import type { Tx } from '../database/transactions.js';
 import { afterCursor, NEWEST_FIRST, toPage, type Page, type PageCursor } from '../common/pagination/page-token.js';
 import type { Labels } from '../common/validation/labels.js';
 
@@ -26,8 +27,8 @@ export interface NewApiKey {
 export class ApiKeysRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  create(key: NewApiKey): Promise<ApiKey> {
-    return this.prisma.apiKey.create({ data: key }).catch(rethrowWithoutArguments);
+  create(tx: Tx, key: NewApiKey): Promise<ApiKey> {
+    return tx.apiKey.create({ data: key }).catch(rethrowWithoutArguments);
   }
 
   findById(id: string): Promise<ApiKey | null> {
@@ -62,9 +63,10 @@ export class ApiKeysRepository {
     return toPage(rows, pageSize);
   }
 
-  /** Sets revokedAt once; a second revoke keeps the first time. */
-  async revoke(id: string): Promise<void> {
-    await this.prisma.apiKey.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
+  /** Sets revokedAt once: the revoked key, or undefined when it already was (a second revoke keeps the first time). */
+  async revoke(tx: Tx, id: string): Promise<ApiKey | undefined> {
+    const [revoked] = await tx.apiKey.updateManyAndReturn({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
+    return revoked;
   }
 
   async touchLastUsed(id: string, at: Date): Promise<void> {

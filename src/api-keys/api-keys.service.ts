@@ -6,7 +6,12 @@ import type { Principal } from '../auth/principal.js';
 import type { ApiKey } from '../generated/prisma/client.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { hashKeySecret, issueApiKey } from './api-key-material.js';
+import type { AuditActor } from '../audit/audit-actor.js';
+import type { AuditAction } from '../audit/audit-entry.js';
+import { AuditLog } from '../audit/audit-log.js';
+import { Transactions, type Tx } from '../database/transactions.js';
 import { ApiKeysRepository } from './api-keys.repository.js';
+import { toApiKeyResponse } from './dto/api-key.response.js';
 import type { CreateApiKeyDto } from './dto/create-api-key.dto.js';
 import type { ListApiKeysQuery } from './dto/list-api-keys.query.js';
 
@@ -21,9 +26,11 @@ export class ApiKeysService {
     private readonly keys: ApiKeysRepository,
     private readonly users: UsersRepository,
     private readonly invalidations: InvalidationBus,
+    private readonly transactions: Transactions,
+    private readonly audit: AuditLog,
   ) {}
 
-  async create(principal: Principal, dto: CreateApiKeyDto): Promise<CreatedApiKey> {
+  async create(principal: Principal, actor: AuditActor, dto: CreateApiKeyDto): Promise<CreatedApiKey> {
     const userId = dto.userId ?? principal.userId;
     this.requireScopeFor(principal, 'CREATE', userId);
     const user = await this.users.findById(userId);
@@ -34,13 +41,18 @@ export class ApiKeysService {
       throw DomainError.invalidArgument('expiresAt must be in the future');
     }
     const issued = issueApiKey();
-    const apiKey = await this.keys.create({
-      id: issued.id,
-      userId,
-      keyPrefix: issued.displayPrefix,
-      secretHash: await hashKeySecret(issued.secret),
-      labels: dto.labels ?? {},
-      expiresAt: dto.expiresAt === undefined ? null : new Date(dto.expiresAt),
+    const secretHash = await hashKeySecret(issued.secret);
+    const apiKey = await this.transactions.run(async (tx) => {
+      const created = await this.keys.create(tx, {
+        id: issued.id,
+        userId,
+        keyPrefix: issued.displayPrefix,
+        secretHash,
+        labels: dto.labels ?? {},
+        expiresAt: dto.expiresAt === undefined ? null : new Date(dto.expiresAt),
+      });
+      await this.record(tx, actor, 'apikey.create', null, created);
+      return created;
     });
     return { apiKey, rawApiKey: issued.raw };
   }
@@ -58,12 +70,21 @@ export class ApiKeysService {
    * Revokes at once (the verification cache is told); idempotent. Others' keys answer 404;
    * a key of a user above the caller's role answers 403.
    */
-  async revoke(principal: Principal, id: string): Promise<void> {
+  async revoke(principal: Principal, actor: AuditActor, id: string): Promise<void> {
     const key = await this.keys.findWithOwnerRole(id);
     if (!key || !principal.canActOn('DELETE', 'APIKEY', key.userId)) throw DomainError.notFound('API key');
     principal.requireReach(key.user.role);
-    await this.keys.revoke(id);
+    await this.transactions.run(async (tx) => {
+      const revoked = await this.keys.revoke(tx, id);
+      // Exactly what the conditional write changed: revokedAt, from null.
+      if (revoked) await this.record(tx, actor, 'apikey.revoke', { ...revoked, revokedAt: null }, revoked);
+    });
     this.invalidations.publish({ kind: 'api-key', id });
+  }
+
+  private record(tx: Tx, actor: AuditActor, action: AuditAction, before: ApiKey | null, after: ApiKey): Promise<void> {
+    const target = { type: 'apikey', id: after.id, ownerId: after.userId } as const;
+    return this.audit.record(tx, { actor, action, target, before: before && toApiKeyResponse(before), after: toApiKeyResponse(after) });
   }
 
   /** Acting for another user needs the ANY permission: 403, since the caller named them. */

@@ -16,6 +16,10 @@ describe('Principal permissions', () => {
     expect(member.has('USE_SERVER_IDENTITY')).toBe(false);
   });
 
+  it('lets members read the audit events on their own resources, admins every event', () => {
+    expect([member, admin, root].map((p) => p.scopeFor('READ', 'AUDIT'))).toEqual(['OWN', 'ANY', 'ANY']);
+  });
+
   it('gives admins and root the ANY set', () => {
     expect(admin.scopeFor('EXECUTE', 'RERANKER')).toBe('ANY');
     expect(admin.has('USE_SECRET_REF')).toBe(true);

@@ -79,6 +79,11 @@ export interface RerankConfig {
   readonly targetCacheMaxEntries: number;
 }
 
+export interface AuditConfig {
+  /** Events older than this are deleted; 0 keeps them forever. */
+  readonly retentionDays: number;
+}
+
 export interface MetricsConfig {
   /** When set, /metrics is also served without authentication on this port. */
   readonly port: number | undefined;
@@ -102,6 +107,7 @@ export class AppConfig {
   readonly upstream: UpstreamConfig;
   readonly rerank: RerankConfig;
   readonly metrics: MetricsConfig;
+  readonly audit: AuditConfig;
 
   private constructor(env: EnvReader) {
     this.production = env.oneOf('NODE_ENV', ['development', 'production', 'test'], 'development') === 'production';
@@ -162,6 +168,7 @@ export class AppConfig {
       port: env.raw('METRICS_PORT') === undefined ? undefined : env.integer('METRICS_PORT', 0, { min: 0, max: 65535 }),
       host: env.string('METRICS_HOST', '127.0.0.1'),
     };
+    this.audit = { retentionDays: env.integer('AUDIT_RETENTION_DAYS', 365, { min: 0, max: 36_500 }) };
   }
 
   static fromEnv(env: Env = process.env): AppConfig {

@@ -4,6 +4,7 @@ import { createDatabaseEngine } from './create-engine.js';
 import { DATABASE_ENGINE, type DatabaseEngine } from './database-engine.js';
 import { DatabaseService } from './database.service.js';
 import { PrismaService } from './prisma.service.js';
+import { Transactions } from './transactions.js';
 
 @Global()
 @Module({
@@ -19,7 +20,8 @@ import { PrismaService } from './prisma.service.js';
       useFactory: (engine: DatabaseEngine) => new PrismaService(engine),
     },
     DatabaseService,
+    Transactions,
   ],
-  exports: [PrismaService, DatabaseService, DATABASE_ENGINE],
+  exports: [PrismaService, DatabaseService, Transactions, DATABASE_ENGINE],
 })
 export class DatabaseModule {}

@@ -3,6 +3,7 @@ import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, Api
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Requires } from '../auth/access.decorators.js';
 import type { Principal } from '../auth/principal.js';
+import { CurrentActor, type AuditActor } from '../audit/audit-actor.js';
 import { AUTHENTICATED_ERRORS, ApiErrors, JSON_BODY_ERRORS } from '../common/openapi/api-errors.decorator.js';
 import type { Reranker } from '../generated/prisma/client.js';
 import { UuidParam } from '../common/validation/uuid-param.pipe.js';
@@ -45,10 +46,11 @@ export class RerankersController {
   @ApiErrors(...JSON_BODY_ERRORS, 'ALREADY_EXISTS')
   async create(
     @CurrentPrincipal() principal: Principal,
+    @CurrentActor() actor: AuditActor,
     @Body() dto: CreateRerankerDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RerankerResponse> {
-    const reranker = await this.rerankers.create(principal, dto);
+    const reranker = await this.rerankers.create(principal, actor, dto);
     void reply.header('location', `/v1/rerankers/${reranker.id}`);
     return withEtag(reply, reranker);
   }
@@ -86,12 +88,13 @@ export class RerankersController {
   @ApiErrors(...UPDATE_ERRORS)
   async replace(
     @CurrentPrincipal() principal: Principal,
+    @CurrentActor() actor: AuditActor,
     @Param('id', UuidParam) id: string,
     @Body() dto: UpdateRerankerDto,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RerankerResponse> {
-    return withEtag(reply, await this.rerankers.update(principal, id, dto, ifMatch));
+    return withEtag(reply, await this.rerankers.update(principal, actor, id, dto, ifMatch));
   }
 
   @Patch(':id')
@@ -101,12 +104,13 @@ export class RerankersController {
   @ApiErrors(...UPDATE_ERRORS)
   async update(
     @CurrentPrincipal() principal: Principal,
+    @CurrentActor() actor: AuditActor,
     @Param('id', UuidParam) id: string,
     @Body() dto: UpdateRerankerDto,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RerankerResponse> {
-    return withEtag(reply, await this.rerankers.update(principal, id, dto, ifMatch));
+    return withEtag(reply, await this.rerankers.update(principal, actor, id, dto, ifMatch));
   }
 
   @Delete(':id')
@@ -116,9 +120,10 @@ export class RerankersController {
   @ApiErrors('INVALID_ARGUMENT', 'NOT_FOUND', 'IN_USE')
   async delete(
     @CurrentPrincipal() principal: Principal,
+    @CurrentActor() actor: AuditActor,
     @Param('id', UuidParam) id: string,
     @Query() { force }: DeleteRerankerQuery,
   ): Promise<void> {
-    await this.rerankers.delete(principal, id, force);
+    await this.rerankers.delete(principal, actor, id, force);
   }
 }

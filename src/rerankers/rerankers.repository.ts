@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { afterCursor, NEWEST_FIRST, toPage, type Page, type PageCursor } from '../common/pagination/page-token.js';
-import { isForeignKeyViolation } from '../database/prisma-errors.js';
-import { LabelLimitReached, mergeLabelsAtomically } from '../database/label-merge.js';
+import { isRecordNotFound } from '../database/prisma-errors.js';
+import { mergeLabelsAtomically } from '../database/label-merge.js';
 import { PrismaService } from '../database/prisma.service.js';
+import { lockRow } from '../database/row-lock.js';
+import type { Tx } from '../database/transactions.js';
 import { Prisma, type Reranker } from '../generated/prisma/client.js';
 import type { Modality, ProviderType, ScoreNormalization } from '../generated/prisma/enums.js';
 import type { Labels } from '../common/validation/labels.js';
@@ -52,8 +54,15 @@ export interface RerankerUpdate {
   expected: { identityHash: string; revision?: number };
 }
 
-/** `stale`: the row is gone or no longer what `expected` says; `too-many-labels`: nothing written. */
-export type UpdateOutcome = { row: Reranker } | 'stale' | 'too-many-labels';
+/** `stale`: the row is gone or no longer what `expected` says; nothing was written. */
+export type UpdateOutcome = { row: Reranker } | 'stale';
+
+/** An alias a deleted reranker was removed from, with its targets as they were. */
+export interface DetachedAlias {
+  id: string;
+  ownerId: string;
+  targets: Array<{ rerankerId: string; weight: number; priority: number }>;
+}
 
 export interface RerankerFilter {
   ownerId?: string;
@@ -65,9 +74,9 @@ export interface RerankerFilter {
 export class RerankersRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  create(reranker: NewReranker): Promise<Reranker> {
+  create(tx: Tx, reranker: NewReranker): Promise<Reranker> {
     const { id, ownerId, providerType, createdById, ...fields } = reranker;
-    return this.prisma.reranker.create({
+    return tx.reranker.create({
       data: {
         id,
         ownerId,
@@ -82,6 +91,12 @@ export class RerankersRepository {
 
   findById(id: string): Promise<Reranker | null> {
     return this.prisma.reranker.findUnique({ where: { id } });
+  }
+
+  /** The reranker, locked until the transaction ends: the state an update in it changes. */
+  async findForUpdate(tx: Tx, id: string): Promise<Reranker | null> {
+    await lockRow(tx, 'rerankers', id);
+    return tx.reranker.findUnique({ where: { id } });
   }
 
   /** Owner and id of each of these rerankers that exists (for checking references to them). */
@@ -120,24 +135,14 @@ export class RerankersRepository {
   /**
    * A conditional write (nothing if the row is no longer what `expected` says). Labels to
    * merge are merged in SQL into the row as it is at that moment, in the same transaction,
-   * so concurrent merges all land; a merge past MAX_LABELS rolls the whole update back.
+   * so concurrent merges all land; a merge past MAX_LABELS throws LabelLimitReached, which
+   * rolls the caller's transaction back.
    */
-  async update(id: string, update: RerankerUpdate): Promise<UpdateOutcome> {
-    if (!update.mergeLabels) {
-      const row = await conditionalUpdate(this.prisma, id, update);
-      return row ? { row } : 'stale';
-    }
-    const { mergeLabels } = update;
-    try {
-      return await this.prisma.$transaction(async (tx) => {
-        const row = await conditionalUpdate(tx, id, update);
-        if (!row) return 'stale';
-        return { row: { ...row, labels: await mergeLabelsAtomically(tx, 'rerankers', id, mergeLabels) } };
-      });
-    } catch (error) {
-      if (error instanceof LabelLimitReached) return 'too-many-labels';
-      throw error;
-    }
+  async update(tx: Tx, id: string, update: RerankerUpdate): Promise<UpdateOutcome> {
+    const row = await conditionalUpdate(tx, id, update);
+    if (!row) return 'stale';
+    if (!update.mergeLabels) return { row };
+    return { row: { ...row, labels: await mergeLabelsAtomically(tx, 'rerankers', id, update.mergeLabels) } };
   }
 
   /** The aliases that route to this reranker. */
@@ -150,19 +155,29 @@ export class RerankersRepository {
     return rows.map((row) => row.alias);
   }
 
+  /** Removes the reranker from every alias that routes to it; returns those aliases as they were. */
+  async detachFromAliases(tx: Tx, id: string): Promise<DetachedAlias[]> {
+    const aliases = await tx.alias.findMany({
+      where: { targets: { some: { rerankerId: id } } },
+      select: {
+        id: true,
+        ownerId: true,
+        targets: { orderBy: { position: 'asc' }, select: { rerankerId: true, weight: true, priority: true } },
+      },
+    });
+    await tx.aliasTarget.deleteMany({ where: { rerankerId: id } });
+    return aliases;
+  }
+
   /**
-   * True when a row was deleted. With `detachFromAliases` the reranker is first removed from
-   * every alias, in the same transaction; without it, a reranker an alias uses is kept (the
-   * foreign key refuses) and `in-use` is returned.
+   * The deleted row, or undefined when there was none. While an alias routes to the
+   * reranker the foreign key refuses (P2003), which fails the caller's transaction.
    */
-  async delete(id: string, detachFromAliases: boolean): Promise<boolean | 'in-use'> {
+  async delete(tx: Tx, id: string): Promise<Reranker | undefined> {
     try {
-      return await this.prisma.$transaction(async (tx) => {
-        if (detachFromAliases) await tx.aliasTarget.deleteMany({ where: { rerankerId: id } });
-        return (await tx.reranker.deleteMany({ where: { id } })).count > 0;
-      });
+      return await tx.reranker.delete({ where: { id } });
     } catch (error) {
-      if (isForeignKeyViolation(error)) return 'in-use';
+      if (isRecordNotFound(error)) return undefined;
       throw error;
     }
   }
@@ -181,8 +196,8 @@ export class RerankersRepository {
   }
 
   /** Replaces a sealed secret only if it is still the one that was read (no lost update). */
-  async replaceSealedSecret(id: string, previous: Sealed, next: Sealed): Promise<boolean> {
-    const result = await this.prisma.reranker.updateMany({
+  async replaceSealedSecret(tx: Tx, id: string, previous: Sealed, next: Sealed): Promise<boolean> {
+    const result = await tx.reranker.updateMany({
       where: { id, credentialsKeyId: previous.keyId, credentialsCiphertext: previous.ciphertext },
       data: { credentialsKeyId: next.keyId, credentialsCiphertext: next.ciphertext },
     });
@@ -190,10 +205,8 @@ export class RerankersRepository {
   }
 }
 
-/** Thrown inside the update transaction to roll it back. */
-
 /** The updated row, or undefined when no row matched `expected`. */
-async function conditionalUpdate(client: Prisma.TransactionClient, id: string, update: RerankerUpdate): Promise<Reranker | undefined> {
+async function conditionalUpdate(client: Tx, id: string, update: RerankerUpdate): Promise<Reranker | undefined> {
   const [row] = await client.reranker.updateManyAndReturn({
     where: { id, ...update.expected },
     data: {

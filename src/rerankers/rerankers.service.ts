@@ -6,7 +6,12 @@ import { InvalidationBus } from '../common/invalidation/invalidation-bus.js';
 import { decodePageToken, encodePageToken } from '../common/pagination/page-token.js';
 import { MAX_LABELS } from '../common/validation/labels.js';
 import { AppConfig } from '../config/app-config.js';
-import { isUniqueViolation } from '../database/prisma-errors.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../database/prisma-errors.js';
+import { LabelLimitReached } from '../database/label-merge.js';
+import { Transactions, type Tx } from '../database/transactions.js';
+import type { AuditActor } from '../audit/audit-actor.js';
+import type { AuditAction } from '../audit/audit-entry.js';
+import { AuditLog } from '../audit/audit-log.js';
 import { EgressPolicy } from '../egress/egress-policy.js';
 import type { Principal } from '../auth/principal.js';
 import type { Action } from '../auth/permissions.js';
@@ -37,8 +42,9 @@ import type { CreateRerankerDto } from './dto/create-reranker.dto.js';
 import type { RerankerListFilter } from './dto/list-rerankers.query.js';
 import type { UpdateRerankerDto } from './dto/update-reranker.dto.js';
 import type { RerankerIdentity } from './identity-hash.js';
+import { toRerankerResponse } from './dto/reranker.response.js';
 import { ifMatchAccepts, rerankerEtag } from './reranker-etag.js';
-import { RerankersRepository, type RerankerFields, type UpdateOutcome } from './rerankers.repository.js';
+import { RerankersRepository, type DetachedAlias, type RerankerFields, type UpdateOutcome } from './rerankers.repository.js';
 import { canonicalApiPath, canonicalEndpointUrl, parseHttpUrl } from './url-canonicalization.js';
 
 type CredentialFields = Pick<RerankerFields, 'credentials' | 'sealedSecret' | 'credentialsFingerprint' | 'credentialsSetById'>;
@@ -63,6 +69,15 @@ type EditableInput = Partial<
   >
 >;
 
+/** An update checked against `current`, ready to write (conditional on the revision when If-Match was sent). */
+interface PlannedWrite {
+  current: Reranker;
+  changes: Partial<RerankerFields>;
+  identity: RerankerIdentity;
+  dto: UpdateRerankerDto;
+  conditional: boolean;
+}
+
 const NO_CREDENTIALS: CredentialFields = { credentials: null, sealedSecret: null, credentialsFingerprint: '', credentialsSetById: null };
 
 /** Re-reads after a concurrent change of the identity or credential; more is contention, not progress. */
@@ -79,9 +94,11 @@ export class RerankersService {
     private readonly config: AppConfig,
     private readonly invalidations: InvalidationBus,
     private readonly egress: EgressPolicy,
+    private readonly transactions: Transactions,
+    private readonly audit: AuditLog,
   ) {}
 
-  async create(principal: Principal, dto: CreateRerankerDto): Promise<Reranker> {
+  async create(principal: Principal, actor: AuditActor, dto: CreateRerankerDto): Promise<Reranker> {
     const { id: ownerId } = await this.owners.forCreate(principal, 'RERANKER', dto.ownerId);
     const id = dto.rerankerId ?? randomUUID();
     const credential = dto.credentials
@@ -94,7 +111,11 @@ export class RerankersService {
     );
     assertExtraHeadersClear(fields.extraHeaders, credentialHeaderNames(fields.credentials));
     try {
-      const created = await this.rerankers.create({ id, ownerId, providerType: dto.providerType, createdById: principal.userId, ...fields });
+      const created = await this.transactions.run(async (tx) => {
+        const row = await this.rerankers.create(tx, { id, ownerId, providerType: dto.providerType, createdById: principal.userId, ...fields });
+        await this.record(tx, actor, 'reranker.create', null, row);
+        return row;
+      });
       this.invalidations.publish({ kind: 'reranker', id, ownerId });
       return created;
     } catch (error) {
@@ -123,7 +144,7 @@ export class RerankersService {
    * identity and credential being those the rules were checked on; if another update
    * changed them meanwhile, this one is re-planned on the new row.
    */
-  async update(principal: Principal, id: string, dto: UpdateRerankerDto, ifMatch?: string): Promise<Reranker> {
+  async update(principal: Principal, actor: AuditActor, id: string, dto: UpdateRerankerDto, ifMatch?: string): Promise<Reranker> {
     assertOneLabelChange(dto);
     for (let attempt = 1; ; attempt++) {
       const current = await this.visible(principal, 'UPDATE', id);
@@ -132,8 +153,7 @@ export class RerankersService {
         throw new DomainError('PRECONDITION_FAILED', 'The reranker changed since the ETag in If-Match was read; read it again');
       }
       const { changes, identity } = this.plannedUpdate(principal, current, dto);
-      const outcome = await this.write(principal, current, changes, identity, dto, ifMatch !== undefined);
-      if (outcome === 'too-many-labels') throw DomainError.invalidArgument(`mergeLabels would leave more than ${MAX_LABELS} labels`);
+      const outcome = await this.write(principal, actor, { current, changes, identity, dto, conditional: ifMatch !== undefined });
       if (outcome !== 'stale') {
         this.invalidations.publish({ kind: 'reranker', id, ownerId: current.ownerId });
         return outcome.row;
@@ -145,16 +165,56 @@ export class RerankersService {
   }
 
   /** Refused with 409 IN_USE while an alias routes to it, unless `force` removes it from those aliases. */
-  async delete(principal: Principal, id: string, force = false): Promise<void> {
+  async delete(principal: Principal, actor: AuditActor, id: string, force = false): Promise<void> {
     const { ownerId } = await this.visible(principal, 'DELETE', id);
     await this.owners.requireReachOf(principal, 'DELETE', 'RERANKER', ownerId);
-    const detachedFrom = force ? await this.rerankers.aliasesUsing(id) : [];
-    const deleted = await this.rerankers.delete(id, force);
-    if (deleted === 'in-use') throw await this.inUse(principal, id);
-    if (!deleted) throw DomainError.notFound('Reranker');
+    let detachedFrom: DetachedAlias[];
+    try {
+      detachedFrom = await this.transactions.run(async (tx) => {
+        const detached = force ? await this.rerankers.detachFromAliases(tx, id) : [];
+        const deleted = await this.rerankers.delete(tx, id);
+        if (!deleted) throw DomainError.notFound('Reranker');
+        await this.record(tx, actor, 'reranker.delete', deleted, null);
+        await this.recordDetached(tx, actor, id, detached);
+        return detached;
+      });
+    } catch (error) {
+      if (isForeignKeyViolation(error)) throw await this.inUse(principal, id);
+      throw error;
+    }
     this.invalidations.publish({ kind: 'reranker', id, ownerId });
     for (const aliasOwnerId of new Set(detachedFrom.map((alias) => alias.ownerId))) {
       this.invalidations.publish({ kind: 'alias', ownerId: aliasOwnerId });
+    }
+  }
+
+  /**
+   * Secrets stay out of the snapshots (metadata only; hints are redacted by AuditLog); a
+   * credential replaced by another with the same metadata shows through its fingerprint.
+   */
+  private record(tx: Tx, actor: AuditActor, action: AuditAction, before: Reranker | null, after: Reranker | null): Promise<void> {
+    const { id, ownerId } = (after ?? before)!;
+    const replacedCredential = before !== null && after !== null && before.credentialsFingerprint !== after.credentialsFingerprint;
+    return this.audit.record(tx, {
+      actor,
+      action,
+      target: { type: 'reranker', id, ownerId },
+      before: before && toRerankerResponse(before),
+      after: after && toRerankerResponse(after),
+      alsoChanged: replacedCredential ? ['credentials'] : [],
+    });
+  }
+
+  /** A forced delete changes the aliases it is removed from: each gets its event, seen by its owner. */
+  private async recordDetached(tx: Tx, actor: AuditActor, rerankerId: string, aliases: readonly DetachedAlias[]): Promise<void> {
+    for (const { id, ownerId, targets } of aliases) {
+      await this.audit.record(tx, {
+        actor,
+        action: 'alias.update',
+        target: { type: 'alias', id, ownerId },
+        before: { targets },
+        after: { targets: targets.filter((target) => target.rerankerId !== rerankerId) },
+      });
     }
   }
 
@@ -200,23 +260,28 @@ export class RerankersService {
     return { changes, identity: identityOf({ ...current, ...changes }) };
   }
 
-  private async write(
-    principal: Principal,
-    current: Reranker,
-    changes: Partial<RerankerFields>,
-    identity: RerankerIdentity,
-    dto: UpdateRerankerDto,
-    conditional: boolean,
-  ): Promise<UpdateOutcome> {
+  /**
+   * Writes a planned update and its audit event in one transaction. The row is locked and
+   * read first, so the event's "before" is exactly what this update changed.
+   */
+  private async write(principal: Principal, actor: AuditActor, plan: PlannedWrite): Promise<UpdateOutcome> {
+    const { current, changes, identity, dto, conditional } = plan;
     try {
-      return await this.rerankers.update(current.id, {
-        changes,
-        identity,
-        mergeLabels: dto.mergeLabels,
-        updatedById: principal.userId,
-        expected: { identityHash: current.identityHash, ...(conditional ? { revision: current.revision } : {}) },
+      return await this.transactions.run(async (tx) => {
+        const before = await this.rerankers.findForUpdate(tx, current.id);
+        if (!before) return 'stale';
+        const outcome = await this.rerankers.update(tx, current.id, {
+          changes,
+          identity,
+          mergeLabels: dto.mergeLabels,
+          updatedById: principal.userId,
+          expected: { identityHash: current.identityHash, ...(conditional ? { revision: current.revision } : {}) },
+        });
+        if (outcome !== 'stale') await this.record(tx, actor, 'reranker.update', before, outcome.row);
+        return outcome;
       });
     } catch (error) {
+      if (error instanceof LabelLimitReached) throw DomainError.invalidArgument(`mergeLabels would leave more than ${MAX_LABELS} labels`);
       if (!isUniqueViolation(error)) throw error;
       throw await this.conflict(principal, identity, current.id);
     }

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Post } from '@nestjs/common';
 import { ApiExtraModels, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { IncomingHttpHeaders } from 'node:http';
 import { presentedCredential } from '../auth/request-authenticator.js';
+import { CurrentActor, type AuditActor } from '../audit/audit-actor.js';
 import { ApiErrors, JSON_BODY_ERRORS } from '../common/openapi/api-errors.decorator.js';
 import { Public } from '../auth/public.decorator.js';
 import { InitSystemDto } from './dto/init-system.dto.js';
@@ -24,8 +25,12 @@ export class SystemController {
   @ApiOkResponse({ schema: INIT_RESPONSE_SCHEMA, description: 'The root key on the first call only' })
   @ApiHeader({ name: INIT_TOKEN_HEADER, required: false, description: 'SYSTEM_INIT_TOKEN (or Authorization: Bearer)' })
   @ApiErrors(...JSON_BODY_ERRORS, 'UNAUTHENTICATED', 'PERMISSION_DENIED')
-  initialize(@Body() dto: InitSystemDto, @Headers() headers: IncomingHttpHeaders): Promise<InitResult> {
-    return this.system.initialize(dto, presentedCredential(headers, INIT_TOKEN_HEADER));
+  initialize(
+    @CurrentActor() actor: AuditActor,
+    @Body() dto: InitSystemDto,
+    @Headers() headers: IncomingHttpHeaders,
+  ): Promise<InitResult> {
+    return this.system.initialize(actor, dto, presentedCredential(headers, INIT_TOKEN_HEADER));
   }
 
   /** `initialized` is shown in production only to a caller presenting the init token. */

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { rethrowWithoutArguments } from '../database/prisma-errors.js';
 import { PrismaService } from '../database/prisma.service.js';
+import type { Tx } from '../database/transactions.js';
+import type { ApiKey, User } from '../generated/prisma/client.js';
 import type { NewApiKey } from '../api-keys/api-keys.repository.js';
 import type { NewUser } from '../users/users.repository.js';
 
@@ -13,16 +15,16 @@ export class SystemRepository {
   }
 
   /**
-   * Creates the root user, the singleton state row and the root key in one transaction.
-   * The state row's fixed primary key makes a concurrent second init fail (P2002) and roll back.
+   * Creates the singleton state row, the root user and the root key in the caller's
+   * transaction. The state row's fixed primary key makes a concurrent second init fail
+   * (P2002), which rolls that transaction back.
    */
-  async initialize(root: NewUser, key: NewApiKey): Promise<void> {
-    await this.prisma
-      .$transaction(async (tx) => {
-        await tx.systemState.create({ data: { id: 1, rootUserId: root.id } });
-        await tx.user.create({ data: root });
-        await tx.apiKey.create({ data: key });
-      })
-      .catch(rethrowWithoutArguments);
+  async initialize(tx: Tx, root: NewUser, key: NewApiKey): Promise<{ user: User; apiKey: ApiKey }> {
+    try {
+      await tx.systemState.create({ data: { id: 1, rootUserId: root.id } });
+      return { user: await tx.user.create({ data: root }), apiKey: await tx.apiKey.create({ data: key }) };
+    } catch (error) {
+      return rethrowWithoutArguments(error);
+    }
   }
 }

@@ -1,11 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { hashKeySecret, issueApiKey } from '../api-keys/api-key-material.js';
+import { toApiKeyResponse } from '../api-keys/dto/api-key.response.js';
+import type { AuditActor } from '../audit/audit-actor.js';
+import { AuditLog } from '../audit/audit-log.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { AppConfig } from '../config/app-config.js';
 import type { Secret } from '../config/secret.js';
 import { DatabaseService } from '../database/database.service.js';
 import { isUniqueViolation } from '../database/prisma-errors.js';
+import { Transactions } from '../database/transactions.js';
+import { toUserResponse } from '../users/dto/user.response.js';
 import { SERVICE_VERSION } from './build-info.js';
 import type { InitSystemDto } from './dto/init-system.dto.js';
 import { SystemRepository } from './system.repository.js';
@@ -29,6 +34,8 @@ export class SystemService {
   constructor(
     private readonly system: SystemRepository,
     private readonly database: DatabaseService,
+    private readonly transactions: Transactions,
+    private readonly audit: AuditLog,
     config: AppConfig,
   ) {
     this.initToken = config.auth.initToken;
@@ -41,23 +48,31 @@ export class SystemService {
    * in production without it, init is refused (403): whoever reaches a fresh instance first
    * must not become ROOT.
    */
-  async initialize(dto: InitSystemDto, presentedToken: string | undefined): Promise<InitResult> {
+  async initialize(actor: AuditActor, dto: InitSystemDto, presentedToken: string | undefined): Promise<InitResult> {
     this.requireInitToken(presentedToken);
     if (await this.system.isInitialized()) return { alreadyInitialized: true };
     const userId = randomUUID();
     const key = issueApiKey();
+    const root = { id: userId, email: dto.email ?? 'root@localhost', displayName: dto.displayName ?? 'Root', role: 'ROOT' as const };
+    const rootKey = {
+      id: key.id,
+      userId,
+      keyPrefix: key.displayPrefix,
+      secretHash: await hashKeySecret(key.secret),
+      labels: { purpose: 'root' },
+      expiresAt: null,
+    };
     try {
-      await this.system.initialize(
-        { id: userId, email: dto.email ?? 'root@localhost', displayName: dto.displayName ?? 'Root', role: 'ROOT' },
-        {
-          id: key.id,
-          userId,
-          keyPrefix: key.displayPrefix,
-          secretHash: await hashKeySecret(key.secret),
-          labels: { purpose: 'root' },
-          expiresAt: null,
-        },
-      );
+      await this.transactions.run(async (tx) => {
+        const { user, apiKey } = await this.system.initialize(tx, root, rootKey);
+        await this.audit.record(tx, {
+          actor,
+          action: 'system.init',
+          target: { type: 'system', id: null, ownerId: userId },
+          before: null,
+          after: { rootUser: toUserResponse(user), rootKey: toApiKeyResponse(apiKey) },
+        });
+      });
     } catch (error) {
       if (isUniqueViolation(error)) return { alreadyInitialized: true };
       throw error;

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common
 import { ApiCreatedResponse, ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { AuthenticatedOnly, CurrentPrincipal, Requires } from '../auth/access.decorators.js';
 import type { Principal } from '../auth/principal.js';
+import { CurrentActor, type AuditActor } from '../audit/audit-actor.js';
 import { AUTHENTICATED_ERRORS, ApiErrors, JSON_BODY_ERRORS } from '../common/openapi/api-errors.decorator.js';
 import { PageQueryDto } from '../common/pagination/page-query.dto.js';
 import { UuidParam } from '../common/validation/uuid-param.pipe.js';
@@ -21,8 +22,12 @@ export class UsersController {
   @Requires('CREATE', 'USER')
   @ApiCreatedResponse({ type: UserResponse })
   @ApiErrors(...JSON_BODY_ERRORS, 'PERMISSION_DENIED', 'ALREADY_EXISTS')
-  async create(@CurrentPrincipal() principal: Principal, @Body() dto: CreateUserDto): Promise<UserResponse> {
-    return toUserResponse(await this.users.create(principal, dto));
+  async create(
+    @CurrentPrincipal() principal: Principal,
+    @CurrentActor() actor: AuditActor,
+    @Body() dto: CreateUserDto,
+  ): Promise<UserResponse> {
+    return toUserResponse(await this.users.create(principal, actor, dto));
   }
 
   @Get()
@@ -55,9 +60,10 @@ export class UsersController {
   @ApiErrors(...JSON_BODY_ERRORS, 'PERMISSION_DENIED', 'NOT_FOUND')
   async update(
     @CurrentPrincipal() principal: Principal,
+    @CurrentActor() actor: AuditActor,
     @Param('id', UuidParam) id: string,
     @Body() dto: UpdateUserDto,
   ): Promise<UserResponse> {
-    return toUserResponse(await this.users.update(principal, id, dto));
+    return toUserResponse(await this.users.update(principal, actor, id, dto));
   }
 }

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service.js';
+import { lockRow } from '../database/row-lock.js';
+import type { Tx } from '../database/transactions.js';
 import type { User, UserRole } from '../generated/prisma/client.js';
 import { afterCursor, NEWEST_FIRST, toPage, type Page, type PageCursor } from '../common/pagination/page-token.js';
 
@@ -20,8 +22,8 @@ export interface UserChanges {
 export class UsersRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  create(user: NewUser): Promise<User> {
-    return this.prisma.user.create({ data: user });
+  create(tx: Tx, user: NewUser): Promise<User> {
+    return tx.user.create({ data: user });
   }
 
   findById(id: string): Promise<User | null> {
@@ -37,7 +39,13 @@ export class UsersRepository {
     return toPage(rows, pageSize);
   }
 
-  update(id: string, changes: UserChanges): Promise<User> {
-    return this.prisma.user.update({ where: { id }, data: changes });
+  /** The user, locked until the transaction ends: the state an update in it changes. */
+  async findForUpdate(tx: Tx, id: string): Promise<User | null> {
+    await lockRow(tx, 'users', id);
+    return tx.user.findUnique({ where: { id } });
+  }
+
+  update(tx: Tx, id: string, changes: UserChanges): Promise<User> {
+    return tx.user.update({ where: { id }, data: changes });
   }
 }

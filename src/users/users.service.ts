@@ -9,6 +9,11 @@ import type { Principal } from '../auth/principal.js';
 import type { User } from '../generated/prisma/client.js';
 import type { CreateUserDto } from './dto/create-user.dto.js';
 import type { UpdateUserDto } from './dto/update-user.dto.js';
+import type { AuditActor } from '../audit/audit-actor.js';
+import type { AuditAction } from '../audit/audit-entry.js';
+import { AuditLog } from '../audit/audit-log.js';
+import { Transactions, type Tx } from '../database/transactions.js';
+import { toUserResponse } from './dto/user.response.js';
 import { UsersRepository, type UserChanges } from './users.repository.js';
 
 @Injectable()
@@ -16,16 +21,22 @@ export class UsersService {
   constructor(
     private readonly users: UsersRepository,
     private readonly invalidations: InvalidationBus,
+    private readonly transactions: Transactions,
+    private readonly audit: AuditLog,
   ) {}
 
-  async create(principal: Principal, dto: CreateUserDto): Promise<User> {
+  async create(principal: Principal, actor: AuditActor, dto: CreateUserDto): Promise<User> {
     principal.requireReach(dto.role ?? 'MEMBER');
     try {
-      return await this.users.create({
-        id: randomUUID(),
-        email: dto.email,
-        displayName: dto.displayName,
-        role: dto.role ?? 'MEMBER',
+      return await this.transactions.run(async (tx) => {
+        const user = await this.users.create(tx, {
+          id: randomUUID(),
+          email: dto.email,
+          displayName: dto.displayName,
+          role: dto.role ?? 'MEMBER',
+        });
+        await this.record(tx, actor, 'user.create', null, user);
+        return user;
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw DomainError.alreadyExists('A user with this email already exists');
@@ -45,7 +56,7 @@ export class UsersService {
     return { users: page.items, ...(page.next ? { nextToken: encodePageToken(page.next) } : {}) };
   }
 
-  async update(principal: Principal, id: string, dto: UpdateUserDto): Promise<User> {
+  async update(principal: Principal, actor: AuditActor, id: string, dto: UpdateUserDto): Promise<User> {
     const user = await this.users.findById(id);
     if (!user) throw DomainError.notFound('User');
     principal.requireReach(user.role);
@@ -58,8 +69,19 @@ export class UsersService {
     if (dto.disabled !== undefined) {
       changes.disabledAt = dto.disabled ? (user.disabledAt ?? new Date()) : null;
     }
-    const updated = await this.users.update(id, changes);
+    const updated = await this.transactions.run(async (tx) => {
+      const before = await this.users.findForUpdate(tx, id);
+      if (!before) throw DomainError.notFound('User');
+      const after = await this.users.update(tx, id, changes);
+      await this.record(tx, actor, 'user.update', before, after);
+      return after;
+    });
     if (changingAccess) this.invalidations.publish({ kind: 'user', id });
     return updated;
+  }
+
+  private record(tx: Tx, actor: AuditActor, action: AuditAction, before: User | null, after: User): Promise<void> {
+    const target = { type: 'user', id: after.id, ownerId: after.id } as const;
+    return this.audit.record(tx, { actor, action, target, before: before && toUserResponse(before), after: toUserResponse(after) });
   }
 }

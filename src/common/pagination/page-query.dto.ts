@@ -2,15 +2,12 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { ValidateProblem } from '../validation/problem-validator.js';
+import { digitsToNumber } from '../validation/transforms.js';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 1000;
 
 const PAGE_SIZE_PROBLEM = `must be an integer from 1 to ${MAX_PAGE_SIZE}`;
-
-/** Query values arrive as strings: only a string of digits becomes a number. */
-const digitsToNumber = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : value;
 
 function pageSizeProblem(value: unknown): string | undefined {
   return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= MAX_PAGE_SIZE ? undefined : PAGE_SIZE_PROBLEM;

@@ -3,9 +3,12 @@ import { DomainError } from '../errors/domain-error.js';
 import { MAX_TIMESTAMP_MS } from '../time.js';
 import { canonicalUuid } from '../validation/canonical-uuid.js';
 
-/** Position after the last row of a page, for keyset pagination on (createdAt DESC, id DESC). */
+/** The time column a list is ordered by, newest first (its id breaks ties). */
+export type TimeColumn = 'createdAt' | 'occurredAt';
+
+/** Position after the last row of a page, for keyset pagination on (<time column> DESC, id DESC). */
 export interface PageCursor {
-  readonly createdAt: Date;
+  readonly at: Date;
   readonly id: string;
 }
 
@@ -16,39 +19,45 @@ export interface Page<T> {
 
 /** The opaque `nextToken`: base64url of `<epoch ms>.<id>`. */
 export function encodePageToken(cursor: PageCursor): string {
-  return Buffer.from(`${cursor.createdAt.getTime()}.${cursor.id}`).toString('base64url');
+  return Buffer.from(`${cursor.at.getTime()}.${cursor.id}`).toString('base64url');
 }
 
 /** A token is only trusted as far as it parses: a real date and a UUID, else 400 (never a failed query). */
 export function decodePageToken(token: string | undefined): PageCursor | undefined {
   if (token === undefined) return undefined;
   const match = /^(\d{1,15})\.(.+)$/s.exec(Buffer.from(token, 'base64url').toString('utf8'));
-  const createdAt = match ? Number(match[1]) : NaN;
-  if (!match || createdAt > MAX_TIMESTAMP_MS || !isUUID(match[2])) {
+  const at = match ? Number(match[1]) : NaN;
+  if (!match || at > MAX_TIMESTAMP_MS || !isUUID(match[2])) {
     throw DomainError.invalidArgument('nextToken is not a token this service issued');
   }
-  return { createdAt: new Date(createdAt), id: canonicalUuid(match[2]!) };
+  return { at: new Date(at), id: canonicalUuid(match[2]!) };
 }
 
 /**
- * Prisma `where` fragment selecting the rows after a cursor in (createdAt DESC, id DESC)
- * order. Prisma has no row-value comparison; the leading `createdAt <= cursor` gives the
+ * Prisma `where` fragment selecting the rows after a cursor in (column DESC, id DESC)
+ * order. Prisma has no row-value comparison; the leading `column <= cursor` gives the
  * planner an index range to start from, so a deep page costs what the first one does.
  */
-export function afterCursor(cursor: PageCursor | undefined) {
+export function afterCursor<C extends TimeColumn = 'createdAt'>(cursor: PageCursor | undefined, column: C = 'createdAt' as C) {
   if (!cursor) return {};
-  return {
-    createdAt: { lte: cursor.createdAt },
-    OR: [{ createdAt: { lt: cursor.createdAt } }, { id: { lt: cursor.id } }],
-  };
+  const at = (range: { lte: Date } | { lt: Date }) => ({ [column]: range }) as Record<C, typeof range>;
+  return { ...at({ lte: cursor.at }), OR: [at({ lt: cursor.at }), { id: { lt: cursor.id } }] };
 }
 
-export const NEWEST_FIRST = [{ createdAt: 'desc' }, { id: 'desc' }] as const satisfies object[];
+export function newestFirst<C extends TimeColumn>(column: C) {
+  return [{ [column]: 'desc' } as Record<C, 'desc'>, { id: 'desc' as const }] as const;
+}
+
+export const NEWEST_FIRST = newestFirst('createdAt');
 
 /** Fetches pageSize + 1 rows; the extra one only says whether there is a next page. */
-export function toPage<T extends { createdAt: Date; id: string }>(rows: T[], pageSize: number): Page<T> {
+export function toPage<T extends Record<C, Date> & { id: string }, C extends TimeColumn = 'createdAt'>(
+  rows: T[],
+  pageSize: number,
+  column: C = 'createdAt' as C,
+): Page<T> {
   if (rows.length <= pageSize) return { items: rows };
   const items = rows.slice(0, pageSize);
   const last = items[items.length - 1]!;
-  return { items, next: { createdAt: last.createdAt, id: last.id } };
+  return { items, next: { at: last[column], id: last.id } };
 }

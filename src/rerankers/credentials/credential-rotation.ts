@@ -1,5 +1,9 @@
+import type { AuditActor } from '../../audit/audit-actor.js';
+import type { AuditLog } from '../../audit/audit-log.js';
+import type { Transactions } from '../../database/transactions.js';
+import type { Reranker } from '../../generated/prisma/client.js';
 import type { RerankersRepository } from '../rerankers.repository.js';
-import { CredentialDecryptionError, type CredentialCipher } from './credential-cipher.js';
+import { CredentialDecryptionError, type CredentialCipher, type Sealed } from './credential-cipher.js';
 
 export interface RotationResult {
   rotated: number;
@@ -9,10 +13,19 @@ export interface RotationResult {
   undecryptable: string[];
 }
 
+/** What a rotation works with: each re-encryption commits together with its audit event. */
+export interface RotationTools {
+  readonly rerankers: RerankersRepository;
+  readonly cipher: CredentialCipher;
+  readonly transactions: Transactions;
+  readonly audit: AuditLog;
+}
+
 const BATCH = 500;
 
 /** Re-encrypts every inline secret that is not yet under the active key; one bad row never stops the rest. */
-export async function rotateCredentials(rerankers: RerankersRepository, cipher: CredentialCipher): Promise<RotationResult> {
+export async function rotateCredentials(tools: RotationTools, actor: AuditActor): Promise<RotationResult> {
+  const { rerankers, cipher } = tools;
   const result: RotationResult = { rotated: 0, skipped: 0, undecryptable: [] };
   let afterId: string | undefined;
   for (;;) {
@@ -29,9 +42,24 @@ export async function rotateCredentials(rerankers: RerankersRepository, cipher: 
         result.undecryptable.push(row.id);
         continue;
       }
-      if (await rerankers.replaceSealedSecret(row.id, previous, cipher.encrypt(plaintext, binding))) result.rotated++;
+      if (await reEncrypt(tools, actor, row, previous, cipher.encrypt(plaintext, binding))) result.rotated++;
       else result.skipped++;
     }
     afterId = batch[batch.length - 1]!.id;
   }
+}
+
+/** Replaces the sealed secret and records which key seals it now; false when the row changed meanwhile. */
+function reEncrypt(tools: RotationTools, actor: AuditActor, row: Reranker, previous: Sealed, next: Sealed): Promise<boolean> {
+  return tools.transactions.run(async (tx) => {
+    if (!(await tools.rerankers.replaceSealedSecret(tx, row.id, previous, next))) return false;
+    await tools.audit.record(tx, {
+      actor,
+      action: 'secrets.rotate',
+      target: { type: 'reranker', id: row.id, ownerId: row.ownerId },
+      before: { encryptionKeyId: previous.keyId },
+      after: { encryptionKeyId: next.keyId },
+    });
+    return true;
+  });
 }

@@ -1,0 +1,32 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { Prisma } from '../generated/prisma/client.js';
+import type { Tx } from '../database/transactions.js';
+import { auditDiff } from './audit-diff.js';
+import type { AuditEntry } from './audit-entry.js';
+
+/** Writes audit events; reading them is AuditEventsService's. */
+@Injectable()
+export class AuditLog {
+  /**
+   * Records `entry` through `tx`, the transaction of the change it describes: the event
+   * exists if and only if the change commits. Secrets never reach the stored diff.
+   */
+  async record(tx: Tx, entry: AuditEntry): Promise<void> {
+    const { actor, action, target } = entry;
+    await tx.auditEvent.create({
+      data: {
+        id: randomUUID(),
+        actorUserId: actor.userId,
+        actorApiKeyId: actor.apiKeyId,
+        requestId: actor.requestId,
+        clientAddress: actor.clientAddress,
+        action,
+        targetType: target.type,
+        targetId: target.id,
+        targetOwnerId: target.ownerId,
+        diff: auditDiff(entry.before, entry.after, entry.alsoChanged) as Prisma.InputJsonObject,
+      },
+    });
+  }
+}
