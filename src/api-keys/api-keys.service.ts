@@ -6,9 +6,10 @@ import type { Principal } from '../auth/principal.js';
 import type { ApiKey } from '../generated/prisma/client.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { hashKeySecret, issueApiKey } from './api-key-material.js';
-import { ApiKeysRepository } from './api-keys.repository.js';
+import { ApiKeysRepository, type ApiKeyWithOwnerRole } from './api-keys.repository.js';
 import type { CreateApiKeyDto } from './dto/create-api-key.dto.js';
 import type { ListApiKeysQuery } from './dto/list-api-keys.query.js';
+import { mintedScopes } from './minted-scopes.js';
 
 export interface CreatedApiKey {
   apiKey: ApiKey;
@@ -33,6 +34,7 @@ export class ApiKeysService {
     if (dto.expiresAt !== undefined && dto.expiresAt <= Date.now()) {
       throw DomainError.invalidArgument('expiresAt must be in the future');
     }
+    const scopes = mintedScopes(principal, dto.scopes ?? {}, user.role);
     const issued = issueApiKey();
     const apiKey = await this.keys.create({
       id: issued.id,
@@ -41,6 +43,7 @@ export class ApiKeysService {
       secretHash: await hashKeySecret(issued.secret),
       labels: dto.labels ?? {},
       expiresAt: dto.expiresAt === undefined ? null : new Date(dto.expiresAt),
+      scopes,
     });
     return { apiKey, rawApiKey: issued.raw };
   }
@@ -54,16 +57,26 @@ export class ApiKeysService {
     return { apiKeys: page.items, ...(page.next ? { nextToken: encodePageToken(page.next) } : {}) };
   }
 
+  /** Others' keys answer 404; a key of a user above the caller's role answers 403. */
+  async get(principal: Principal, id: string): Promise<ApiKeyWithOwnerRole> {
+    return this.reachable(principal, 'READ', id);
+  }
+
   /**
    * Revokes at once (the verification cache is told); idempotent. Others' keys answer 404;
    * a key of a user above the caller's role answers 403.
    */
   async revoke(principal: Principal, id: string): Promise<void> {
-    const key = await this.keys.findWithOwnerRole(id);
-    if (!key || !principal.canActOn('DELETE', 'APIKEY', key.userId)) throw DomainError.notFound('API key');
-    principal.requireReach(key.user.role);
+    await this.reachable(principal, 'DELETE', id);
     await this.keys.revoke(id);
     this.invalidations.publish({ kind: 'api-key', id });
+  }
+
+  private async reachable(principal: Principal, action: 'READ' | 'DELETE', id: string): Promise<ApiKeyWithOwnerRole> {
+    const key = await this.keys.findWithOwnerRole(id);
+    if (!key || !principal.canActOn(action, 'APIKEY', key.userId)) throw DomainError.notFound('API key');
+    principal.requireReach(key.user.role);
+    return key;
   }
 
   /** Acting for another user needs the ANY permission: 403, since the caller named them. */

@@ -112,6 +112,7 @@ describe('ApiKeyVerifier', () => {
       secretHash: hashes[index]!,
       revokedAt: null,
       expiresAt: null,
+      scopes: null,
       user: { id: userId, role: 'MEMBER', disabledAt: null },
     });
     return key;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { rethrowWithoutArguments } from '../database/prisma-errors.js';
 import { PrismaService } from '../database/prisma.service.js';
-import type { NewApiKey } from '../api-keys/api-keys.repository.js';
+import { apiKeyColumns, type NewApiKey } from '../api-keys/api-keys.repository.js';
 import type { NewUser } from '../users/users.repository.js';
 
 @Injectable()
@@ -21,7 +21,7 @@ export class SystemRepository {
       .$transaction(async (tx) => {
         await tx.systemState.create({ data: { id: 1, rootUserId: root.id } });
         await tx.user.create({ data: root });
-        await tx.apiKey.create({ data: key });
+        await tx.apiKey.create({ data: apiKeyColumns(key) });
       })
       .catch(rethrowWithoutArguments);
   }
