@@ -156,6 +156,20 @@ describe('ApiKeyVerifier', () => {
     });
   });
 
+  describe('scopes', () => {
+    it("loads the key's scopes with it, and narrows by them from memory, with no further lookup", async () => {
+      const verifier = verifierWith();
+      const key = addKey(0);
+      const rerankerId = '00000000-0000-4000-8000-00000000000a';
+      keys.rows.get(key.id)!.scopes = { permissions: ['EXECUTE_RERANKER_OWN'], rerankerIds: [rerankerId] };
+      const principal = (await verifier.verify(key.raw))!;
+      expect([...principal.permissions]).toEqual(['EXECUTE_RERANKER_OWN']);
+      expect([principal.mayUseReranker(rerankerId), principal.mayUseReranker('00000000-0000-4000-8000-00000000000b')]).toEqual([true, false]);
+      expect(await verifier.verify(key.raw)).toBe(principal);
+      expect(keys.lookups).toBe(1);
+    });
+  });
+
   describe('revocation races (eviction always wins)', () => {
     it('leaves no principal cached when a revoke lands while the first verification is in flight', async () => {
       const verifier = verifierWith();
