@@ -105,7 +105,11 @@ function bodyTemplate(method: string, path: string, f: Fixture): fc.Arbitrary<Re
     case 'PATCH /v1/users/:id':
       return fc.constant({ displayName: 'Renamed', role: 'MEMBER', disabled: false });
     case 'POST /v1/apikeys':
-      return fc.constant({ labels: { env: 'fuzz' }, expiresAt: Date.now() + 3_600_000 });
+      return fc.constant({
+        labels: { env: 'fuzz' },
+        expiresAt: Date.now() + 3_600_000,
+        scopes: { permissions: ['EXECUTE_RERANKER_OWN'], rerankerIds: [f.liveRerankerId], aliases: [f.liveAliasName] },
+      });
     case 'POST /v1/rerankers':
       return fc.uuid().map((u) =>
         rerankerBody({

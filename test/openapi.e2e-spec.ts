@@ -123,6 +123,7 @@ describe('OpenAPI document', () => {
       .expect(201);
     const id = created.body.rerankerId as string;
     const documents = ['a score=0.2', 'b score=0.9'];
+    const key = await api.post('/v1/apikeys').send({ scopes: { permissions: ['EXECUTE_RERANKER_OWN'], rerankerIds: [id] } }).expect(201);
     const answers: Array<[string, unknown]> = [
       ['RerankerResponse', created.body],
       ['RerankerPage', (await api.get('/v1/rerankers').expect(200)).body],
@@ -133,6 +134,8 @@ describe('OpenAPI document', () => {
       ['UserResponse', (await api.get('/v1/users/me').expect(200)).body],
       ['ApiKeyPage', (await api.get('/v1/apikeys').expect(200)).body],
       ['AuditEventPage', (await api.get('/v1/audit-events').expect(200)).body],
+      ['CreatedApiKeyResponse', key.body],
+      ['ApiKeyResponse', (await api.get(`/v1/apikeys/${key.body.apiKey.apiKeyId}`).expect(200)).body],
       ['SystemInfoResponse', (await request(t.server).get('/v1/system/info').expect(200)).body],
       ['SystemAlreadyInitialized', (await request(t.server).post('/v1/system/init').send({}).expect(200)).body],
       ['ErrorBody', (await api.get(`/v1/rerankers/${randomUUID()}`).expect(404)).body],

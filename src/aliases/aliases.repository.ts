@@ -43,6 +43,8 @@ export interface AliasUpdate {
 export interface AliasListFilter {
   ownerId?: string;
   labels: Array<[string, string]>;
+  /** Only aliases with these names (an API key's scope); absent: any. */
+  names?: readonly string[];
 }
 
 const WITH_TARGETS = { targets: { orderBy: { position: 'asc' } } } as const satisfies Prisma.AliasInclude;
@@ -78,6 +80,7 @@ export class AliasesRepository {
     const rows = await this.prisma.alias.findMany({
       where: {
         ownerId: filter.ownerId,
+        ...(filter.names ? { name: { in: [...filter.names] } } : {}),
         AND: [afterCursor(cursor), ...filter.labels.map(([key, value]) => ({ labels: { path: [key], equals: value } }))],
       },
       include: WITH_TARGETS,

@@ -38,8 +38,11 @@ export class AliasesService {
 
   async create(principal: Principal, actor: AuditActor, dto: CreateAliasDto): Promise<AliasWithTargets> {
     const owner = await this.owners.forCreate(principal, 'ALIAS', dto.ownerId);
+    if (!principal.mayUseAlias(dto.name)) {
+      throw DomainError.permissionDenied('This API key is narrowed to certain aliases: it can only create one with a name among them');
+    }
     const ownerId = owner.id;
-    const targets = await this.executableTargets(owner, dto.targets);
+    const targets = await this.executableTargets(principal, owner, dto.targets);
     try {
       const created = await this.transactions.run(async (tx) => {
         const alias = await this.aliases.create(tx, {
@@ -70,7 +73,7 @@ export class AliasesService {
 
   async list(principal: Principal, { query, labels }: AliasListFilter): Promise<{ aliases: AliasWithTargets[]; nextToken?: string }> {
     const ownerId = this.owners.listedOwner(principal, 'ALIAS', query.ownerId);
-    const page = await this.aliases.listPage({ ownerId, labels }, decodePageToken(query.nextToken), query.pageSize);
+    const page = await this.aliases.listPage({ ownerId, labels, names: principal.scopes.aliases }, decodePageToken(query.nextToken), query.pageSize);
     return { aliases: page.items, ...(page.next ? { nextToken: encodePageToken(page.next) } : {}) };
   }
 
@@ -81,7 +84,7 @@ export class AliasesService {
     let targets: TargetSpec[] | undefined;
     if (dto.targets) {
       const owner = await this.users.findById(current.ownerId);
-      targets = await this.executableTargets(owner!, dto.targets);
+      targets = await this.executableTargets(principal, owner!, dto.targets);
     }
     const changes: Partial<AliasFields> = {
       description: dto.description,
@@ -132,16 +135,19 @@ export class AliasesService {
     });
   }
 
-  /** The alias if the caller may perform `action` on it; 404 whether missing or someone else's. */
+  /** The alias if the caller may perform `action` on it; 404 whether missing, someone else's or outside the key's scope. */
   private async visible(principal: Principal, action: Action, name: string, ownerId = principal.userId): Promise<AliasWithTargets> {
-    if (!principal.canActOn(action, 'ALIAS', ownerId)) throw DomainError.notFound('Alias');
+    if (!principal.canActOnAlias(action, name, ownerId)) throw DomainError.notFound('Alias');
     const alias = await this.aliases.findByName(ownerId, name);
     if (!alias) throw DomainError.notFound('Alias');
     return alias;
   }
 
-  /** Targets must be distinct rerankers the alias owner may execute; which ones exist is not revealed. */
-  private async executableTargets(owner: Owner, targets: readonly AliasTargetDto[]): Promise<TargetSpec[]> {
+  /**
+   * Targets must be distinct rerankers the alias owner may execute, within the calling key's
+   * scope; which ones exist is not revealed.
+   */
+  private async executableTargets(principal: Principal, owner: Owner, targets: readonly AliasTargetDto[]): Promise<TargetSpec[]> {
     const ids = targets.map((target) => target.rerankerId);
     const duplicate = ids.find((id, index) => ids.indexOf(id) !== index);
     if (duplicate) throw DomainError.invalidArgument(`targets name reranker ${duplicate} twice`);
@@ -149,7 +155,8 @@ export class AliasesService {
     const permissions = ROLE_PERMISSIONS[owner.role];
     targets.forEach(({ rerankerId }, index) => {
       const rerankerOwner = owners.get(rerankerId);
-      if (rerankerOwner === undefined || !permitsActingOn(permissions, owner.id, 'EXECUTE', 'RERANKER', rerankerOwner)) {
+      const executable = rerankerOwner !== undefined && permitsActingOn(permissions, owner.id, 'EXECUTE', 'RERANKER', rerankerOwner);
+      if (!executable || !principal.mayUseReranker(rerankerId)) {
         throw DomainError.invalidArgument(`targets[${index}].rerankerId does not name a reranker the alias owner may execute`);
       }
     });

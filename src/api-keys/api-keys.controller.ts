@@ -6,7 +6,7 @@ import { CurrentActor, type AuditActor } from '../audit/audit-actor.js';
 import { AUTHENTICATED_ERRORS, ApiErrors, JSON_BODY_ERRORS } from '../common/openapi/api-errors.decorator.js';
 import { UuidParam } from '../common/validation/uuid-param.pipe.js';
 import { ApiKeysService } from './api-keys.service.js';
-import { ApiKeyPage, CreatedApiKeyResponse, toApiKeyResponse } from './dto/api-key.response.js';
+import { ApiKeyPage, ApiKeyResponse, CreatedApiKeyResponse, toApiKeyResponse } from './dto/api-key.response.js';
 import { CreateApiKeyDto } from './dto/create-api-key.dto.js';
 import { ListApiKeysQuery } from './dto/list-api-keys.query.js';
 
@@ -41,6 +41,14 @@ export class ApiKeysController {
   ): Promise<ApiKeyPage> {
     const page = await this.apiKeys.list(principal, query);
     return { ...page, apiKeys: page.apiKeys.map(toApiKeyResponse) };
+  }
+
+  @Get(':id')
+  @Requires('READ', 'APIKEY')
+  @ApiOkResponse({ type: ApiKeyResponse })
+  @ApiErrors('INVALID_ARGUMENT', 'NOT_FOUND')
+  async get(@CurrentPrincipal() principal: Principal, @Param('id', UuidParam) id: string): Promise<ApiKeyResponse> {
+    return toApiKeyResponse(await this.apiKeys.get(principal, id));
   }
 
   @Delete(':id')

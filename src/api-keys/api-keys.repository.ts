@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service.js';
-import type { ApiKey, UserRole } from '../generated/prisma/client.js';
+import { Prisma, type ApiKey, type UserRole } from '../generated/prisma/client.js';
+import type { KeyScopes } from '../auth/key-scopes.js';
 import { rethrowWithoutArguments } from '../database/prisma-errors.js';
 import type { Tx } from '../database/transactions.js';
 import { afterCursor, NEWEST_FIRST, toPage, type Page, type PageCursor } from '../common/pagination/page-token.js';
@@ -11,6 +12,7 @@ export interface KeyForVerification {
   secretHash: string;
   revokedAt: Date | null;
   expiresAt: Date | null;
+  scopes: Prisma.JsonValue;
   user: { id: string; role: UserRole; disabledAt: Date | null };
 }
 
@@ -21,23 +23,32 @@ export interface NewApiKey {
   secretHash: string;
   labels: Labels;
   expiresAt: Date | null;
+  /** Absent or empty: not narrowed (stored as null). */
+  scopes?: KeyScopes;
 }
+
+/** The row to insert for a new key. */
+export function apiKeyColumns({ scopes = {}, ...key }: NewApiKey): Prisma.ApiKeyUncheckedCreateInput {
+  return { ...key, scopes: Object.keys(scopes).length > 0 ? (scopes as Prisma.InputJsonObject) : Prisma.DbNull };
+}
+
+/** A key's metadata (no secret hash) with its user's role, for the role rule. */
+export type ApiKeyWithOwnerRole = Omit<ApiKey, 'secretHash'> & { user: { role: UserRole } };
 
 @Injectable()
 export class ApiKeysRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   create(tx: Tx, key: NewApiKey): Promise<ApiKey> {
-    return tx.apiKey.create({ data: key }).catch(rethrowWithoutArguments);
+    return tx.apiKey.create({ data: apiKeyColumns(key) }).catch(rethrowWithoutArguments);
   }
 
   findById(id: string): Promise<ApiKey | null> {
     return this.prisma.apiKey.findUnique({ where: { id } });
   }
 
-  /** The key with its owner's role, for the role rule (no secret hash). */
-  findWithOwnerRole(id: string): Promise<{ userId: string; user: { role: UserRole } } | null> {
-    return this.prisma.apiKey.findUnique({ where: { id }, select: { userId: true, user: { select: { role: true } } } });
+  findWithOwnerRole(id: string): Promise<ApiKeyWithOwnerRole | null> {
+    return this.prisma.apiKey.findUnique({ where: { id }, omit: { secretHash: true }, include: { user: { select: { role: true } } } });
   }
 
   /** What verification needs: the hash, whether the key is usable, and who it belongs to. */
@@ -49,6 +60,7 @@ export class ApiKeysRepository {
         secretHash: true,
         revokedAt: true,
         expiresAt: true,
+        scopes: true,
         user: { select: { id: true, role: true, disabledAt: true } },
       },
     });

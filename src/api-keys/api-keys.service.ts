@@ -10,10 +10,11 @@ import type { AuditActor } from '../audit/audit-actor.js';
 import type { AuditAction } from '../audit/audit-entry.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { Transactions, type Tx } from '../database/transactions.js';
-import { ApiKeysRepository } from './api-keys.repository.js';
+import { ApiKeysRepository, type ApiKeyWithOwnerRole } from './api-keys.repository.js';
 import { toApiKeyResponse } from './dto/api-key.response.js';
 import type { CreateApiKeyDto } from './dto/create-api-key.dto.js';
 import type { ListApiKeysQuery } from './dto/list-api-keys.query.js';
+import { mintedScopes } from './minted-scopes.js';
 
 export interface CreatedApiKey {
   apiKey: ApiKey;
@@ -40,6 +41,7 @@ export class ApiKeysService {
     if (dto.expiresAt !== undefined && dto.expiresAt <= Date.now()) {
       throw DomainError.invalidArgument('expiresAt must be in the future');
     }
+    const scopes = mintedScopes(principal, dto.scopes ?? {}, user.role);
     const issued = issueApiKey();
     const secretHash = await hashKeySecret(issued.secret);
     const apiKey = await this.transactions.run(async (tx) => {
@@ -50,6 +52,7 @@ export class ApiKeysService {
         secretHash,
         labels: dto.labels ?? {},
         expiresAt: dto.expiresAt === undefined ? null : new Date(dto.expiresAt),
+        scopes,
       });
       await this.record(tx, actor, 'apikey.create', null, created);
       return created;
@@ -66,14 +69,17 @@ export class ApiKeysService {
     return { apiKeys: page.items, ...(page.next ? { nextToken: encodePageToken(page.next) } : {}) };
   }
 
+  /** Others' keys answer 404; a key of a user above the caller's role answers 403. */
+  async get(principal: Principal, id: string): Promise<ApiKeyWithOwnerRole> {
+    return this.reachable(principal, 'READ', id);
+  }
+
   /**
    * Revokes at once (the verification cache is told); idempotent. Others' keys answer 404;
    * a key of a user above the caller's role answers 403.
    */
   async revoke(principal: Principal, actor: AuditActor, id: string): Promise<void> {
-    const key = await this.keys.findWithOwnerRole(id);
-    if (!key || !principal.canActOn('DELETE', 'APIKEY', key.userId)) throw DomainError.notFound('API key');
-    principal.requireReach(key.user.role);
+    await this.reachable(principal, 'DELETE', id);
     await this.transactions.run(async (tx) => {
       const revoked = await this.keys.revoke(tx, id);
       // Exactly what the conditional write changed: revokedAt, from null.
@@ -85,6 +91,13 @@ export class ApiKeysService {
   private record(tx: Tx, actor: AuditActor, action: AuditAction, before: ApiKey | null, after: ApiKey): Promise<void> {
     const target = { type: 'apikey', id: after.id, ownerId: after.userId } as const;
     return this.audit.record(tx, { actor, action, target, before: before && toApiKeyResponse(before), after: toApiKeyResponse(after) });
+  }
+
+  private async reachable(principal: Principal, action: 'READ' | 'DELETE', id: string): Promise<ApiKeyWithOwnerRole> {
+    const key = await this.keys.findWithOwnerRole(id);
+    if (!key || !principal.canActOn(action, 'APIKEY', key.userId)) throw DomainError.notFound('API key');
+    principal.requireReach(key.user.role);
+    return key;
   }
 
   /** Acting for another user needs the ANY permission: 403, since the caller named them. */

@@ -112,6 +112,7 @@ describe('ApiKeyVerifier', () => {
       secretHash: hashes[index]!,
       revokedAt: null,
       expiresAt: null,
+      scopes: null,
       user: { id: userId, role: 'MEMBER', disabledAt: null },
     });
     return key;
@@ -152,6 +153,20 @@ describe('ApiKeyVerifier', () => {
       expect(argon2Calls).toBe(1);
       await settle();
       expect(keys.touches).toBe(1);
+    });
+  });
+
+  describe('scopes', () => {
+    it("loads the key's scopes with it, and narrows by them from memory, with no further lookup", async () => {
+      const verifier = verifierWith();
+      const key = addKey(0);
+      const rerankerId = '00000000-0000-4000-8000-00000000000a';
+      keys.rows.get(key.id)!.scopes = { permissions: ['EXECUTE_RERANKER_OWN'], rerankerIds: [rerankerId] };
+      const principal = (await verifier.verify(key.raw))!;
+      expect([...principal.permissions]).toEqual(['EXECUTE_RERANKER_OWN']);
+      expect([principal.mayUseReranker(rerankerId), principal.mayUseReranker('00000000-0000-4000-8000-00000000000b')]).toEqual([true, false]);
+      expect(await verifier.verify(key.raw)).toBe(principal);
+      expect(keys.lookups).toBe(1);
     });
   });
 

@@ -13,6 +13,7 @@ import { LOGGER } from '../common/logging/logger.token.js';
 import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { FailureLimiter } from './failure-limiter.js';
+import { storedKeyScopes } from './key-scopes.js';
 import { Principal } from './principal.js';
 
 /** What the verifier runs on; replaceable (API_KEY_VERIFIER_OPTIONS) to count or hold calls in tests. */
@@ -185,7 +186,7 @@ export class ApiKeyVerifier implements OnModuleDestroy {
 
   /** Caches the session unless an eviction ran since `token` (the caller still gets its answer). */
   private admit(row: KeyForVerification, digest: Buffer, token: FillToken): Principal {
-    const principal = new Principal(row.user.id, row.user.role, row.id);
+    const principal = new Principal(row.user.id, row.user.role, row.id, storedKeyScopes(row.scopes));
     this.sessions.setIfFresh(row.id, { principal, expiresAt: row.expiresAt?.getTime() ?? null, digest }, token);
     this.recordUse(row.id);
     return principal;

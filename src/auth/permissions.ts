@@ -37,8 +37,15 @@ function permissionsFor(scopes: readonly Scope[], allow: (action: Action, resour
   );
 }
 
+/** Every permission there is (what an API key's scope may name). */
+export const PERMISSIONS: readonly Permission[] = [
+  ...permissionsFor(['OWN', 'ANY'], () => true),
+  'USE_SECRET_REF' as const,
+  'USE_SERVER_IDENTITY' as const,
+];
+
 const MEMBER = permissionsFor(['OWN'], (action, resource) => !MEMBER_DENIED.has(`${action}_${resource}`));
-const ADMIN = [...permissionsFor(['OWN', 'ANY'], () => true), 'USE_SECRET_REF' as const, 'USE_SERVER_IDENTITY' as const];
+const ADMIN = PERMISSIONS;
 
 export const ROLE_PERMISSIONS: Readonly<Record<UserRole, ReadonlySet<Permission>>> = {
   MEMBER: new Set(MEMBER),

@@ -1,17 +1,28 @@
 import { DomainError } from '../common/errors/domain-error.js';
 import type { UserRole } from '../generated/prisma/enums.js';
+import type { KeyScopes } from './key-scopes.js';
 import { permitsActingOn, ROLE_PERMISSIONS, ROLE_RANK, type Action, type Permission, type Resource, type Scope } from './permissions.js';
 
-/** Who is calling: the verified API key's user. */
+/**
+ * Who is calling: the verified API key's user, narrowed by the key's scopes. The key's
+ * permissions count only where the user's role (as it is now) holds them too, so a later
+ * downgrade of the role narrows the key with it.
+ */
 export class Principal {
   readonly permissions: ReadonlySet<Permission>;
+  private readonly rerankerIds: ReadonlySet<string> | undefined;
+  private readonly aliasNames: ReadonlySet<string> | undefined;
 
   constructor(
     readonly userId: string,
     readonly role: UserRole,
     readonly apiKeyId: string,
+    readonly scopes: KeyScopes = {},
   ) {
-    this.permissions = ROLE_PERMISSIONS[role];
+    const held = ROLE_PERMISSIONS[role];
+    this.permissions = scopes.permissions ? new Set(scopes.permissions.filter((permission) => held.has(permission))) : held;
+    this.rerankerIds = scopes.rerankerIds && new Set(scopes.rerankerIds);
+    this.aliasNames = scopes.aliases && new Set(scopes.aliases);
   }
 
   has(permission: Permission): boolean {
@@ -28,6 +39,31 @@ export class Principal {
   /** Whether the caller may act on something owned by `ownerId`. */
   canActOn(action: Action, resource: Resource, ownerId: string): boolean {
     return permitsActingOn(this.permissions, this.userId, action, resource, ownerId);
+  }
+
+  /** Whether the key's scope includes this reranker (a key not narrowed to rerankers includes all). */
+  mayUseReranker(id: string): boolean {
+    return this.rerankerIds?.has(id) ?? true;
+  }
+
+  /** Whether the key's scope includes aliases with this name (a key not narrowed to aliases includes all). */
+  mayUseAlias(name: string): boolean {
+    return this.aliasNames?.has(name) ?? true;
+  }
+
+  /** Whether the caller may perform `action` on this reranker: the permission for its owner, and the key's scope. */
+  canActOnReranker(action: Action, id: string, ownerId: string): boolean {
+    return this.mayUseReranker(id) && this.canActOn(action, 'RERANKER', ownerId);
+  }
+
+  /** Whether the caller may perform `action` on this alias: the permission for its owner, and the key's scope. */
+  canActOnAlias(action: Action, name: string, ownerId: string): boolean {
+    return this.mayUseAlias(name) && this.canActOn(action, 'ALIAS', ownerId);
+  }
+
+  /** Whether the key sees only some rerankers or aliases: names then resolve in the key's own view. */
+  get narrowsResources(): boolean {
+    return this.rerankerIds !== undefined || this.aliasNames !== undefined;
   }
 
   /**

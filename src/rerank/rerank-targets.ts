@@ -59,11 +59,12 @@ export class RerankTargets implements OnModuleDestroy {
   }
 
   /**
-   * The target if the caller may perform `action` on it; 404 whether missing or someone
-   * else's, decided before the credential is read, so a stranger learns nothing about it.
+   * The target if the caller may perform `action` on it; 404 whether missing, someone else's
+   * or outside the key's scope, decided before the credential is read, so a stranger learns
+   * nothing about it.
    */
   async resolve(principal: Principal, id: string, action: Action): Promise<RerankTarget> {
-    const allowed = (ownerId: string) => principal.canActOn(action, 'RERANKER', ownerId);
+    const allowed = (ownerId: string) => principal.canActOnReranker(action, id, ownerId);
     const cached = this.cache.get(id);
     if (cached) {
       if (!allowed(cached.ownerId)) throw DomainError.notFound('Reranker');

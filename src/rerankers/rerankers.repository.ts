@@ -68,6 +68,13 @@ export interface RerankerFilter {
   ownerId?: string;
   providerType?: ProviderType;
   labels: Array<[string, string]>;
+  /** Only these rerankers (an API key's scope); absent: any. */
+  ids?: readonly string[];
+}
+
+/** `id IN ids` when there are ids to keep to. */
+function amongIds(ids: readonly string[] | undefined): Prisma.RerankerWhereInput {
+  return ids ? { id: { in: [...ids] } } : {};
 }
 
 @Injectable()
@@ -104,10 +111,10 @@ export class RerankersRepository {
     return this.prisma.reranker.findMany({ where: { id: { in: [...ids] } }, select: { id: true, ownerId: true } });
   }
 
-  /** Ids of an owner's rerankers with this modelIdentifier, at most `limit` (for resolving model names). */
-  async findIdsByModel(ownerId: string, modelIdentifier: string, limit: number): Promise<string[]> {
+  /** Ids of an owner's rerankers with this modelIdentifier (among `ids` when given), at most `limit` (for resolving model names). */
+  async findIdsByModel(ownerId: string, modelIdentifier: string, limit: number, ids?: readonly string[]): Promise<string[]> {
     const rows = await this.prisma.reranker.findMany({
-      where: { ownerId, modelIdentifier },
+      where: { ownerId, modelIdentifier, ...amongIds(ids) },
       select: { id: true },
       orderBy: { createdAt: 'asc' },
       take: limit,
@@ -124,6 +131,7 @@ export class RerankersRepository {
       where: {
         ownerId: filter.ownerId,
         providerType: filter.providerType,
+        ...amongIds(filter.ids),
         AND: [afterCursor(cursor), ...filter.labels.map(([key, value]) => ({ labels: { path: [key], equals: value } }))],
       },
       orderBy: [...NEWEST_FIRST],

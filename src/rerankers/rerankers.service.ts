@@ -101,6 +101,9 @@ export class RerankersService {
   async create(principal: Principal, actor: AuditActor, dto: CreateRerankerDto): Promise<Reranker> {
     const { id: ownerId } = await this.owners.forCreate(principal, 'RERANKER', dto.ownerId);
     const id = dto.rerankerId ?? randomUUID();
+    if (!principal.mayUseReranker(id)) {
+      throw DomainError.permissionDenied('This API key is narrowed to certain rerankers: create one by giving a rerankerId among them');
+    }
     const credential = dto.credentials
       ? this.credentialFields(principal, dto.credentials, { rerankerId: id, ownerId }, dto.providerType)
       : NO_CREDENTIALS;
@@ -131,7 +134,7 @@ export class RerankersService {
   async list(principal: Principal, { query, labels }: RerankerListFilter): Promise<{ rerankers: Reranker[]; nextToken?: string }> {
     const ownerId = this.owners.listedOwner(principal, 'RERANKER', query.ownerId);
     const page = await this.rerankers.listPage(
-      { ownerId, providerType: query.providerType, labels },
+      { ownerId, providerType: query.providerType, labels, ids: principal.scopes.rerankerIds },
       decodePageToken(query.nextToken),
       query.pageSize,
     );
@@ -221,7 +224,7 @@ export class RerankersService {
   /** Names the aliases in the way that the caller may see; counts the others. */
   private async inUse(principal: Principal, id: string): Promise<DomainError> {
     const aliases = await this.rerankers.aliasesUsing(id);
-    const visible = aliases.filter((alias) => principal.canActOn('READ', 'ALIAS', alias.ownerId));
+    const visible = aliases.filter((alias) => principal.canActOnAlias('READ', alias.name, alias.ownerId));
     const names = visible.map((alias) => alias.name).join(', ');
     return new DomainError('IN_USE', `Aliases route to this reranker${names ? ` (${names})` : ''}; remove it from them or delete with ?force=true`, {
       aliases: visible,
@@ -229,10 +232,10 @@ export class RerankersService {
     });
   }
 
-  /** The reranker if the caller may perform `action` on it; 404 whether missing or someone else's. */
+  /** The reranker if the caller may perform `action` on it; 404 whether missing, someone else's or outside the key's scope. */
   async visible(principal: Principal, action: Action, id: string): Promise<Reranker> {
     const reranker = await this.rerankers.findById(id);
-    if (!reranker || !principal.canActOn(action, 'RERANKER', reranker.ownerId)) throw DomainError.notFound('Reranker');
+    if (!reranker || !principal.canActOnReranker(action, id, reranker.ownerId)) throw DomainError.notFound('Reranker');
     return reranker;
   }
 
@@ -395,7 +398,7 @@ export class RerankersService {
   private async conflict(principal: Principal, identity: RerankerIdentity, id: string): Promise<DomainError> {
     const existing = await this.rerankers.findByIdentity(identity);
     if (!existing || existing.id === id) return DomainError.alreadyExists('rerankerId is already in use');
-    const readable = principal.canActOn('READ', 'RERANKER', existing.ownerId);
+    const readable = principal.canActOnReranker('READ', existing.id, existing.ownerId);
     return DomainError.alreadyExists(
       'This owner already has a reranker with the same provider, endpoint, path, model and credentials',
       readable ? { existingRerankerId: existing.id } : undefined,

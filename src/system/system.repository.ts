@@ -3,7 +3,7 @@ import { rethrowWithoutArguments } from '../database/prisma-errors.js';
 import { PrismaService } from '../database/prisma.service.js';
 import type { Tx } from '../database/transactions.js';
 import type { ApiKey, User } from '../generated/prisma/client.js';
-import type { NewApiKey } from '../api-keys/api-keys.repository.js';
+import { apiKeyColumns, type NewApiKey } from '../api-keys/api-keys.repository.js';
 import type { NewUser } from '../users/users.repository.js';
 
 @Injectable()
@@ -22,7 +22,7 @@ export class SystemRepository {
   async initialize(tx: Tx, root: NewUser, key: NewApiKey): Promise<{ user: User; apiKey: ApiKey }> {
     try {
       await tx.systemState.create({ data: { id: 1, rootUserId: root.id } });
-      return { user: await tx.user.create({ data: root }), apiKey: await tx.apiKey.create({ data: key }) };
+      return { user: await tx.user.create({ data: root }), apiKey: await tx.apiKey.create({ data: apiKeyColumns(key) }) };
     } catch (error) {
       return rethrowWithoutArguments(error);
     }

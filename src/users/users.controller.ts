@@ -43,7 +43,7 @@ export class UsersController {
   @AuthenticatedOnly()
   @ApiOkResponse({ type: UserResponse })
   async me(@CurrentPrincipal() principal: Principal): Promise<UserResponse> {
-    return toUserResponse(await this.users.get(principal, principal.userId));
+    return toUserResponse(await this.users.me(principal));
   }
 
   @Get(':id')

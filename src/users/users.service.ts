@@ -44,6 +44,13 @@ export class UsersService {
     }
   }
 
+  /** The caller's own user, whatever the key's permissions ("who am I" needs none). */
+  async me(principal: Principal): Promise<User> {
+    const user = await this.users.findById(principal.userId);
+    if (!user) throw DomainError.notFound('User');
+    return user;
+  }
+
   /** A user the caller may read: themself, or anyone with READ_USER_ANY; 404 otherwise. */
   async get(principal: Principal, id: string): Promise<User> {
     const user = await this.users.findById(id);

@@ -1,7 +1,21 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ApiEpochMs, ApiNextToken, STRING_MAP } from '../../common/openapi/schema-properties.js';
 import { epochMs } from '../../common/time.js';
+import { storedKeyScopes } from '../../auth/key-scopes.js';
+import { PERMISSIONS, type Permission } from '../../auth/permissions.js';
 import type { ApiKey } from '../../generated/prisma/client.js';
+
+/** What the key is narrowed to, fixed at creation; null: that kind is not narrowed. */
+export class ApiKeyScopesResponse {
+  @ApiProperty({ enum: PERMISSIONS, enumName: 'Permission', isArray: true, nullable: true })
+  permissions!: Permission[] | null;
+
+  @ApiProperty({ type: [String], format: 'uuid', nullable: true })
+  rerankerIds!: string[] | null;
+
+  @ApiProperty({ type: [String], nullable: true })
+  aliases!: string[] | null;
+}
 
 /** API key metadata; the secret and its hash never leave the service. */
 export class ApiKeyResponse {
@@ -16,6 +30,9 @@ export class ApiKeyResponse {
 
   @ApiProperty(STRING_MAP)
   labels!: Record<string, string>;
+
+  @ApiProperty({ type: ApiKeyScopesResponse })
+  scopes!: ApiKeyScopesResponse;
 
   @ApiEpochMs({ nullable: true })
   expiresAt!: number | null;
@@ -49,12 +66,18 @@ export class ApiKeyPage {
   nextToken?: string;
 }
 
-export function toApiKeyResponse(key: ApiKey): ApiKeyResponse {
+export function toApiKeyResponse(key: Omit<ApiKey, 'secretHash'>): ApiKeyResponse {
+  const scopes = storedKeyScopes(key.scopes);
   return {
     apiKeyId: key.id,
     userId: key.userId,
     keyPrefix: key.keyPrefix,
     labels: key.labels as Record<string, string>,
+    scopes: {
+      permissions: scopes.permissions ? [...scopes.permissions] : null,
+      rerankerIds: scopes.rerankerIds ? [...scopes.rerankerIds] : null,
+      aliases: scopes.aliases ? [...scopes.aliases] : null,
+    },
     expiresAt: epochMs(key.expiresAt),
     lastUsedAt: epochMs(key.lastUsedAt),
     revokedAt: epochMs(key.revokedAt),

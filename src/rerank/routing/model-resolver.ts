@@ -33,6 +33,10 @@ type CachedResolution = { readonly ownerId: string } & (ResolvedModel | { readon
  * the modelIdentifier of exactly one of the caller's rerankers. Answers (unknown and
  * ambiguous ones too) are cached per caller and dropped when any of that owner's aliases
  * or rerankers changes, here or on another instance, so steady state makes no query.
+ *
+ * A key narrowed to some rerankers or aliases has a view of its own (cached per key, its
+ * scope never changes): aliases outside it and rerankers outside it are not there, as
+ * another owner's are not, and an alias routes only to the targets inside it.
  */
 @Injectable()
 export class ModelResolver implements OnModuleDestroy {
@@ -64,8 +68,8 @@ export class ModelResolver implements OnModuleDestroy {
 
   async resolve(principal: Principal, model: string): Promise<ResolvedModel> {
     if (isUuid(model)) return { kind: 'reranker', rerankerId: canonicalUuid(model) };
-    const key = `${principal.userId}\u0000${model}`;
-    return answer(principal, model, this.cache.get(key) ?? (await this.fill(key, principal.userId, model)));
+    const key = `${viewOf(principal)}\u0000${model}`;
+    return answer(principal, model, this.cache.get(key) ?? (await this.fill(key, principal, model)));
   }
 
   /** Only the alias names (not model identifiers) resolve here: `POST /v1/aliases/{name}/rerank`. */
@@ -80,11 +84,11 @@ export class ModelResolver implements OnModuleDestroy {
   }
 
   /** One lookup per name at a time: concurrent first calls share it (and one alias planner). */
-  private fill(key: string, ownerId: string, model: string): Promise<CachedResolution> {
+  private fill(key: string, principal: Principal, model: string): Promise<CachedResolution> {
     let pending = this.filling.get(key);
     if (!pending) {
       const token = this.cache.fillToken();
-      pending = this.lookUp(ownerId, model)
+      pending = this.lookUp(principal, model)
         .then((resolution) => {
           this.cache.setIfFresh(key, resolution, token);
           return resolution;
@@ -97,17 +101,24 @@ export class ModelResolver implements OnModuleDestroy {
     return pending;
   }
 
-  private async lookUp(ownerId: string, model: string): Promise<CachedResolution> {
+  private async lookUp(principal: Principal, model: string): Promise<CachedResolution> {
+    const ownerId = principal.userId;
     const alias = await this.aliases.findRoute(ownerId, model);
-    if (alias) {
-      const planner = new RoutePlanner(alias.strategy, alias.targets);
+    if (alias && principal.mayUseAlias(alias.name)) {
+      const targets = alias.targets.filter((target) => principal.mayUseReranker(target.rerankerId));
+      const planner = new RoutePlanner(alias.strategy, targets);
       return { ownerId, kind: 'alias', route: { name: alias.name, ownerId, lastResort: alias.lastResort, planner } };
     }
-    const ids = await this.rerankers.findIdsByModel(ownerId, model, MAX_CANDIDATES);
+    const ids = await this.rerankers.findIdsByModel(ownerId, model, MAX_CANDIDATES, principal.scopes.rerankerIds);
     if (ids.length === 0) return { ownerId, kind: 'unknown' };
     if (ids.length > 1) return { ownerId, kind: 'ambiguous', candidates: ids };
     return { ownerId, kind: 'reranker', rerankerId: ids[0]! };
   }
+}
+
+/** Whose names the caller sees: its user's, or its key's own view when the key is narrowed to some rerankers or aliases. */
+function viewOf(principal: Principal): string {
+  return principal.narrowsResources ? `${principal.userId}\u0000${principal.apiKeyId}` : principal.userId;
 }
 
 function answer(principal: Principal, model: string, resolution: CachedResolution): ResolvedModel {
