@@ -1,6 +1,6 @@
 import type { UserRole } from '../generated/prisma/enums.js';
 
-export const RESOURCES = ['RERANKER', 'ALIAS', 'APIKEY', 'USER', 'METRICS'] as const;
+export const RESOURCES = ['RERANKER', 'ALIAS', 'APIKEY', 'USER', 'METRICS', 'USAGE'] as const;
 export type Resource = (typeof RESOURCES)[number];
 
 export const ACTIONS = ['CREATE', 'READ', 'LIST', 'UPDATE', 'DELETE', 'EXECUTE', 'PING'] as const;
@@ -22,6 +22,8 @@ const RESOURCE_ACTIONS: Record<Resource, readonly Action[]> = {
   APIKEY: ['CREATE', 'READ', 'LIST', 'DELETE'],
   USER: ['CREATE', 'READ', 'LIST', 'UPDATE'],
   METRICS: ['READ'],
+  /** Rerank usage and cost: members read their own calls' (READ_USAGE_OWN), admins anyone's. */
+  USAGE: ['READ'],
 };
 
 /** Members manage their own rerankers and keys and read their own user; no administration. */

@@ -5,6 +5,7 @@ import { AWS_CREDENTIAL_SOURCE, DefaultChainCredentialSource } from '../reranker
 import { GCP_TOKEN_SOURCE, GoogleAdcTokenSource } from '../rerankers/credentials/gcp-token-source.js';
 import { AliasesModule } from '../aliases/aliases.module.js';
 import { RerankersModule } from '../rerankers/rerankers.module.js';
+import { UsageModule } from '../usage/usage.module.js';
 import { AliasRerankController } from './alias-rerank.controller.js';
 import { CompatRerankController } from './compat.controller.js';
 import { CompatFieldAudit } from './compat-fields.js';
@@ -16,7 +17,7 @@ import { RerankRouter } from './routing/rerank-router.js';
 import { UpstreamClient } from './upstream/upstream-client.js';
 
 @Module({
-  imports: [RerankersModule, AliasesModule],
+  imports: [RerankersModule, AliasesModule, UsageModule],
   controllers: [RerankController, CompatRerankController, AliasRerankController],
   providers: [
     RerankService,

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { UsageModule } from '../usage/usage.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { CredentialCipher } from './credentials/credential-cipher.js';
 import { CredentialFingerprinter } from './credentials/credential-fingerprint.js';
@@ -8,7 +9,7 @@ import { RerankersRepository } from './rerankers.repository.js';
 import { RerankersService } from './rerankers.service.js';
 
 @Module({
-  imports: [UsersModule],
+  imports: [UsersModule, UsageModule],
   controllers: [RerankersController],
   providers: [RerankersService, RerankersRepository, CredentialCipher, CredentialFingerprinter, SecretSource],
   exports: [RerankersService, RerankersRepository, CredentialCipher, SecretSource],
