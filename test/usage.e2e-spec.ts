@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { UsageMeter } from '../src/usage/usage-meter.js';
+import { UsageService } from '../src/usage/usage.service.js';
 import { formatAmount, parseAmount } from '../src/usage/money.js';
 import { as, createActor, initRoot, type Actor } from './support/actors.js';
 import { FakeUpstream } from './support/fake-upstream.js';
@@ -218,6 +219,22 @@ describe('usage and cost', () => {
       [apiKeyId, 4, 4],
       [apiKeyId, 1, 1],
     ]);
+  });
+
+  it("gives a caller's and a key's month to date, written and still in memory, each call once", async () => {
+    const caller = await createActor(t.server, root);
+    const id = await reranker(caller, vllm, { pricing: { currency: 'USD', perRequest: '0.25' } });
+    const service = t.app.get(UsageService);
+    const apiKeyId = (await as(t.server, caller).get('/v1/apikeys').expect(200)).body.apiKeys[0].apiKeyId as string;
+    const monthly = async () => [await service.monthToDate({ ownerId: caller.userId }), await service.monthToDate({ apiKeyId })];
+
+    await rerank(caller, id, 2);
+    for (const totals of await monthly()) expect(totals).toMatchObject({ calls: 1, documents: 2, cost: { USD: parseAmount('0.25') } });
+    await flush();
+    await rerank(caller, id, 3);
+    for (const totals of await monthly()) expect(totals).toMatchObject({ calls: 2, documents: 5, cost: { USD: parseAmount('0.5') } });
+    await flush();
+    for (const totals of await monthly()) expect(totals).toMatchObject({ calls: 2, documents: 5, cost: { USD: parseAmount('0.5') } });
   });
 
   it('shows members their own usage only; admins anyone’s, or everyone’s', async () => {

@@ -52,7 +52,8 @@ export class UsageService {
   ) {}
 
   /** This calendar month (UTC) of a caller, a key or a reranker: stored rollups and what is still in memory. One query. */
-  async monthToDate(subject: UsageSubject, now = new Date()): Promise<UsageTotals> {
+  async monthToDate(subject: UsageSubject): Promise<UsageTotals> {
+    const now = new Date();
     const since = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
     const stored = await this.repository.totalsSince(subject, since);
     const buffered = this.meter.unflushed((rollup) => rollup.minute >= since.getTime() && isOf(rollup, subject));

@@ -74,15 +74,16 @@ export class RerankRouter {
   private async metered(principal: Principal, input: RerankInput, call: (trace: RerankTrace) => Promise<RoutedOutcome>): Promise<RoutedOutcome> {
     const started = performance.now();
     const trace: RerankTrace = {};
+    let outcome: RoutedOutcome;
     try {
       this.rerank.checkInput(input);
-      const outcome = await call(trace);
-      this.metering.succeeded({ principal, input, ...trace, latencyMs: elapsedMs(started) }, outcome);
-      return outcome;
+      outcome = await call(trace);
     } catch (error) {
       this.metering.failed({ principal, input, ...trace, latencyMs: elapsedMs(started) }, error);
       throw error;
     }
+    this.metering.succeeded({ principal, input, ...trace, latencyMs: elapsedMs(started) }, outcome);
+    return outcome;
   }
 
   private async byId(principal: Principal, rerankerId: string, input: RerankInput, fallbackRerankerIds: readonly string[], trace: RerankTrace): Promise<RoutedOutcome> {
