@@ -5,7 +5,7 @@
  * binary floats do: 0.1 + 0.2), and quotas compare exactly. PostgreSQL keeps the sums as
  * NUMERIC(38,15), the same scale.
  */
-export const AMOUNT_DECIMALS = 15;
+const AMOUNT_DECIMALS = 15;
 export const RATE_DECIMALS = 9;
 
 const SCALE = 10n ** BigInt(AMOUNT_DECIMALS);

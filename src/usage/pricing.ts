@@ -15,7 +15,9 @@ export interface CompiledPricing {
 
 /** Rates above this are refused: no upstream charges ten million per unit, and a typo should not pass. */
 export const MAX_RATE = 10_000_000;
-const RATE_TEXT = new RegExp(`^\\d{1,7}(\\.\\d{1,${RATE_DECIMALS}})?$`);
+/** A rate as a string (JSON-schema / RegExp source). */
+export const RATE_PATTERN = `^\\d{1,7}(\\.\\d{1,${RATE_DECIMALS}})?$`;
+const RATE_TEXT = new RegExp(RATE_PATTERN);
 
 /** What is wrong with a rate as sent (a JSON number or a decimal string), or undefined. */
 export function rateProblem(value: unknown): string | undefined {

@@ -5,10 +5,10 @@ import { IsISO4217CurrencyCode, IsObject, Matches, ValidateNested } from 'class-
 import { DomainError } from '../../common/errors/domain-error.js';
 import { IsOptionalNonNull } from '../../common/validation/optional.js';
 import { ValidateProblem } from '../../common/validation/problem-validator.js';
-import { canonicalRate, MAX_RATE, RATE_FIELDS, rateProblem, type Pricing, type RateField } from '../../usage/pricing.js';
+import { canonicalRate, MAX_RATE, RATE_FIELDS, RATE_PATTERN, rateProblem, type Pricing, type RateField } from '../../usage/pricing.js';
 
 const RATE_DESCRIPTION = 'Non-negative decimal, at most 9 decimals (a string keeps it exact)';
-const RATE_SCHEMA = { oneOf: [{ type: 'number', minimum: 0, exclusiveMaximum: MAX_RATE }, { type: 'string', pattern: '^\\d{1,7}(\\.\\d{1,9})?$' }] as Array<Record<string, unknown>> };
+const RATE_SCHEMA = { oneOf: [{ type: 'number', minimum: 0, exclusiveMaximum: MAX_RATE }, { type: 'string', pattern: RATE_PATTERN }] as Array<Record<string, unknown>> };
 
 const IsRate = () => applyDecorators(IsOptionalNonNull(), ValidateProblem('isRate', rateProblem));
 
