@@ -14,6 +14,7 @@ import { MetricsModule } from './metrics/metrics.module.js';
 import { RerankModule } from './rerank/rerank.module.js';
 import { RerankersModule } from './rerankers/rerankers.module.js';
 import { SystemModule } from './system/system.module.js';
+import { UsageModule } from './usage/usage.module.js';
 import { UsersModule } from './users/users.module.js';
 
 @Module({})
@@ -36,6 +37,7 @@ export class AppModule {
         RerankersModule,
         RerankModule,
         AliasesModule,
+        UsageModule,
       ],
     };
   }

@@ -6,6 +6,7 @@ import { Ajv } from 'ajv';
 import openapiTS, { astToString } from 'openapi-typescript';
 import request from 'supertest';
 import ts from 'typescript';
+import { UsageMeter } from '../src/usage/usage-meter.js';
 import { as, initRoot, type Actor } from './support/actors.js';
 import { FakeUpstream } from './support/fake-upstream.js';
 import { inlineCredentials, rerankerBody } from './support/reranker-bodies.js';
@@ -118,6 +119,7 @@ describe('OpenAPI document', () => {
           credentials: inlineCredentials('sk-0123456789abcdef', { prefix: 'Bearer ' }),
           requestTimeoutMs: 5000,
           extraHeaders: { 'X-Team': 'search' },
+          pricing: { currency: 'USD', perSearchUnit: '0.002' },
         }),
       )
       .expect(201);
@@ -131,6 +133,7 @@ describe('OpenAPI document', () => {
       ['CompatV1RerankResponse', (await api.post('/v1/rerank').send({ model: id, query: 'q', documents, return_documents: true }).expect(200)).body],
       ['CohereV2RerankResponse', (await api.post('/v2/rerank').send({ model: id, query: 'q', documents }).expect(200)).body],
       ['PingResponse', (await api.post(`/v1/rerankers/${id}/ping`).expect(200)).body],
+      ['RerankerResponse', (await api.get(`/v1/rerankers/${id}`).expect(200)).body],
       ['UserResponse', (await api.get('/v1/users/me').expect(200)).body],
       ['ApiKeyPage', (await api.get('/v1/apikeys').expect(200)).body],
       ['AuditEventPage', (await api.get('/v1/audit-events').expect(200)).body],
@@ -141,6 +144,10 @@ describe('OpenAPI document', () => {
       ['ErrorBody', (await api.get(`/v1/rerankers/${randomUUID()}`).expect(404)).body],
       ['ErrorBody', (await api.post('/v1/rerankers').send({ displayName: '' }).expect(400)).body],
     ];
+    await t.app.get(UsageMeter).flush();
+    const report = (await api.get('/v1/usage').query({ groupBy: 'reranker' }).expect(200)).body;
+    expect(report.buckets).toHaveLength(1);
+    answers.push(['UsageReport', report]);
     const problems = answers.flatMap(([schema, body]) => validate(schema, body).map((problem) => `${schema}: ${problem}`));
     expect(problems).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import type { UserRole } from '../generated/prisma/enums.js';
 
-export const RESOURCES = ['RERANKER', 'ALIAS', 'APIKEY', 'USER', 'METRICS', 'AUDIT'] as const;
+export const RESOURCES = ['RERANKER', 'ALIAS', 'APIKEY', 'USER', 'METRICS', 'AUDIT', 'USAGE'] as const;
 export type Resource = (typeof RESOURCES)[number];
 
 export const ACTIONS = ['CREATE', 'READ', 'LIST', 'UPDATE', 'DELETE', 'EXECUTE', 'PING'] as const;
@@ -24,6 +24,8 @@ const RESOURCE_ACTIONS: Record<Resource, readonly Action[]> = {
   METRICS: ['READ'],
   /** Audit events: OWN reads the events on what the caller owns or did, ANY every event. */
   AUDIT: ['READ'],
+  /** Rerank usage and cost: members read their own calls' (READ_USAGE_OWN), admins anyone's. */
+  USAGE: ['READ'],
 };
 
 /** Members manage their own rerankers and keys and read their own user; no administration. */

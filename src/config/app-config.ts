@@ -84,6 +84,13 @@ export interface AuditConfig {
   readonly retentionDays: number;
 }
 
+export interface UsageConfig {
+  /** How often the usage aggregated in memory is written to the database. */
+  readonly flushIntervalMs: number;
+  /** Rollup rows held in memory at most; a call that would need another is dropped (and counted). */
+  readonly maxPendingKeys: number;
+}
+
 export interface MetricsConfig {
   /** When set, /metrics is also served without authentication on this port. */
   readonly port: number | undefined;
@@ -108,6 +115,7 @@ export class AppConfig {
   readonly rerank: RerankConfig;
   readonly metrics: MetricsConfig;
   readonly audit: AuditConfig;
+  readonly usage: UsageConfig;
 
   private constructor(env: EnvReader) {
     this.production = env.oneOf('NODE_ENV', ['development', 'production', 'test'], 'development') === 'production';
@@ -169,6 +177,10 @@ export class AppConfig {
       host: env.string('METRICS_HOST', '127.0.0.1'),
     };
     this.audit = { retentionDays: env.integer('AUDIT_RETENTION_DAYS', 365, { min: 0, max: 36_500 }) };
+    this.usage = {
+      flushIntervalMs: env.integer('USAGE_FLUSH_INTERVAL_MS', 10_000, { min: 100, max: 3_600_000 }),
+      maxPendingKeys: env.integer('USAGE_MAX_PENDING_KEYS', 100_000, { min: 1, max: 10_000_000 }),
+    };
   }
 
   static fromEnv(env: Env = process.env): AppConfig {

@@ -50,6 +50,19 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly usageDropped = new Counter({
+    name: 'usage_records_dropped_total',
+    help: 'Rerank calls whose usage was not booked: the pending buffer was full (USAGE_MAX_PENDING_KEYS) or the last flush at shutdown failed',
+    registers: [this.registry],
+  });
+
+  private readonly usageFlushes = new Counter({
+    name: 'usage_flushes_total',
+    help: 'Batches of usage rollups written to the database, by outcome (a failed batch stays pending and is retried)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
@@ -70,6 +83,26 @@ export class MetricsService {
 
   countRetry(provider: string): void {
     this.upstreamRetries.inc({ provider });
+  }
+
+  countUsageDropped(calls: number): void {
+    this.usageDropped.inc(calls);
+  }
+
+  countUsageFlush(outcome: 'ok' | 'failed'): void {
+    this.usageFlushes.inc({ outcome });
+  }
+
+  /** Rollup rows waiting to be written, read at scrape time. */
+  registerUsagePending(size: () => number): void {
+    new Gauge({
+      name: 'usage_pending_rollups',
+      help: 'Usage rollup rows aggregated in memory, not yet written',
+      registers: [this.registry],
+      collect() {
+        this.set(size());
+      },
+    });
   }
 
   /** Hit ratio, hits and misses of an in-process cache, read at scrape time. */

@@ -1,5 +1,6 @@
 import type { Modality, ProviderType, ScoreNormalization } from '../generated/prisma/enums.js';
 import type { SignableRequest } from '../rerankers/credentials/aws-sigv4.js';
+import type { CompiledPricing } from '../usage/pricing.js';
 import type { ProviderAdapter } from './providers/provider-adapter.js';
 import type { SecretScrubber } from './upstream/secret-scrubber.js';
 
@@ -42,4 +43,6 @@ export interface RerankTarget {
   /** Estimated-token budget of one upstream request; absent: none. */
   readonly maxTokensPerRequest?: number;
   readonly scoreNormalization: ScoreNormalization;
+  /** What a call costs (for its usage record); absent: unpriced. */
+  readonly pricing?: CompiledPricing;
 }

@@ -25,6 +25,7 @@ import { SecretSource, SecretUnavailable } from '../rerankers/credentials/secret
 import { upstreamHeaders } from '../rerankers/header-rules.js';
 import { RerankersRepository } from '../rerankers/rerankers.repository.js';
 import { SERVICE_VERSION } from '../system/build-info.js';
+import { compilePricing, type Pricing } from '../usage/pricing.js';
 import { adapterFor } from './providers/provider-catalog.js';
 import type { CallCredentials, RerankTarget } from './rerank-target.js';
 import { SecretScrubber } from './upstream/secret-scrubber.js';
@@ -142,6 +143,7 @@ export class RerankTargets implements OnModuleDestroy {
       batchSize: row.maxDocumentsPerRequest ?? adapter.maxDocumentsPerRequest,
       maxTokensPerRequest: row.maxTokensPerRequest ?? adapter.defaultMaxTokensPerRequest?.(row.modelIdentifier),
       scoreNormalization: row.scoreNormalization,
+      ...(row.pricing !== null ? { pricing: compilePricing(row.pricing as Pricing) } : {}),
     };
     if (credential?.secretRef) this.secretRefs.set(target, credential.secretRef);
     return target;

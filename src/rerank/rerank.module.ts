@@ -5,6 +5,7 @@ import { AWS_CREDENTIAL_SOURCE, DefaultChainCredentialSource } from '../reranker
 import { GCP_TOKEN_SOURCE, GoogleAdcTokenSource } from '../rerankers/credentials/gcp-token-source.js';
 import { AliasesModule } from '../aliases/aliases.module.js';
 import { RerankersModule } from '../rerankers/rerankers.module.js';
+import { UsageModule } from '../usage/usage.module.js';
 import { CompatFieldAudit } from './compat-fields.js';
 import { RerankRoutes } from './http/rerank-routes.js';
 import { RerankController } from './rerank.controller.js';
@@ -15,7 +16,7 @@ import { RerankRouter } from './routing/rerank-router.js';
 import { UpstreamClient } from './upstream/upstream-client.js';
 
 @Module({
-  imports: [RerankersModule, AliasesModule],
+  imports: [RerankersModule, AliasesModule, UsageModule],
   controllers: [RerankController],
   providers: [
     RerankService,

@@ -1,5 +1,6 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { DomainError } from '../common/errors/domain-error.js';
+import { elapsedMs } from '../common/time.js';
 import { InvalidationBus } from '../common/invalidation/invalidation-bus.js';
 import { mapConcurrently } from '../common/concurrency/concurrency-limiter.js';
 import { AppConfig } from '../config/app-config.js';
@@ -271,11 +272,6 @@ async function beforeDeadline<T>(pending: Promise<T>, deadline: number): Promise
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** Milliseconds since a performance.now() reading, to the microsecond. */
-function elapsedMs(started: number): number {
-  return Math.round((performance.now() - started) * 1000) / 1000;
 }
 
 /** The adapter's view of a batch: the reranker's model, and the cut clamped to the batch. */

@@ -14,6 +14,8 @@ import { RerankerPage, RerankerResponse, toRerankerResponse } from './dto/rerank
 import { UpdateRerankerDto } from './dto/update-reranker.dto.js';
 import { rerankerEtag } from './reranker-etag.js';
 import { RerankersService } from './rerankers.service.js';
+import { toRerankerUsageSummary } from '../usage/dto/usage.response.js';
+import { UsageService } from '../usage/usage.service.js';
 
 const ETAG_HEADER = { ETag: { description: "The reranker's current revision (strong); send it back in If-Match", schema: { type: 'string' } } };
 const IF_MATCH_HEADER = {
@@ -35,7 +37,10 @@ function withEtag(reply: FastifyReply, reranker: Reranker): RerankerResponse {
 @ApiErrors(...AUTHENTICATED_ERRORS, 'PERMISSION_DENIED')
 @Controller('v1/rerankers')
 export class RerankersController {
-  constructor(private readonly rerankers: RerankersService) {}
+  constructor(
+    private readonly rerankers: RerankersService,
+    private readonly usage: UsageService,
+  ) {}
 
   @Post()
   @Requires('CREATE', 'RERANKER')
@@ -78,7 +83,9 @@ export class RerankersController {
     @Param('id', UuidParam) id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RerankerResponse> {
-    return withEtag(reply, await this.rerankers.get(principal, id));
+    const reranker = await this.rerankers.get(principal, id);
+    const usage = await this.usage.monthToDate({ rerankerId: reranker.id });
+    return { ...withEtag(reply, reranker), usage: toRerankerUsageSummary(usage) };
   }
 
   @Put(':id')

@@ -8,6 +8,7 @@ import type { Tx } from '../database/transactions.js';
 import { Prisma, type Reranker } from '../generated/prisma/client.js';
 import type { Modality, ProviderType, ScoreNormalization } from '../generated/prisma/enums.js';
 import type { Labels } from '../common/validation/labels.js';
+import type { Pricing } from '../usage/pricing.js';
 import type { CredentialMetadata } from './credentials/credential.js';
 import type { Sealed } from './credentials/credential-cipher.js';
 import { identityHash, type RerankerIdentity } from './identity-hash.js';
@@ -32,6 +33,7 @@ export interface RerankerFields {
   maxTokensPerRequest: number | null;
   scoreNormalization: ScoreNormalization;
   extraHeaders: Record<string, string> | null;
+  pricing: Pricing | null;
 }
 
 export interface NewReranker extends RerankerFields {
@@ -235,12 +237,13 @@ function jsonOrNull(value: object | null): NullableJson {
 
 /** Domain fields to columns; undefined stays undefined so partial updates touch only what changed. */
 function toColumns<F extends Partial<RerankerFields>>(fields: F) {
-  const { credentials, sealedSecret, labels, extraHeaders, ...plain } = fields;
+  const { credentials, sealedSecret, labels, extraHeaders, pricing, ...plain } = fields;
   return {
     ...plain,
     ...(labels !== undefined ? { labels } : {}),
     ...(credentials !== undefined ? { credentials: jsonOrNull(credentials) } : {}),
     ...(extraHeaders !== undefined ? { extraHeaders: jsonOrNull(extraHeaders) } : {}),
+    ...(pricing !== undefined ? { pricing: jsonOrNull(pricing) } : {}),
     ...(sealedSecret !== undefined
       ? { credentialsCiphertext: sealedSecret?.ciphertext ?? null, credentialsKeyId: sealedSecret?.keyId ?? null }
       : {}),

@@ -39,6 +39,7 @@ import { secretRefPolicy, validateSecretRef } from './credentials/secret-ref.js'
 import { adapterFor } from '../rerank/providers/provider-catalog.js';
 import { defaultApiPathFor } from '../rerank/providers/provider-adapter.js';
 import type { CreateRerankerDto } from './dto/create-reranker.dto.js';
+import { toPricing } from './dto/pricing.dto.js';
 import type { RerankerListFilter } from './dto/list-rerankers.query.js';
 import type { UpdateRerankerDto } from './dto/update-reranker.dto.js';
 import type { RerankerIdentity } from './identity-hash.js';
@@ -66,6 +67,7 @@ type EditableInput = Partial<
     | 'maxTokensPerRequest'
     | 'scoreNormalization'
     | 'extraHeaders'
+    | 'pricing'
   >
 >;
 
@@ -311,6 +313,7 @@ export class RerankersService {
       maxTokensPerRequest: editable.maxTokensPerRequest ?? null,
       scoreNormalization: editable.scoreNormalization ?? adapterFor(dto.providerType).defaultScoreNormalization,
       extraHeaders: editable.extraHeaders ?? null,
+      pricing: editable.pricing ?? null,
       ...credential,
     };
   }
@@ -328,6 +331,7 @@ export class RerankersService {
       maxTokensPerRequest: input.maxTokensPerRequest,
       scoreNormalization: input.scoreNormalization,
       extraHeaders: input.extraHeaders,
+      pricing: input.pricing && toPricing(input.pricing),
     });
     if (input.endpointUrl !== undefined) fields.endpointUrl = this.reachableEndpoint(input.endpointUrl);
     if (input.apiPath !== undefined) fields.apiPath = canonicalApiPath(input.apiPath);

@@ -31,11 +31,11 @@ export class OwnerScope {
     return owner;
   }
 
-  /** Whose resources a list shows: the owner asked for (403 without the ANY permission), else the caller's, or all with ANY. */
-  listedOwner(principal: Principal, resource: Resource, requestedOwnerId: string | undefined): string | undefined {
-    const scope = principal.scopeFor('LIST', resource);
+  /** Whose resources a list (or a report) shows: the owner asked for (403 without the ANY permission), else the caller's, or all with ANY. */
+  listedOwner(principal: Principal, resource: Resource, requestedOwnerId: string | undefined, action: Action = 'LIST'): string | undefined {
+    const scope = principal.scopeFor(action, resource);
     if (requestedOwnerId && requestedOwnerId !== principal.userId && scope !== 'ANY') {
-      throw DomainError.permissionDenied(`LIST_${resource}_ANY is required to list another owner's resources`);
+      throw DomainError.permissionDenied(`${action}_${resource}_ANY is required to see another owner's resources`);
     }
     return requestedOwnerId ?? (scope === 'ANY' ? undefined : principal.userId);
   }

@@ -49,6 +49,8 @@ export interface FakeUpstreamOptions {
   payloadLimitBytes?: number;
   /** vLLM's error body: current `{error: {message, type, code}}` or older flat `{object, message, type, code}`. */
   errorStyle?: 'nested' | 'flat';
+  /** false: answers carry no usage block (Cohere's `meta`, everyone else's `usage`). */
+  reportsUsage?: boolean;
 }
 
 /** The fake's tokenizer: whitespace-separated words. */
@@ -184,7 +186,13 @@ export class FakeUpstream {
     if (fault?.kind === 'wrong-indices') scored[0] = { ...scored[0]!, index: documents.length + 5 };
     if (fault?.kind === 'duplicate-indices') scored.push({ ...scored[0]! });
     const rows = scored.map(({ index, score }) => ({ index, score: fault?.kind === 'non-numeric-score' ? 'high' : score }));
-    send(200, this.render(rows));
+    send(200, this.withoutUsageUnlessReported(this.render(rows, documents.length)));
+  }
+
+  private withoutUsageUnlessReported(answer: unknown): unknown {
+    if (this.options.reportsUsage !== false || typeof answer !== 'object' || answer === null || Array.isArray(answer)) return answer;
+    const { usage: _usage, meta: _meta, ...rest } = answer as Record<string, unknown>;
+    return rest;
   }
 
   /** The texts to score: TEI's `texts`, the text of NIM's passages and Pinecone's documents, Mixedbread's `input`. */
@@ -270,11 +278,11 @@ export class FakeUpstream {
   }
 
   /** Each provider's answer shape; Jina and vLLM echo a document we must never trust. */
-  private render(rows: Array<{ index: number; score: unknown }>): unknown {
+  private render(rows: Array<{ index: number; score: unknown }>, documentCount: number): unknown {
     const results = rows.map(({ index, score }) => ({ index, relevance_score: score }));
     switch (this.format) {
       case 'COHERE':
-        return { id: 'fake', results, meta: { billed_units: { search_units: 1 } } };
+        return { id: 'fake', results, meta: { billed_units: { search_units: Math.ceil(documentCount / 100) } } };
       case 'JINA':
         return { model: 'fake', usage: { total_tokens: 10 }, results: results.map((r) => ({ ...r, document: { text: 'UNTRUSTED' } })) };
       case 'VOYAGE':

@@ -46,6 +46,7 @@ const NATIVE_TYPES: Record<string, (args: string[]) => string> = {
   Text: () => 'text',
   VarChar: (args) => (args[0] ? `varchar(${args[0]})` : 'varchar'),
   Integer: () => 'int4',
+  Decimal: (args) => `numeric(${args[0]},${args[1]})`,
 };
 
 /** What schema.prisma says the database must contain, in the shapes above. */

@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../../auth/principal.js';
 import { DomainError } from '../../common/errors/domain-error.js';
+import { elapsedMs } from '../../common/time.js';
 import type { ProviderType } from '../../generated/prisma/enums.js';
 import { renderDocuments } from '../document-text.js';
 import type { RerankTarget } from '../rerank-target.js';
 import { RerankTargets } from '../rerank-targets.js';
 import { RerankService, type RerankInput, type RerankOutcome } from '../rerank.service.js';
+import { RerankMetering, type RerankTrace } from '../../usage/rerank-metering.js';
 import { rankLexically } from './lexical-ranker.js';
 import { ModelResolver, type AliasRoute } from './model-resolver.js';
 
@@ -47,40 +49,62 @@ export class RerankRouter {
     private readonly resolver: ModelResolver,
     private readonly targets: RerankTargets,
     private readonly rerank: RerankService,
+    private readonly metering: RerankMetering,
   ) {}
 
   /** The drop-in endpoints: `model` is a reranker id, an alias name or a modelIdentifier. */
-  async rerankModel(principal: Principal, model: string, input: RerankInput): Promise<RoutedOutcome> {
-    this.rerank.checkInput(input);
-    const resolved = await this.resolver.resolve(principal, model);
-    if (resolved.kind === 'alias') return this.runAlias(principal, resolved.route, input);
-    return this.rerankReranker(principal, resolved.rerankerId, input, []);
+  rerankModel(principal: Principal, model: string, input: RerankInput): Promise<RoutedOutcome> {
+    return this.metered(principal, input, async (trace) => {
+      const resolved = await this.resolver.resolve(principal, model);
+      if (resolved.kind === 'alias') return this.runAlias(principal, resolved.route, input, trace);
+      return this.byId(principal, resolved.rerankerId, input, [], trace);
+    });
   }
 
-  async rerankAlias(principal: Principal, name: string, input: RerankInput): Promise<RoutedOutcome> {
-    this.rerank.checkInput(input);
-    return this.runAlias(principal, await this.resolver.resolveAlias(principal, name), input);
+  rerankAlias(principal: Principal, name: string, input: RerankInput): Promise<RoutedOutcome> {
+    return this.metered(principal, input, async (trace) => this.runAlias(principal, await this.resolver.resolveAlias(principal, name), input, trace));
   }
 
   /** By id, then each of `fallbackRerankerIds` in order (each needs EXECUTE like the first). */
-  async rerankReranker(principal: Principal, rerankerId: string, input: RerankInput, fallbackRerankerIds: readonly string[]): Promise<RoutedOutcome> {
-    this.rerank.checkInput(input);
-    if (fallbackRerankerIds.length === 0) return this.direct(await this.targets.resolve(principal, rerankerId, 'EXECUTE'), input);
+  rerankReranker(principal: Principal, rerankerId: string, input: RerankInput, fallbackRerankerIds: readonly string[]): Promise<RoutedOutcome> {
+    return this.metered(principal, input, (trace) => this.byId(principal, rerankerId, input, fallbackRerankerIds, trace));
+  }
+
+  /** Every call, whichever way it came, checked once and booked once (usage), success or failure. */
+  private async metered(principal: Principal, input: RerankInput, call: (trace: RerankTrace) => Promise<RoutedOutcome>): Promise<RoutedOutcome> {
+    const started = performance.now();
+    const trace: RerankTrace = {};
+    let outcome: RoutedOutcome;
+    try {
+      this.rerank.checkInput(input);
+      outcome = await call(trace);
+    } catch (error) {
+      this.metering.failed({ principal, input, ...trace, latencyMs: elapsedMs(started) }, error);
+      throw error;
+    }
+    this.metering.succeeded({ principal, input, ...trace, latencyMs: elapsedMs(started) }, outcome);
+    return outcome;
+  }
+
+  private async byId(principal: Principal, rerankerId: string, input: RerankInput, fallbackRerankerIds: readonly string[], trace: RerankTrace): Promise<RoutedOutcome> {
+    if (fallbackRerankerIds.length === 0) return this.direct(await this.targets.resolve(principal, rerankerId, 'EXECUTE'), input, trace);
     if (fallbackRerankerIds.includes(rerankerId)) throw DomainError.invalidArgument('fallbackRerankerIds must not repeat the reranker called');
     const ids = [rerankerId, ...fallbackRerankerIds].filter((id) => this.rerank.isAvailable(id));
-    return this.run({ ...(await this.load(principal, ids, 'refuse')), lastResort: false }, input);
+    return this.run({ ...(await this.load(principal, ids, 'refuse')), lastResort: false }, input, trace);
   }
 
   /** The common case, one reranker: no planning, no failover bookkeeping beyond one attempt. */
-  private async direct(target: RerankTarget, input: RerankInput): Promise<RoutedOutcome> {
+  private async direct(target: RerankTarget, input: RerankInput, trace: RerankTrace): Promise<RoutedOutcome> {
     const started = performance.now();
+    trace.target = target;
     const outcome = await this.rerank.execute(target, input);
     return { ...outcome, servedBy: target.rerankerId, attempts: [attempt(target, 'ok', started)], degraded: false };
   }
 
-  private async runAlias(principal: Principal, route: AliasRoute, input: RerankInput): Promise<RoutedOutcome> {
+  private async runAlias(principal: Principal, route: AliasRoute, input: RerankInput, trace: RerankTrace): Promise<RoutedOutcome> {
+    trace.alias = route.name;
     const planned = route.planner.plan((id) => this.rerank.isAvailable(id)).map((target) => target.rerankerId);
-    return this.run({ ...(await this.load(principal, planned, 'skip')), lastResort: route.lastResort === 'LEXICAL', alias: route.name }, input);
+    return this.run({ ...(await this.load(principal, planned, 'skip')), lastResort: route.lastResort === 'LEXICAL', alias: route.name }, input, trace);
   }
 
   /**
@@ -104,12 +128,13 @@ export class RerankRouter {
     return { targets, unusable };
   }
 
-  private async run(route: Route, input: RerankInput): Promise<RoutedOutcome> {
+  private async run(route: Route, input: RerankInput, trace: RerankTrace): Promise<RoutedOutcome> {
     const attempts: Attempt[] = [...route.unusable];
     let lastFailure: DomainError | undefined =
       attempts.length > 0 ? new DomainError('UNAVAILABLE', "A target's credential is not available on this server") : undefined;
     for (const target of route.targets) {
       const started = performance.now();
+      trace.target = target;
       try {
         const outcome = await this.rerank.execute(target, input);
         attempts.push(attempt(target, 'ok', started));
@@ -146,8 +171,9 @@ function failsOver(error: DomainError): boolean {
 }
 
 function attempt(target: RerankTarget, outcome: string, started: number): Attempt {
-  return { rerankerId: target.rerankerId, outcome, latencyMs: Math.round((performance.now() - started) * 1000) / 1000 };
+  return { rerankerId: target.rerankerId, outcome, latencyMs: elapsedMs(started) };
 }
+
 
 function aliasOf(route: Route): { alias?: string } {
   return route.alias === undefined ? {} : { alias: route.alias };
@@ -166,7 +192,7 @@ function lexicalOutcome(input: RerankInput, attempts: Attempt[], route: Route): 
     upstreamLatencyMs: 0,
     upstreamRequests: 0,
     servedBy: 'LEXICAL',
-    attempts: [...attempts, { rerankerId: 'LEXICAL', outcome: 'ok', latencyMs: Math.round((performance.now() - started) * 1000) / 1000 }],
+    attempts: [...attempts, { rerankerId: 'LEXICAL', outcome: 'ok', latencyMs: elapsedMs(started) }],
     degraded: true,
     ...aliasOf(route),
   };

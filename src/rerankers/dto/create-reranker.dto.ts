@@ -5,6 +5,7 @@ import { IsLabels, type Labels } from '../../common/validation/labels.js';
 import { Modality, ProviderType, ScoreNormalization } from '../../generated/prisma/enums.js';
 import { CredentialsDto } from '../credentials/credentials.dto.js';
 import { IsExtraHeaders } from '../extra-headers.js';
+import { PricingDto, PricingRules } from './pricing.dto.js';
 import {
   ApiPathRules,
   BatchSizeRules,
@@ -120,4 +121,9 @@ export class CreateRerankerDto {
   @IsOptional()
   @IsExtraHeaders()
   extraHeaders?: Record<string, string> | null;
+
+  @ApiPropertyOptional({ type: PricingDto, nullable: true, description: 'What a call costs, for usage and cost reports; null: unpriced' })
+  @IsOptional()
+  @PricingRules()
+  pricing?: PricingDto | null;
 }

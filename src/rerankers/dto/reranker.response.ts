@@ -3,7 +3,10 @@ import { ApiNextToken, AuditedResponse, STRING_MAP } from '../../common/openapi/
 import { epochMs } from '../../common/time.js';
 import type { Reranker } from '../../generated/prisma/client.js';
 import { Modality, ProviderType, ScoreNormalization } from '../../generated/prisma/enums.js';
+import type { Pricing } from '../../usage/pricing.js';
+import { RerankerUsageSummary } from '../../usage/dto/usage.response.js';
 import { CREDENTIAL_KINDS, type CredentialKind, type CredentialMetadata } from '../credentials/credential.js';
+import { PricingResponse } from './pricing.dto.js';
 
 export class SecretRefMetadata {
   @ApiProperty({ example: 'env://RERANKER_SECRET_COHERE' })
@@ -128,6 +131,12 @@ export class RerankerResponse extends AuditedResponse {
 
   @ApiPropertyOptional(STRING_MAP)
   extraHeaders?: Record<string, string>;
+
+  @ApiProperty({ type: PricingResponse, nullable: true })
+  pricing!: PricingResponse | null;
+
+  @ApiPropertyOptional({ type: RerankerUsageSummary, description: 'GET /v1/rerankers/{id} only: this month so far' })
+  usage?: RerankerUsageSummary;
 }
 
 export class RerankerPage {
@@ -162,5 +171,6 @@ export function toRerankerResponse(row: Reranker): RerankerResponse {
     ...(row.maxTokensPerRequest !== null ? { maxTokensPerRequest: row.maxTokensPerRequest } : {}),
     scoreNormalization: row.scoreNormalization,
     ...(row.extraHeaders !== null ? { extraHeaders: row.extraHeaders as Record<string, string> } : {}),
+    pricing: row.pricing as Pricing | null,
   };
 }

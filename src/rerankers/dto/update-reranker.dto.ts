@@ -7,6 +7,7 @@ import { IsOptionalNonNull } from '../../common/validation/optional.js';
 import { Modality, ProviderType, ScoreNormalization } from '../../generated/prisma/enums.js';
 import { CredentialsDto } from '../credentials/credentials.dto.js';
 import { IsExtraHeaders } from '../extra-headers.js';
+import { PricingDto, PricingRules } from './pricing.dto.js';
 import {
   ApiPathRules,
   BatchSizeRules,
@@ -108,6 +109,11 @@ export class UpdateRerankerDto extends LabelChangesDto {
   @IsOptional()
   @IsExtraHeaders()
   extraHeaders?: Record<string, string> | null;
+
+  @ApiPropertyOptional({ type: PricingDto, nullable: true, description: 'What a call costs, for usage and cost reports; omitted: keep; object: replace; null: unpriced' })
+  @IsOptional()
+  @PricingRules()
+  pricing?: PricingDto | null;
 }
 
 /** GoodMem clients send every repeated field, so an empty list stands for "not sent". */

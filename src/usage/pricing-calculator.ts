@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import { estimateTokens } from '../rerank/batch-plan.js';
+import { isObject } from '../rerank/providers/wire-format.js';
+import { cohereSearchUnits } from './cohere-search-units.js';
+import type { CompiledPricing, RateField } from './pricing.js';
+
+/** One answered call, as far as its price depends on it. */
+export interface MeteredCall {
+  readonly pricing?: CompiledPricing;
+  readonly providerType: string;
+  readonly model: string;
+  readonly query: string;
+  readonly documents: number;
+  readonly upstreamRequests: number;
+  /** Usage as the upstream reported it, summed over requests. */
+  readonly usage?: Record<string, unknown>;
+  readonly maxTokensPerDoc?: number;
+  /** The rendered documents of each upstream request: computed only when the upstream reported no count. */
+  readonly requestDocuments: () => ReadonlyArray<readonly string[]>;
+}
+
+export interface CallCharge {
+  readonly searchUnits: number;
+  readonly tokens: number;
+  /** Present when the reranker is priced: amount units (money.ts) in its currency. */
+  readonly cost?: { readonly currency: string; readonly amount: bigint };
+}
+
+type Quantities = Pick<MeteredCall, 'documents' | 'upstreamRequests'> & Pick<CallCharge, 'searchUnits' | 'tokens'>;
+
+/** What each rate multiplies, and per how many. */
+const RATE_BASIS: Readonly<Record<RateField, readonly [keyof Quantities, bigint]>> = {
+  perSearchUnit: ['searchUnits', 1n],
+  perMillionTokens: ['tokens', 1_000_000n],
+  perRequest: ['upstreamRequests', 1n],
+  perThousandDocuments: ['documents', 1_000n],
+};
+
+/**
+ * The units and cost of a call. Counts the upstream reported win (Cohere's
+ * billed_units.search_units, Pinecone's rerank_units, total/input/prompt tokens); without
+ * them, search units follow Cohere's billing rule (for Cohere, or a reranker priced per
+ * search unit) and tokens are estimated when the price depends on them, so a priced call
+ * is never booked at zero for want of a report.
+ */
+@Injectable()
+export class PricingCalculator {
+  charge(call: MeteredCall): CallCharge {
+    const reported = call.usage ? reportedUnits(call.usage) : {};
+    const rates = call.pricing?.rates ?? {};
+    const searchUnits =
+      reported.searchUnits ??
+      (call.providerType === 'COHERE' || rates.perSearchUnit !== undefined
+        ? cohereSearchUnits(call.model, call.query, call.requestDocuments(), call.maxTokensPerDoc)
+        : 0);
+    const tokens = reported.tokens ?? (rates.perMillionTokens !== undefined ? estimatedTokens(call) : 0);
+    if (!call.pricing) return { searchUnits, tokens };
+    const amount = costOf(call.pricing, { documents: call.documents, upstreamRequests: call.upstreamRequests, searchUnits, tokens });
+    return { searchUnits, tokens, cost: { currency: call.pricing.currency, amount } };
+  }
+}
+
+/** Exact: a rate has at most 9 decimals, so its units are a multiple of 10^6 and every division here is whole. */
+function costOf(pricing: CompiledPricing, quantities: Quantities): bigint {
+  let amount = 0n;
+  for (const [field, [quantity, per]] of Object.entries(RATE_BASIS) as Array<[RateField, readonly [keyof Quantities, bigint]]>) {
+    const rate = pricing.rates[field];
+    if (rate !== undefined) amount += (rate * BigInt(quantities[quantity])) / per;
+  }
+  return amount;
+}
+
+/** Query and document tokens of every pair sent, as the batch planner estimates them. */
+function estimatedTokens(call: MeteredCall): number {
+  const queryTokens = estimateTokens(call.query);
+  return call.requestDocuments().reduce((sum, documents) => sum + documents.reduce((tokens, document) => tokens + queryTokens + estimateTokens(document), 0), 0);
+}
+
+function reportedUnits(usage: Record<string, unknown>): { searchUnits?: number; tokens?: number } {
+  const billed = isObject(usage.billed_units) ? usage.billed_units : {};
+  const searchUnits = count(billed.search_units) ?? count(usage.search_units) ?? count(usage.rerank_units);
+  const tokens = reportedTokens(usage);
+  return { ...(searchUnits !== undefined ? { searchUnits } : {}), ...(tokens !== undefined ? { tokens } : {}) };
+}
+
+/** total_tokens; else input (or prompt) plus output tokens; else the same inside `tokens` (Cohere's meta, SiliconFlow). */
+function reportedTokens(usage: Record<string, unknown>): number | undefined {
+  const total = count(usage.total_tokens);
+  if (total !== undefined) return total;
+  const input = count(usage.input_tokens) ?? count(usage.prompt_tokens);
+  if (input !== undefined) return input + (count(usage.output_tokens) ?? 0);
+  return isObject(usage.tokens) ? reportedTokens(usage.tokens) : undefined;
+}
+
+function count(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.round(value) : undefined;
+}

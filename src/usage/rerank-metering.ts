@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '../auth/principal.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { planBatches } from '../rerank/batch-plan.js';
+import { renderDocuments } from '../rerank/document-text.js';
+import type { RerankTarget } from '../rerank/rerank-target.js';
+import type { RerankInput } from '../rerank/rerank.service.js';
+import type { RoutedOutcome } from '../rerank/routing/rerank-router.js';
+import { PricingCalculator, type CallCharge } from './pricing-calculator.js';
+import { UsageMeter } from './usage-meter.js';
+
+/** How far a call got, filled in as its route unfolds: the target tried last (the one that answered), the alias it went through. */
+export interface RerankTrace {
+  target?: RerankTarget;
+  alias?: string;
+}
+
+/** A finished rerank call, whichever endpoint it came through. */
+export interface MeteredRerank extends Readonly<RerankTrace> {
+  readonly principal: Principal;
+  readonly input: RerankInput;
+  /** Service-side duration of the whole call. */
+  readonly latencyMs: number;
+}
+
+const NOTHING_CHARGED: CallCharge = { searchUnits: 0, tokens: 0 };
+
+/**
+ * Turns a finished call into its usage record, synchronously. A failed call books its
+ * documents and outcome but no upstream requests, units or cost: providers bill answers.
+ */
+@Injectable()
+export class RerankMetering {
+  constructor(
+    private readonly meter: UsageMeter,
+    private readonly pricing: PricingCalculator,
+  ) {}
+
+  succeeded(call: MeteredRerank, outcome: RoutedOutcome): void {
+    const target = outcome.degraded ? undefined : call.target;
+    this.meter.record({
+      ...this.common(call),
+      rerankerId: outcome.servedBy,
+      alias: outcome.alias,
+      outcome: outcome.degraded ? 'degraded' : 'ok',
+      upstreamRequests: outcome.upstreamRequests,
+      ...(target ? this.charge(call.input, target, outcome) : NOTHING_CHARGED),
+    });
+  }
+
+  failed(call: MeteredRerank, error: unknown): void {
+    this.meter.record({
+      ...this.common(call),
+      rerankerId: call.target?.rerankerId,
+      alias: call.alias,
+      outcome: error instanceof DomainError ? error.code.toLowerCase() : 'internal',
+      upstreamRequests: 0,
+      ...NOTHING_CHARGED,
+    });
+  }
+
+  private common({ principal, input, latencyMs }: MeteredRerank) {
+    return { at: Date.now(), ownerId: principal.userId, apiKeyId: principal.apiKeyId, documents: input.documents.length, latencyMs };
+  }
+
+  private charge(input: RerankInput, target: RerankTarget, outcome: RoutedOutcome): CallCharge {
+    return this.pricing.charge({
+      pricing: target.pricing,
+      providerType: target.providerType,
+      model: target.model,
+      query: input.query,
+      documents: input.documents.length,
+      upstreamRequests: outcome.upstreamRequests,
+      usage: outcome.usage,
+      maxTokensPerDoc: input.maxTokensPerDoc,
+      requestDocuments: () =>
+        planBatches(input.query, renderDocuments(input.documents, input.rankFields ?? ['text']), {
+          maxDocuments: target.batchSize,
+          maxTokens: target.maxTokensPerRequest,
+        }).map((batch) => batch.documents),
+    });
+  }
+}

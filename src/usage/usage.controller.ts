@@ -1,0 +1,37 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, Requires } from '../auth/access.decorators.js';
+import type { Principal } from '../auth/principal.js';
+import { AUTHENTICATED_ERRORS, ApiErrors } from '../common/openapi/api-errors.decorator.js';
+import { parseTime, UsageQuery } from './dto/usage.query.js';
+import { toUsageBucket, UsageReport } from './dto/usage.response.js';
+import { UsageService } from './usage.service.js';
+
+const DEFAULT_RANGE_MS = 86_400_000;
+
+@ApiTags('usage')
+@ApiSecurity('apiKey')
+@ApiErrors(...AUTHENTICATED_ERRORS)
+@Controller('v1/usage')
+export class UsageController {
+  constructor(private readonly usage: UsageService) {}
+
+  /** Written usage (up to USAGE_FLUSH_INTERVAL_MS behind), summed per bucket and group. */
+  @Get()
+  @Requires('READ', 'USAGE')
+  @ApiOkResponse({ type: UsageReport })
+  @ApiErrors('INVALID_ARGUMENT', 'PERMISSION_DENIED')
+  async report(@CurrentPrincipal() principal: Principal, @Query() query: UsageQuery): Promise<UsageReport> {
+    const to = query.to ? parseTime(query.to)! : new Date();
+    const from = query.from ? parseTime(query.from)! : new Date(to.getTime() - DEFAULT_RANGE_MS);
+    const granularity = query.granularity ?? 'hour';
+    const buckets = await this.usage.report(principal, { from, to, granularity, groupBy: query.groupBy, ownerId: query.ownerId });
+    return {
+      from: from.getTime(),
+      to: to.getTime(),
+      granularity,
+      ...(query.groupBy ? { groupBy: query.groupBy } : {}),
+      buckets: buckets.map((bucket) => toUsageBucket(bucket, query.groupBy)),
+    };
+  }
+}
