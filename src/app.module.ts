@@ -8,6 +8,7 @@ import { AliasesModule } from './aliases/aliases.module.js';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { InvalidationModule } from './common/invalidation/invalidation.module.js';
+import { LimitsModule } from './limits/limits.module.js';
 import { EgressModule } from './egress/egress.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { RerankModule } from './rerank/rerank.module.js';
@@ -34,6 +35,7 @@ export class AppModule {
         RerankersModule,
         RerankModule,
         AliasesModule,
+        LimitsModule,
       ],
     };
   }

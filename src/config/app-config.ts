@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { ByteBudget } from '../rerank/upstream/byte-budget.js';
 import { ConfigError } from './config-error.js';
 import { EnvReader, type Env } from './env-reader.js';
+import { loadLimitsConfig, type LimitsConfig } from './limits-config.js';
 import { Secret } from './secret.js';
 import { loadSecretSourcesConfig, type SecretSourcesConfig } from './secret-sources-config.js';
 import { loadSecretsConfig, type SecretsConfig } from './secrets-config.js';
@@ -102,6 +103,8 @@ export class AppConfig {
   readonly upstream: UpstreamConfig;
   readonly rerank: RerankConfig;
   readonly metrics: MetricsConfig;
+  /** Rate limits and monthly quotas: defaults, and where the counters live. */
+  readonly limits: LimitsConfig;
 
   private constructor(env: EnvReader) {
     this.production = env.oneOf('NODE_ENV', ['development', 'production', 'test'], 'development') === 'production';
@@ -162,6 +165,7 @@ export class AppConfig {
       port: env.raw('METRICS_PORT') === undefined ? undefined : env.integer('METRICS_PORT', 0, { min: 0, max: 65535 }),
       host: env.string('METRICS_HOST', '127.0.0.1'),
     };
+    this.limits = loadLimitsConfig(env);
   }
 
   static fromEnv(env: Env = process.env): AppConfig {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '../../auth/principal.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import type { ProviderType } from '../../generated/prisma/enums.js';
+import { RateLimits, type RateLimitHeaders } from '../../limits/rate-limits.js';
 import { renderDocuments } from '../document-text.js';
 import type { RerankTarget } from '../rerank-target.js';
 import { RerankTargets } from '../rerank-targets.js';
@@ -23,6 +24,8 @@ export interface RoutedOutcome extends Omit<RerankOutcome, 'providerType'> {
   readonly attempts: readonly Attempt[];
   readonly degraded: boolean;
   readonly alias?: string;
+  /** The caller's rate-limit state after this call, for the reply's RateLimit-* headers. */
+  readonly rateLimitHeaders?: RateLimitHeaders;
 }
 
 /** A call's candidates, in the order to try them; `lastResort` when every one fails. */
@@ -47,24 +50,45 @@ export class RerankRouter {
     private readonly resolver: ModelResolver,
     private readonly targets: RerankTargets,
     private readonly rerank: RerankService,
+    private readonly limits: RateLimits,
   ) {}
 
   /** The drop-in endpoints: `model` is a reranker id, an alias name or a modelIdentifier. */
   async rerankModel(principal: Principal, model: string, input: RerankInput): Promise<RoutedOutcome> {
-    this.rerank.checkInput(input);
-    const resolved = await this.resolver.resolve(principal, model);
-    if (resolved.kind === 'alias') return this.runAlias(principal, resolved.route, input);
-    return this.rerankReranker(principal, resolved.rerankerId, input, []);
+    return this.limited(principal, input, async () => {
+      const resolved = await this.resolver.resolve(principal, model);
+      if (resolved.kind === 'alias') return this.runAlias(principal, resolved.route, input);
+      return this.byId(principal, resolved.rerankerId, input, []);
+    });
   }
 
   async rerankAlias(principal: Principal, name: string, input: RerankInput): Promise<RoutedOutcome> {
-    this.rerank.checkInput(input);
-    return this.runAlias(principal, await this.resolver.resolveAlias(principal, name), input);
+    return this.limited(principal, input, async () => this.runAlias(principal, await this.resolver.resolveAlias(principal, name), input));
   }
 
   /** By id, then each of `fallbackRerankerIds` in order (each needs EXECUTE like the first). */
   async rerankReranker(principal: Principal, rerankerId: string, input: RerankInput, fallbackRerankerIds: readonly string[]): Promise<RoutedOutcome> {
+    return this.limited(principal, input, () => this.byId(principal, rerankerId, input, fallbackRerankerIds));
+  }
+
+  /**
+   * Every call, once its input is valid: admitted by the caller's rate limits and quotas (or
+   * refused before anything is resolved), its concurrency slot freed however it ends, and
+   * counted against the monthly quotas when an upstream served it.
+   */
+  private async limited(principal: Principal, input: RerankInput, call: () => Promise<RoutedOutcome>): Promise<RoutedOutcome> {
     this.rerank.checkInput(input);
+    const admission = await this.limits.admit(principal, input.documents.length);
+    try {
+      const outcome = await call();
+      if (!outcome.degraded) void this.limits.consume(principal, { documents: input.documents.length });
+      return { ...outcome, rateLimitHeaders: admission.headers };
+    } finally {
+      admission.release();
+    }
+  }
+
+  private async byId(principal: Principal, rerankerId: string, input: RerankInput, fallbackRerankerIds: readonly string[]): Promise<RoutedOutcome> {
     if (fallbackRerankerIds.length === 0) return this.direct(await this.targets.resolve(principal, rerankerId, 'EXECUTE'), input);
     if (fallbackRerankerIds.includes(rerankerId)) throw DomainError.invalidArgument('fallbackRerankerIds must not repeat the reranker called');
     const ids = [rerankerId, ...fallbackRerankerIds].filter((id) => this.rerank.isAvailable(id));

@@ -1,0 +1,309 @@
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '../auth/principal.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import type { LimitSubject } from '../generated/prisma/enums.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { calendarMonth, secondsLeft, type CalendarMonth } from './calendar-month.js';
+import { CounterStore, type Count, type CounterKind } from './counter-store.js';
+import { COST_DECIMALS, LIMIT_NAMES, type LimitName, type LimitValues } from './limit-values.js';
+import { LimitsDirectory } from './limits-directory.js';
+
+/** Header values for a reply: the IETF RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset (seconds). */
+export type RateLimitHeaders = Readonly<Record<string, string>>;
+
+/** An admitted call: the headers its reply carries, and its concurrency slots to free. */
+export interface Admission {
+  readonly headers: RateLimitHeaders;
+  /** Frees the call's concurrency slots; call it once the call is over, whatever its outcome (later calls do nothing). */
+  release(): void;
+}
+
+/** What a finished call spent, for the monthly quotas. */
+export interface CallUsage {
+  readonly documents: number;
+  /** In the cost unit of the usage meter; none when the reranker has no pricing. */
+  readonly cost?: number;
+}
+
+/** One limit's state for a reader: `remaining` null when unlimited; `resetsAt` (epoch ms) null when nothing is counted or the count has no window. */
+export interface LimitUsage {
+  readonly limit: number;
+  readonly used: number;
+  readonly remaining: number | null;
+  readonly resetsAt: number | null;
+}
+
+export interface UsageSnapshot {
+  /** The calendar month (UTC) the monthly quotas count, `YYYY-MM`. */
+  readonly month: string;
+  readonly limits: Readonly<Record<LimitName, LimitUsage>>;
+}
+
+interface Subject {
+  readonly kind: LimitSubject;
+  /** Counter key: `k:<key id>` or `u:<user id>`. */
+  readonly key: string;
+  readonly limits: LimitValues;
+}
+
+type ChargedKind = Extract<CounterKind, 'requests' | 'documents' | 'concurrent'>;
+type QuotaKind = Extract<CounterKind, 'monthlyDocuments' | 'monthlyCost'>;
+
+/** Points taken from a counter for an admitted (or refused, then refunded) call. */
+interface Charge {
+  readonly kind: ChargedKind;
+  readonly subject: Subject;
+  readonly points: number;
+  readonly limit: number;
+  readonly count: Count;
+}
+
+/** What RateLimit-* headers report: one limit, what is left of it, seconds until its window resets. */
+interface Policy {
+  readonly limit: number;
+  readonly remaining: number;
+  readonly resetSeconds: number;
+}
+
+const CHARGED: ReadonlyArray<{ readonly kind: ChargedKind; readonly limit: LimitName; readonly words: string }> = [
+  { kind: 'requests', limit: 'requestsPerMinute', words: 'requests per minute' },
+  { kind: 'documents', limit: 'documentsPerMinute', words: 'documents per minute' },
+  { kind: 'concurrent', limit: 'concurrentCalls', words: 'concurrent calls' },
+];
+
+const QUOTAS: ReadonlyArray<{ readonly kind: QuotaKind; readonly limit: LimitName; readonly words: string }> = [
+  { kind: 'monthlyDocuments', limit: 'monthlyDocuments', words: 'documents' },
+  { kind: 'monthlyCost', limit: 'monthlyCost', words: 'cost' },
+];
+
+/** A refused concurrent call may try again about this soon: slots free as calls end. */
+const CONCURRENCY_RETRY_MS = 1_000;
+const COST_SCALE = 10 ** COST_DECIMALS;
+
+const UNLIMITED: Admission = { headers: {}, release: () => undefined };
+
+/**
+ * Rate limits and monthly quotas of a call, for its API key and for the key's owner (both
+ * apply; a key is held by its own limits and its owner's). Limits come from memory
+ * (LimitsDirectory), counts from the CounterStore (in process, or one Redis round trip per
+ * subject that has limits; none when neither has any).
+ *
+ * A refused call counts nowhere: the points it took are given back, from the limiter that
+ * refused it and from every other one. The key's counters are taken before the owner's, so
+ * the owner is never charged for a call its key refuses, and one key's calls are admitted
+ * exactly up to a limit shared by instances.
+ */
+@Injectable()
+export class RateLimits {
+  constructor(
+    private readonly directory: LimitsDirectory,
+    private readonly store: CounterStore,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  /**
+   * Admits a call of `documents` documents, or throws: RATE_LIMITED (429, Retry-After and
+   * RateLimit-* headers), QUOTA_EXCEEDED (429 until the month ends), INVALID_ARGUMENT when the
+   * call alone is larger than a documents-per-minute limit, UNAVAILABLE when the store is down
+   * and configured to fail closed.
+   */
+  async admit(principal: Principal, documents: number): Promise<Admission> {
+    const [key, owner] = await this.subjectsOf(principal);
+    if (isUnlimited(key.limits) && isUnlimited(owner.limits)) return UNLIMITED;
+    refuseLargerThanAMinute(key, documents);
+    refuseLargerThanAMinute(owner, documents);
+    const [quotas, keyCharges] = await Promise.allSettled([this.checkQuotas([key, owner], documents), this.charge(key, documents)]);
+    if (quotas.status === 'rejected') {
+      if (keyCharges.status === 'fulfilled') this.refund(keyCharges.value);
+      throw quotas.reason;
+    }
+    if (keyCharges.status === 'rejected') throw keyCharges.reason;
+    let ownerCharges: Charge[];
+    try {
+      ownerCharges = await this.charge(owner, documents);
+    } catch (error) {
+      this.refund(keyCharges.value);
+      throw error;
+    }
+    const charges = [...keyCharges.value, ...ownerCharges];
+    let released = false;
+    return {
+      headers: headersOf(tightest(charges.filter(isWindowed).map((charge) => policyOf(charge, false)))),
+      release: () => {
+        if (released) return;
+        released = true;
+        for (const charge of charges) if (charge.kind === 'concurrent') this.store.subtract('concurrent', charge.subject.key, 1);
+      },
+    };
+  }
+
+  /** Counts a finished call against the monthly quotas of its key and owner (those that have one). Never fails. */
+  async consume(principal: Principal, usage: CallUsage): Promise<void> {
+    const now = Date.now();
+    const month = calendarMonth(now);
+    const cost = Math.round((usage.cost ?? 0) * COST_SCALE);
+    for (const subject of await this.subjectsOf(principal)) {
+      const spent: Record<QuotaKind, number> = { monthlyDocuments: usage.documents, monthlyCost: cost };
+      for (const quota of QUOTAS) {
+        if (subject.limits[quota.limit] > 0 && spent[quota.kind] > 0) {
+          this.store.add(quota.kind, monthKey(subject, month), spent[quota.kind], secondsLeft(month, now)).catch(() => undefined);
+        }
+      }
+    }
+  }
+
+  /** A subject's limits with what is used and left of each, now. */
+  async usage(kind: LimitSubject, id: string, limits: LimitValues): Promise<UsageSnapshot> {
+    const now = Date.now();
+    const month = calendarMonth(now);
+    const subject: Subject = { kind, key: counterKey(kind, id), limits };
+    const read = async (counter: CounterKind, limit: LimitName): Promise<LimitUsage> => {
+      const quota = counter === 'monthlyDocuments' || counter === 'monthlyCost';
+      const count = await this.store.read(counter, quota ? monthKey(subject, month) : subject.key);
+      const scale = scaleOf(counter);
+      const consumed = Math.max(0, count?.consumed ?? 0);
+      const windowEnd = count && counter !== 'concurrent' && count.msBeforeReset >= 0 ? now + count.msBeforeReset : null;
+      return {
+        limit: limits[limit],
+        used: consumed / scale,
+        remaining: limits[limit] > 0 ? Math.max(0, Math.round(limits[limit] * scale) - consumed) / scale : null,
+        resetsAt: quota ? month.endsAt : windowEnd,
+      };
+    };
+    const [requestsPerMinute, documentsPerMinute, concurrentCalls, monthlyDocuments, monthlyCost] = await Promise.all([
+      read('requests', 'requestsPerMinute'),
+      read('documents', 'documentsPerMinute'),
+      read('concurrent', 'concurrentCalls'),
+      read('monthlyDocuments', 'monthlyDocuments'),
+      read('monthlyCost', 'monthlyCost'),
+    ]);
+    return { month: month.label, limits: { requestsPerMinute, documentsPerMinute, concurrentCalls, monthlyDocuments, monthlyCost } };
+  }
+
+  private async subjectsOf(principal: Principal): Promise<[Subject, Subject]> {
+    const [keyLimits, ownerLimits] = await Promise.all([
+      this.directory.limitsOf('APIKEY', principal.apiKeyId),
+      this.directory.limitsOf('USER', principal.userId),
+    ]);
+    return [
+      { kind: 'APIKEY', key: counterKey('APIKEY', principal.apiKeyId), limits: keyLimits },
+      { kind: 'USER', key: counterKey('USER', principal.userId), limits: ownerLimits },
+    ];
+  }
+
+  /** Takes the call's points from each limited counter of one subject; all or nothing. */
+  private async charge(subject: Subject, documents: number): Promise<Charge[]> {
+    const wanted = CHARGED.map(({ kind, limit }) => ({ kind, limit: subject.limits[limit], points: kind === 'documents' ? documents : 1 })).filter(
+      ({ limit, points }) => limit > 0 && points > 0,
+    );
+    if (wanted.length === 0) return [];
+    const results = await Promise.allSettled(wanted.map(async ({ kind, limit, points }) => ({ kind, subject, points, limit, count: await this.store.add(kind, subject.key, points) })));
+    const charges = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    const failure = results.find((result) => result.status === 'rejected');
+    const refused = charges.filter((charge) => charge.count.consumed > charge.limit);
+    if (!failure && refused.length === 0) return charges;
+    this.refund(charges);
+    if (failure) throw failure.reason;
+    throw this.rateLimited(subject, charges, refused);
+  }
+
+  private refund(charges: readonly Charge[]): void {
+    for (const charge of charges) this.store.subtract(charge.kind, charge.subject.key, charge.points);
+  }
+
+  private rateLimited(subject: Subject, charges: readonly Charge[], refused: readonly Charge[]): DomainError {
+    const waitOf = (charge: Charge): number => (charge.kind === 'concurrent' ? CONCURRENCY_RETRY_MS : Math.max(0, charge.count.msBeforeReset));
+    const longest = refused.reduce((a, b) => (waitOf(b) > waitOf(a) ? b : a));
+    const named = CHARGED.find(({ kind }) => kind === longest.kind)!;
+    this.metrics.countLimitRefusal(subject.kind, named.limit);
+    const reported = isWindowed(longest) ? [longest] : charges.filter(isWindowed);
+    return new DomainError(
+      'RATE_LIMITED',
+      `${subjectWords(subject.kind)} limit of ${longest.limit} ${named.words} is reached`,
+      { retryAfterMs: waitOf(longest), subject: subject.kind, limit: named.limit, value: longest.limit },
+      headersOf(tightest(reported.map((charge) => policyOf(charge, true)))),
+    );
+  }
+
+  /** Refuses when a quota is spent: documents when this call would pass it, cost once it is reached. */
+  private async checkQuotas(subjects: readonly Subject[], documents: number): Promise<void> {
+    const checks = subjects.flatMap((subject) => QUOTAS.filter(({ limit }) => subject.limits[limit] > 0).map((quota) => ({ subject, quota })));
+    if (checks.length === 0) return;
+    const now = Date.now();
+    const month = calendarMonth(now);
+    const counts = await Promise.all(checks.map(({ subject, quota }) => this.store.read(quota.kind, monthKey(subject, month))));
+    checks.forEach(({ subject, quota }, index) => {
+      const limit = subject.limits[quota.limit];
+      const consumed = Math.max(0, counts[index]?.consumed ?? 0);
+      const spent = quota.kind === 'monthlyCost' ? consumed >= Math.round(limit * COST_SCALE) : consumed + documents > limit;
+      if (!spent) return;
+      const used = consumed / scaleOf(quota.kind);
+      this.metrics.countLimitRefusal(subject.kind, quota.limit);
+      throw new DomainError('QUOTA_EXCEEDED', `${subjectWords(subject.kind)} monthly ${quota.words} quota of ${limit} is spent (${used} used this month)`, {
+        retryAfterMs: month.endsAt - now,
+        subject: subject.kind,
+        limit: quota.limit,
+        value: limit,
+        used,
+      });
+    });
+  }
+}
+
+/** Cost is counted in millionths; everything else in units. */
+function scaleOf(counter: CounterKind): number {
+  return counter === 'monthlyCost' ? COST_SCALE : 1;
+}
+
+function counterKey(kind: LimitSubject, id: string): string {
+  return `${kind === 'APIKEY' ? 'k' : 'u'}:${id}`;
+}
+
+function monthKey(subject: Subject, month: CalendarMonth): string {
+  return `${subject.key}:${month.label}`;
+}
+
+function isUnlimited(limits: LimitValues): boolean {
+  return LIMIT_NAMES.every((name) => limits[name] === 0);
+}
+
+function isWindowed(charge: Charge): boolean {
+  return charge.kind !== 'concurrent';
+}
+
+function subjectWords(kind: LimitSubject): string {
+  return kind === 'APIKEY' ? "This API key's" : "The key owner's";
+}
+
+/** A call larger than a documents-per-minute limit could never pass it: a client error, not a wait. */
+function refuseLargerThanAMinute(subject: Subject, documents: number): void {
+  const limit = subject.limits.documentsPerMinute;
+  if (limit > 0 && documents > limit) {
+    throw DomainError.invalidArgument(`This call's ${documents} documents exceed ${subjectWords(subject.kind)} limit of ${limit} documents per minute: split it`, {
+      subject: subject.kind,
+      limit: 'documentsPerMinute',
+      value: limit,
+      documents,
+    });
+  }
+}
+
+/** What is left after this call (`refunded`: the call was refused and took nothing). */
+function policyOf(charge: Charge, refunded: boolean): Policy {
+  const consumed = charge.count.consumed - (refunded ? charge.points : 0);
+  return { limit: charge.limit, remaining: Math.max(0, charge.limit - consumed), resetSeconds: Math.max(0, Math.ceil(charge.count.msBeforeReset / 1000)) };
+}
+
+/** The policy closest to exhaustion (smallest share left; on a tie, the later reset). */
+function tightest(policies: readonly Policy[]): Policy | undefined {
+  const share = (policy: Policy): number => policy.remaining / policy.limit;
+  return policies.reduce<Policy | undefined>((best, policy) => {
+    if (!best || share(policy) < share(best) || (share(policy) === share(best) && policy.resetSeconds > best.resetSeconds)) return policy;
+    return best;
+  }, undefined);
+}
+
+function headersOf(policy: Policy | undefined): RateLimitHeaders {
+  if (!policy) return {};
+  return { 'ratelimit-limit': String(policy.limit), 'ratelimit-remaining': String(policy.remaining), 'ratelimit-reset': String(policy.resetSeconds) };
+}
