@@ -132,6 +132,8 @@ describe('OpenAPI document', () => {
       ['PingResponse', (await api.post(`/v1/rerankers/${id}/ping`).expect(200)).body],
       ['UserResponse', (await api.get('/v1/users/me').expect(200)).body],
       ['ApiKeyPage', (await api.get('/v1/apikeys').expect(200)).body],
+      ['LimitsResponse', (await api.put(`/v1/limits/users/${root.userId}`).send({ requestsPerMinute: 1000, monthlyCost: 10 }).expect(200)).body],
+      ['LimitsResponse', (await api.get(`/v1/limits/users/${root.userId}`).expect(200)).body],
       ['SystemInfoResponse', (await request(t.server).get('/v1/system/info').expect(200)).body],
       ['SystemAlreadyInitialized', (await request(t.server).post('/v1/system/init').send({}).expect(200)).body],
       ['ErrorBody', (await api.get(`/v1/rerankers/${randomUUID()}`).expect(404)).body],

@@ -1,6 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
 import type { Principal } from '../auth/principal.js';
 import { DomainError } from '../common/errors/domain-error.js';
+import { loggableError } from '../common/errors/loggable-error.js';
+import { LOGGER } from '../common/logging/logger.token.js';
 import type { LimitSubject } from '../generated/prisma/enums.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { calendarMonth, secondsLeft, type CalendarMonth } from './calendar-month.js';
@@ -99,6 +102,7 @@ export class RateLimits {
     private readonly directory: LimitsDirectory,
     private readonly store: CounterStore,
     private readonly metrics: MetricsService,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   /**
@@ -139,16 +143,18 @@ export class RateLimits {
 
   /** Counts a finished call against the monthly quotas of its key and owner (those that have one). Never fails. */
   async consume(principal: Principal, usage: CallUsage): Promise<void> {
-    const now = Date.now();
-    const month = calendarMonth(now);
-    const cost = Math.round((usage.cost ?? 0) * COST_SCALE);
-    for (const subject of await this.subjectsOf(principal)) {
-      const spent: Record<QuotaKind, number> = { monthlyDocuments: usage.documents, monthlyCost: cost };
-      for (const quota of QUOTAS) {
-        if (subject.limits[quota.limit] > 0 && spent[quota.kind] > 0) {
-          this.store.add(quota.kind, monthKey(subject, month), spent[quota.kind], secondsLeft(month, now)).catch(() => undefined);
+    try {
+      const now = Date.now();
+      const month = calendarMonth(now);
+      const spent: Record<QuotaKind, number> = { monthlyDocuments: usage.documents, monthlyCost: Math.round((usage.cost ?? 0) * COST_SCALE) };
+      for (const subject of await this.subjectsOf(principal)) {
+        for (const { kind, limit } of QUOTAS) {
+          if (subject.limits[limit] > 0 && spent[kind] > 0) await this.store.add(kind, monthKey(subject, month), spent[kind], secondsLeft(month, now));
         }
       }
+    } catch (error) {
+      // The call was served; a count lost to a failing store (already reported) or database errs on the lenient side.
+      this.logger.warn({ err: loggableError(error), apiKeyId: principal.apiKeyId }, 'could not count a call against the monthly quotas');
     }
   }
 

@@ -12,10 +12,13 @@ export async function actualShape(db: SqlExecutor): Promise<SchemaShape> {
     nullable: string;
     default: string | null;
     precision: number | null;
+    numeric_precision: number | null;
+    numeric_scale: number | null;
     is_array: boolean;
   }>(
     `SELECT c.table_name AS table, c.column_name AS column, c.is_nullable AS nullable,
             c.column_default AS default, c.datetime_precision AS precision,
+            c.numeric_precision, c.numeric_scale,
             c.data_type = 'ARRAY' AS is_array,
             CASE WHEN c.data_type = 'ARRAY' THEN substr(c.udt_name, 2) ELSE c.udt_name END AS udt
        FROM information_schema.columns c
@@ -44,7 +47,7 @@ export async function actualShape(db: SqlExecutor): Promise<SchemaShape> {
       columns.map((c) => ({
         table: c.table,
         column: c.column,
-        type: `${typeName(c.udt, c.precision)}${c.is_array ? '[]' : ''}`,
+        type: `${typeName(c)}${c.is_array ? '[]' : ''}`,
         nullable: c.nullable === 'YES',
         default: normalizeDefault(c.default),
       })),
@@ -64,8 +67,10 @@ export async function actualShape(db: SqlExecutor): Promise<SchemaShape> {
   };
 }
 
-function typeName(udt: string, precision: number | null): string {
-  return udt === 'timestamptz' || udt === 'timestamp' ? `${udt}(${precision})` : udt;
+function typeName(c: { udt: string; precision: number | null; numeric_precision: number | null; numeric_scale: number | null }): string {
+  if (c.udt === 'timestamptz' || c.udt === 'timestamp') return `${c.udt}(${c.precision})`;
+  if (c.udt === 'numeric') return `numeric(${c.numeric_precision},${c.numeric_scale})`;
+  return c.udt;
 }
 
 /** `'MEMBER'::"UserRole"` -> MEMBER, `ARRAY['TEXT'::"Modality"]` -> {TEXT}, CURRENT_TIMESTAMP -> now(). */
