@@ -11,12 +11,12 @@ import { MetricsService } from '../metrics/metrics.service.js';
 
 export type CounterKind = 'requests' | 'documents' | 'concurrent' | 'monthlyDocuments' | 'monthlyCost';
 
-export interface Count {
-  /** Points counted in the current window, this change included. */
-  readonly consumed: number;
-  /** Milliseconds until the window ends and the count starts again; -1 when it has no end. */
-  readonly msBeforeReset: number;
-}
+/**
+ * A counter's state, as the library answers it: `consumedPoints` counted in the current
+ * window (this change included), `msBeforeNext` until the window ends and the count starts
+ * again (-1 when it has no end).
+ */
+export type Count = Pick<RateLimiterRes, 'consumedPoints' | 'msBeforeNext'>;
 
 const MINUTE_SECONDS = 60;
 /**
@@ -69,6 +69,8 @@ export class CounterStore implements OnModuleInit, OnModuleDestroy {
   private readonly connections: readonly Redis[];
   private readonly storeDown: ThrottledWarning;
   private readonly connectionLost: ThrottledWarning;
+  /** Only then can an operation fail: in process, or with insurance, it always answers. */
+  private readonly failsClosed: boolean;
 
   constructor(
     config: AppConfig,
@@ -76,6 +78,7 @@ export class CounterStore implements OnModuleInit, OnModuleDestroy {
     @Inject(LOGGER) logger: Logger,
   ) {
     const redis = config.limits.redis;
+    this.failsClosed = redis?.onFailure === 'closed';
     this.storeDown = new ThrottledWarning(logger, `rate-limit store (Redis) failed: ${redis?.onFailure === 'closed' ? 'refusing calls' : 'counting in process meanwhile'}`);
     this.connectionLost = new ThrottledWarning(logger, 'rate-limit store (Redis) connection error');
     if (!redis) {
@@ -111,8 +114,8 @@ export class CounterStore implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Adds `points` to a counter (a new one lasts `windowSeconds`, default its kind's window) and returns the count. */
-  async add(kind: CounterKind, key: string, points: number, windowSeconds?: number): Promise<Count> {
-    return toCount(await this.guard(this.counters[kind].penalty(key, points, windowOption(windowSeconds))));
+  add(kind: CounterKind, key: string, points: number, windowSeconds?: number): Promise<Count> {
+    return this.guard(this.counters[kind].penalty(key, points, windowOption(windowSeconds)));
   }
 
   /** Takes points back (a refund or a released slot). Never fails: a lost refund only errs on the strict side. */
@@ -122,18 +125,16 @@ export class CounterStore implements OnModuleInit, OnModuleDestroy {
 
   /** The current count, or undefined when nothing was counted in the current window. */
   async read(kind: CounterKind, key: string): Promise<Count | undefined> {
-    const res = await this.guard(this.counters[kind].get(key));
-    return res ? toCount(res) : undefined;
+    return (await this.guard(this.counters[kind].get(key))) ?? undefined;
   }
 
-  /** Only reached by a failure without insurance, so in the `closed` mode. */
-  private async guard<T>(operation: Promise<T>): Promise<T> {
-    try {
-      return await operation;
-    } catch (error) {
+  /** The library's promise itself on the hot path; in the `closed` mode a failure becomes 503. */
+  private guard<T>(operation: Promise<T>): Promise<T> {
+    if (!this.failsClosed) return operation;
+    return operation.catch((error: unknown) => {
       this.failed('closed', error);
       throw new DomainError('UNAVAILABLE', 'Rate limits cannot be checked now: their store is unreachable', { retryAfterMs: 1_000 });
-    }
+    });
   }
 
   private failed(mode: 'open' | 'closed', error?: unknown): void {
@@ -190,10 +191,6 @@ function byKind(make: (kind: CounterKind) => RateLimiterAbstract): Record<Counte
 /** In process a concurrency count never expires: no other process can die holding a slot. */
 function memoryOptions(kind: CounterKind): IRateLimiterOptions {
   return { keyPrefix: kind, points: 1, duration: kind === 'concurrent' ? 0 : WINDOW_SECONDS[kind] };
-}
-
-function toCount(res: RateLimiterRes): Count {
-  return { consumed: res.consumedPoints, msBeforeReset: res.msBeforeNext };
 }
 
 function windowOption(windowSeconds: number | undefined): { customDuration?: number } {

@@ -112,24 +112,30 @@ export class RateLimits {
    * and configured to fail closed.
    */
   async admit(principal: Principal, documents: number): Promise<Admission> {
-    const [key, owner] = await this.subjectsOf(principal);
+    const subjects = this.subjectsOf(principal);
+    // From memory in steady state: no promise to wait for.
+    const [key, owner] = subjects instanceof Promise ? await subjects : subjects;
     if (isUnlimited(key.limits) && isUnlimited(owner.limits)) return UNLIMITED;
     refuseLargerThanAMinute(key, documents);
     refuseLargerThanAMinute(owner, documents);
-    const [quotas, keyCharges] = await Promise.allSettled([this.checkQuotas([key, owner], documents), this.charge(key, documents)]);
-    if (quotas.status === 'rejected') {
-      if (keyCharges.status === 'fulfilled') this.refund(keyCharges.value);
-      throw quotas.reason;
+    // Read beside the key's counters; settles to the refusal, if any, and never rejects.
+    const quotaRefusal = this.checkQuotas([key, owner], documents)?.then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    const keyCharges = await this.charge(key, documents).catch(async (error: unknown) => {
+      throw (await quotaRefusal) ?? error;
+    });
+    const refusal = quotaRefusal && (await quotaRefusal);
+    if (refusal) {
+      this.refund(keyCharges);
+      throw refusal;
     }
-    if (keyCharges.status === 'rejected') throw keyCharges.reason;
-    let ownerCharges: Charge[];
-    try {
-      ownerCharges = await this.charge(owner, documents);
-    } catch (error) {
-      this.refund(keyCharges.value);
+    const ownerCharges = await this.charge(owner, documents).catch((error: unknown) => {
+      this.refund(keyCharges);
       throw error;
-    }
-    const charges = [...keyCharges.value, ...ownerCharges];
+    });
+    const charges = [...keyCharges, ...ownerCharges];
     let released = false;
     return {
       headers: headersOf(tightest(charges.filter(isWindowed).map((charge) => policyOf(charge, false)))),
@@ -167,8 +173,8 @@ export class RateLimits {
       const quota = counter === 'monthlyDocuments' || counter === 'monthlyCost';
       const count = await this.store.read(counter, quota ? monthKey(subject, month) : subject.key);
       const scale = scaleOf(counter);
-      const consumed = Math.max(0, count?.consumed ?? 0);
-      const windowEnd = count && counter !== 'concurrent' && count.msBeforeReset >= 0 ? now + count.msBeforeReset : null;
+      const consumed = Math.max(0, count?.consumedPoints ?? 0);
+      const windowEnd = count && counter !== 'concurrent' && count.msBeforeNext >= 0 ? now + count.msBeforeNext : null;
       return {
         limit: limits[limit],
         used: consumed / scale,
@@ -186,30 +192,34 @@ export class RateLimits {
     return { month: month.label, limits: { requestsPerMinute, documentsPerMinute, concurrentCalls, monthlyDocuments, monthlyCost } };
   }
 
-  private async subjectsOf(principal: Principal): Promise<[Subject, Subject]> {
-    const [keyLimits, ownerLimits] = await Promise.all([
-      this.directory.limitsOf('APIKEY', principal.apiKeyId),
-      this.directory.limitsOf('USER', principal.userId),
-    ]);
-    return [
-      { kind: 'APIKEY', key: counterKey('APIKEY', principal.apiKeyId), limits: keyLimits },
-      { kind: 'USER', key: counterKey('USER', principal.userId), limits: ownerLimits },
+  private subjectsOf(principal: Principal): [Subject, Subject] | Promise<[Subject, Subject]> {
+    const keyLimits = this.directory.limitsOf('APIKEY', principal.apiKeyId);
+    const ownerLimits = this.directory.limitsOf('USER', principal.userId);
+    const subjects = (limits: [LimitValues, LimitValues]): [Subject, Subject] => [
+      { kind: 'APIKEY', key: counterKey('APIKEY', principal.apiKeyId), limits: limits[0] },
+      { kind: 'USER', key: counterKey('USER', principal.userId), limits: limits[1] },
     ];
+    if (keyLimits instanceof Promise || ownerLimits instanceof Promise) return Promise.all([keyLimits, ownerLimits]).then(subjects);
+    return subjects([keyLimits, ownerLimits]);
   }
 
   /** Takes the call's points from each limited counter of one subject; all or nothing. */
   private async charge(subject: Subject, documents: number): Promise<Charge[]> {
-    const wanted = CHARGED.map(({ kind, limit }) => ({ kind, limit: subject.limits[limit], points: kind === 'documents' ? documents : 1 })).filter(
-      ({ limit, points }) => limit > 0 && points > 0,
-    );
+    const wanted = CHARGED.filter(({ kind, limit }) => subject.limits[limit] > 0 && (kind !== 'documents' || documents > 0));
     if (wanted.length === 0) return [];
-    const results = await Promise.allSettled(wanted.map(async ({ kind, limit, points }) => ({ kind, subject, points, limit, count: await this.store.add(kind, subject.key, points) })));
-    const charges = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
-    const failure = results.find((result) => result.status === 'rejected');
-    const refused = charges.filter((charge) => charge.count.consumed > charge.limit);
-    if (!failure && refused.length === 0) return charges;
+    const pointsOf = (kind: ChargedKind): number => (kind === 'documents' ? documents : 1);
+    const results = await Promise.allSettled(wanted.map(({ kind }) => this.store.add(kind, subject.key, pointsOf(kind))));
+    const charges: Charge[] = [];
+    let failure: unknown;
+    results.forEach((result, index) => {
+      const { kind, limit } = wanted[index]!;
+      if (result.status === 'rejected') failure = result.reason;
+      else charges.push({ kind, subject, points: pointsOf(kind), limit: subject.limits[limit], count: result.value });
+    });
+    const refused = charges.filter((charge) => charge.count.consumedPoints > charge.limit);
+    if (failure === undefined && refused.length === 0) return charges;
     this.refund(charges);
-    if (failure) throw failure.reason;
+    if (failure !== undefined) throw failure;
     throw this.rateLimited(subject, charges, refused);
   }
 
@@ -218,7 +228,7 @@ export class RateLimits {
   }
 
   private rateLimited(subject: Subject, charges: readonly Charge[], refused: readonly Charge[]): DomainError {
-    const waitOf = (charge: Charge): number => (charge.kind === 'concurrent' ? CONCURRENCY_RETRY_MS : Math.max(0, charge.count.msBeforeReset));
+    const waitOf = (charge: Charge): number => (charge.kind === 'concurrent' ? CONCURRENCY_RETRY_MS : Math.max(0, charge.count.msBeforeNext));
     const longest = refused.reduce((a, b) => (waitOf(b) > waitOf(a) ? b : a));
     const named = CHARGED.find(({ kind }) => kind === longest.kind)!;
     this.metrics.countLimitRefusal(subject.kind, named.limit);
@@ -231,28 +241,29 @@ export class RateLimits {
     );
   }
 
-  /** Refuses when a quota is spent: documents when this call would pass it, cost once it is reached. */
-  private async checkQuotas(subjects: readonly Subject[], documents: number): Promise<void> {
+  /** Refuses when a quota is spent: documents when this call would pass it, cost once it is reached. Undefined when no quota applies. */
+  private checkQuotas(subjects: readonly Subject[], documents: number): Promise<void> | undefined {
     const checks = subjects.flatMap((subject) => QUOTAS.filter(({ limit }) => subject.limits[limit] > 0).map((quota) => ({ subject, quota })));
-    if (checks.length === 0) return;
+    if (checks.length === 0) return undefined;
     const now = Date.now();
     const month = calendarMonth(now);
-    const counts = await Promise.all(checks.map(({ subject, quota }) => this.store.read(quota.kind, monthKey(subject, month))));
-    checks.forEach(({ subject, quota }, index) => {
-      const limit = subject.limits[quota.limit];
-      const consumed = Math.max(0, counts[index]?.consumed ?? 0);
-      const spent = quota.kind === 'monthlyCost' ? consumed >= Math.round(limit * COST_SCALE) : consumed + documents > limit;
-      if (!spent) return;
-      const used = consumed / scaleOf(quota.kind);
-      this.metrics.countLimitRefusal(subject.kind, quota.limit);
-      throw new DomainError('QUOTA_EXCEEDED', `${subjectWords(subject.kind)} monthly ${quota.words} quota of ${limit} is spent (${used} used this month)`, {
-        retryAfterMs: month.endsAt - now,
-        subject: subject.kind,
-        limit: quota.limit,
-        value: limit,
-        used,
-      });
-    });
+    return Promise.all(checks.map(({ subject, quota }) => this.store.read(quota.kind, monthKey(subject, month)))).then((counts) =>
+      checks.forEach(({ subject, quota }, index) => {
+        const limit = subject.limits[quota.limit];
+        const consumed = Math.max(0, counts[index]?.consumedPoints ?? 0);
+        const spent = quota.kind === 'monthlyCost' ? consumed >= Math.round(limit * COST_SCALE) : consumed + documents > limit;
+        if (!spent) return;
+        const used = consumed / scaleOf(quota.kind);
+        this.metrics.countLimitRefusal(subject.kind, quota.limit);
+        throw new DomainError('QUOTA_EXCEEDED', `${subjectWords(subject.kind)} monthly ${quota.words} quota of ${limit} is spent (${used} used this month)`, {
+          retryAfterMs: month.endsAt - now,
+          subject: subject.kind,
+          limit: quota.limit,
+          value: limit,
+          used,
+        });
+      }),
+    );
   }
 }
 
@@ -296,8 +307,8 @@ function refuseLargerThanAMinute(subject: Subject, documents: number): void {
 
 /** What is left after this call (`refunded`: the call was refused and took nothing). */
 function policyOf(charge: Charge, refunded: boolean): Policy {
-  const consumed = charge.count.consumed - (refunded ? charge.points : 0);
-  return { limit: charge.limit, remaining: Math.max(0, charge.limit - consumed), resetSeconds: Math.max(0, Math.ceil(charge.count.msBeforeReset / 1000)) };
+  const consumed = charge.count.consumedPoints - (refunded ? charge.points : 0);
+  return { limit: charge.limit, remaining: Math.max(0, charge.limit - consumed), resetSeconds: Math.max(0, Math.ceil(charge.count.msBeforeNext / 1000)) };
 }
 
 /** The policy closest to exhaustion (smallest share left; on a tie, the later reset). */
