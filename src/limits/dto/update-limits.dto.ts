@@ -23,10 +23,7 @@ const HasAtMostDecimals = (decimals: number): PropertyDecorator =>
   ValidateBy({
     name: 'hasAtMostDecimals',
     validator: {
-      validate: (value: unknown) => {
-        const scaled = (value as number) * 10 ** decimals;
-        return typeof value === 'number' && Math.abs(scaled - Math.round(scaled)) < 1e-6;
-      },
+      validate: (value: unknown) => typeof value === 'number' && Math.round(value * 10 ** decimals) / 10 ** decimals === value,
       defaultMessage: (args) => `${args?.property ?? 'value'} must have at most ${decimals} decimal places`,
     },
   });
