@@ -52,6 +52,9 @@ const WINDOW_SECONDS: Readonly<Record<CounterKind, number>> = {
 
 const KINDS = Object.keys(WINDOW_SECONDS) as CounterKind[];
 
+type Limiter = RateLimiterAbstract;
+type WindowOption = { customDuration?: number };
+
 /**
  * Atomic windowed counters (rate-limiter-flexible), one family per kind: in process, or in
  * Redis shared by every instance when REDIS_URL is set. They only count; which limit a count
@@ -59,18 +62,19 @@ const KINDS = Object.keys(WINDOW_SECONDS) as CounterKind[];
  *
  * When Redis fails (down, slow past the command timeout, not connected yet), each failure is
  * counted in `rate_limit_store_failures_total` and warned about (at most every 10 s), and
- * then: `open` (default) counts in process meanwhile, through the library's insurance
- * limiter, so each instance still enforces every limit on its own; `closed` refuses the call
+ * then: `open` (default) counts in process meanwhile (what the library calls an insurance
+ * limiter), so each instance still enforces every limit on its own; `closed` refuses the call
  * with 503 UNAVAILABLE.
  */
 @Injectable()
 export class CounterStore implements OnModuleInit, OnModuleDestroy {
-  private readonly counters: Readonly<Record<CounterKind, RateLimiterAbstract>>;
+  private readonly counters: Readonly<Record<CounterKind, Limiter>>;
+  /** The in-process stand-ins while Redis fails (`open`); none in process or when failing closed. */
+  private readonly insurance: Readonly<Record<CounterKind, Limiter>> | undefined;
+  private readonly inRedis: boolean;
   private readonly connections: readonly Redis[];
   private readonly storeDown: ThrottledWarning;
   private readonly connectionLost: ThrottledWarning;
-  /** Only then can an operation fail: in process, or with insurance, it always answers. */
-  private readonly failsClosed: boolean;
 
   constructor(
     config: AppConfig,
@@ -78,12 +82,13 @@ export class CounterStore implements OnModuleInit, OnModuleDestroy {
     @Inject(LOGGER) logger: Logger,
   ) {
     const redis = config.limits.redis;
-    this.failsClosed = redis?.onFailure === 'closed';
+    this.inRedis = redis !== undefined;
     this.storeDown = new ThrottledWarning(logger, `rate-limit store (Redis) failed: ${redis?.onFailure === 'closed' ? 'refusing calls' : 'counting in process meanwhile'}`);
     this.connectionLost = new ThrottledWarning(logger, 'rate-limit store (Redis) connection error');
+    const inProcess = (): Record<CounterKind, Limiter> => byKind((kind) => new RateLimiterMemory(memoryOptions(kind)));
     if (!redis) {
       this.connections = [];
-      this.counters = byKind((kind) => new RateLimiterMemory(memoryOptions(kind)));
+      this.counters = inProcess();
       return;
     }
     // The library defines its counter script on the client under one name, so the
@@ -100,9 +105,9 @@ export class CounterStore implements OnModuleInit, OnModuleDestroy {
           duration: WINDOW_SECONDS[kind],
           rejectIfRedisNotReady: true,
           ...(kind === 'concurrent' ? { customIncrTtlLuaScript: CONCURRENCY_SCRIPT } : {}),
-          ...(redis.onFailure === 'open' ? { insuranceLimiter: new Insurance(memoryOptions(kind), () => this.failed('open')) } : {}),
         }),
     );
+    this.insurance = redis.onFailure === 'open' ? inProcess() : undefined;
   }
 
   async onModuleInit(): Promise<void> {
@@ -115,30 +120,33 @@ export class CounterStore implements OnModuleInit, OnModuleDestroy {
 
   /** Adds `points` to a counter (a new one lasts `windowSeconds`, default its kind's window) and returns the count. */
   add(kind: CounterKind, key: string, points: number, windowSeconds?: number): Promise<Count> {
-    return this.guard(this.counters[kind].penalty(key, points, windowOption(windowSeconds)));
+    return this.run(kind, windowSeconds, (limiter, window) => limiter.penalty(key, points, window));
   }
 
   /** Takes points back (a refund or a released slot). Never fails: a lost refund only errs on the strict side. */
   subtract(kind: CounterKind, key: string, points: number, windowSeconds?: number): void {
-    this.guard(this.counters[kind].reward(key, points, windowOption(windowSeconds))).catch(() => undefined);
+    this.run(kind, windowSeconds, (limiter, window) => limiter.reward(key, points, window)).catch(() => undefined);
   }
 
   /** The current count, or undefined when nothing was counted in the current window. */
   async read(kind: CounterKind, key: string): Promise<Count | undefined> {
-    return (await this.guard(this.counters[kind].get(key))) ?? undefined;
+    return (await this.run(kind, undefined, (limiter) => limiter.get(key))) ?? undefined;
   }
 
-  /** The library's promise itself on the hot path; in the `closed` mode a failure becomes 503. */
-  private guard<T>(operation: Promise<T>): Promise<T> {
-    if (!this.failsClosed) return operation;
-    return operation.catch((error: unknown) => {
-      this.failed('closed', error);
-      throw new DomainError('UNAVAILABLE', 'Rate limits cannot be checked now: their store is unreachable', { retryAfterMs: 1_000 });
+  /** The library's own promise on the hot path; a Redis failure goes to the insurance, or becomes 503. */
+  private run<T>(kind: CounterKind, windowSeconds: number | undefined, operation: (limiter: Limiter, window: WindowOption) => Promise<T>): Promise<T> {
+    if (!this.inRedis) return operation(this.counters[kind], memoryWindow(kind, windowSeconds));
+    return operation(this.counters[kind], windowSeconds === undefined ? {} : { customDuration: windowSeconds }).catch((error: unknown) => {
+      this.failed(error);
+      if (!this.insurance) {
+        throw new DomainError('UNAVAILABLE', 'Rate limits cannot be checked now: their store is unreachable', { retryAfterMs: 1_000 });
+      }
+      return operation(this.insurance[kind], memoryWindow(kind, windowSeconds));
     });
   }
 
-  private failed(mode: 'open' | 'closed', error?: unknown): void {
-    this.metrics.countLimitStoreFailure(mode);
+  private failed(error: unknown): void {
+    this.metrics.countLimitStoreFailure(this.insurance ? 'open' : 'closed');
     this.storeDown.warn(error instanceof Error ? { reason: error.message } : {});
   }
 
@@ -159,42 +167,26 @@ export class CounterStore implements OnModuleInit, OnModuleDestroy {
   }
 }
 
-/** The in-process stand-in the library switches to while Redis fails; every use is a failure to count. */
-class Insurance extends RateLimiterMemory {
-  constructor(
-    options: IRateLimiterOptions,
-    private readonly used: () => void,
-  ) {
-    super(options);
-  }
-
-  override penalty(...args: Parameters<RateLimiterMemory['penalty']>): Promise<RateLimiterRes> {
-    this.used();
-    return super.penalty(...args);
-  }
-
-  override reward(...args: Parameters<RateLimiterMemory['reward']>): Promise<RateLimiterRes> {
-    this.used();
-    return super.reward(...args);
-  }
-
-  override get(...args: Parameters<RateLimiterMemory['get']>): Promise<RateLimiterRes | null> {
-    this.used();
-    return super.get(...args);
-  }
-}
-
-function byKind(make: (kind: CounterKind) => RateLimiterAbstract): Record<CounterKind, RateLimiterAbstract> {
-  return Object.fromEntries(KINDS.map((kind) => [kind, make(kind)])) as Record<CounterKind, RateLimiterAbstract>;
+function byKind(make: (kind: CounterKind) => Limiter): Record<CounterKind, Limiter> {
+  return Object.fromEntries(KINDS.map((kind) => [kind, make(kind)])) as Record<CounterKind, Limiter>;
 }
 
 /** In process a concurrency count never expires: no other process can die holding a slot. */
 function memoryOptions(kind: CounterKind): IRateLimiterOptions {
-  return { keyPrefix: kind, points: 1, duration: kind === 'concurrent' ? 0 : WINDOW_SECONDS[kind] };
+  return { keyPrefix: kind, points: 1, duration: kind === 'concurrent' || isMonthly(kind) ? 0 : WINDOW_SECONDS[kind] };
 }
 
-function windowOption(windowSeconds: number | undefined): { customDuration?: number } {
+/**
+ * In process a month is no window: a Node timer cannot wait longer than 24.8 days (a longer
+ * one fires at once), so monthly counts are kept without expiry; their key names the month.
+ */
+function memoryWindow(kind: CounterKind, windowSeconds: number | undefined): WindowOption {
+  if (isMonthly(kind)) return { customDuration: 0 };
   return windowSeconds === undefined ? {} : { customDuration: windowSeconds };
+}
+
+function isMonthly(kind: CounterKind): boolean {
+  return kind === 'monthlyDocuments' || kind === 'monthlyCost';
 }
 
 /** Resolves when the connection is ready, fails, or after `waitMs` (it keeps reconnecting in the background). */
