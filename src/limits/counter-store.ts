@@ -55,6 +55,11 @@ const KINDS = Object.keys(WINDOW_SECONDS) as CounterKind[];
 type Limiter = RateLimiterAbstract;
 type WindowOption = { customDuration?: number };
 
+/** A counter's own window. */
+const OWN_WINDOW: WindowOption = Object.freeze({});
+/** In process, a count with no expiry. */
+const NO_EXPIRY: WindowOption = Object.freeze({ customDuration: 0 });
+
 /**
  * Atomic windowed counters (rate-limiter-flexible), one family per kind: in process, or in
  * Redis shared by every instance when REDIS_URL is set. They only count; which limit a count
@@ -136,7 +141,7 @@ export class CounterStore implements OnModuleInit, OnModuleDestroy {
   /** The library's own promise on the hot path; a Redis failure goes to the insurance, or becomes 503. */
   private run<T>(kind: CounterKind, windowSeconds: number | undefined, operation: (limiter: Limiter, window: WindowOption) => Promise<T>): Promise<T> {
     if (!this.inRedis) return operation(this.counters[kind], memoryWindow(kind, windowSeconds));
-    return operation(this.counters[kind], windowSeconds === undefined ? {} : { customDuration: windowSeconds }).catch((error: unknown) => {
+    return operation(this.counters[kind], windowOption(windowSeconds)).catch((error: unknown) => {
       this.failed(error);
       if (!this.insurance) {
         throw new DomainError('UNAVAILABLE', 'Rate limits cannot be checked now: their store is unreachable', { retryAfterMs: 1_000 });
@@ -181,8 +186,11 @@ function memoryOptions(kind: CounterKind): IRateLimiterOptions {
  * one fires at once), so monthly counts are kept without expiry; their key names the month.
  */
 function memoryWindow(kind: CounterKind, windowSeconds: number | undefined): WindowOption {
-  if (isMonthly(kind)) return { customDuration: 0 };
-  return windowSeconds === undefined ? {} : { customDuration: windowSeconds };
+  return isMonthly(kind) ? NO_EXPIRY : windowOption(windowSeconds);
+}
+
+function windowOption(windowSeconds: number | undefined): WindowOption {
+  return windowSeconds === undefined ? OWN_WINDOW : { customDuration: windowSeconds };
 }
 
 function isMonthly(kind: CounterKind): boolean {

@@ -118,23 +118,23 @@ export class RateLimits {
     if (isUnlimited(key.limits) && isUnlimited(owner.limits)) return UNLIMITED;
     refuseLargerThanAMinute(key, documents);
     refuseLargerThanAMinute(owner, documents);
-    // Read beside the key's counters; settles to the refusal, if any, and never rejects.
-    const quotaRefusal = this.checkQuotas([key, owner], documents)?.then(
-      () => undefined,
-      (error: unknown) => error,
-    );
-    const keyCharges = await this.charge(key, documents).catch(async (error: unknown) => {
-      throw (await quotaRefusal) ?? error;
-    });
-    const refusal = quotaRefusal && (await quotaRefusal);
-    if (refusal) {
-      this.refund(keyCharges);
-      throw refusal;
+    const quotas = this.checkQuotas([key, owner], documents);
+    let keyCharges: Charge[];
+    try {
+      keyCharges = await this.charge(key, documents);
+    } catch (error) {
+      // A spent quota is the better answer: waiting a minute would not help.
+      if (quotas) await quotas;
+      throw error;
     }
-    const ownerCharges = await this.charge(owner, documents).catch((error: unknown) => {
+    let ownerCharges: Charge[];
+    try {
+      if (quotas) await quotas;
+      ownerCharges = await this.charge(owner, documents);
+    } catch (error) {
       this.refund(keyCharges);
       throw error;
-    });
+    }
     const charges = [...keyCharges, ...ownerCharges];
     let released = false;
     return {
@@ -205,16 +205,21 @@ export class RateLimits {
 
   /** Takes the call's points from each limited counter of one subject; all or nothing. */
   private async charge(subject: Subject, documents: number): Promise<Charge[]> {
-    const wanted = CHARGED.filter(({ kind, limit }) => subject.limits[limit] > 0 && (kind !== 'documents' || documents > 0));
+    const wanted: Array<{ kind: ChargedKind; limit: number; points: number }> = [];
+    for (const { kind, limit } of CHARGED) {
+      const points = kind === 'documents' ? documents : 1;
+      if (subject.limits[limit] > 0 && points > 0) wanted.push({ kind, limit: subject.limits[limit], points });
+    }
     if (wanted.length === 0) return [];
-    const pointsOf = (kind: ChargedKind): number => (kind === 'documents' ? documents : 1);
-    const results = await Promise.allSettled(wanted.map(({ kind }) => this.store.add(kind, subject.key, pointsOf(kind))));
+    const results = await Promise.allSettled(wanted.map(({ kind, points }) => this.store.add(kind, subject.key, points)));
     const charges: Charge[] = [];
     let failure: unknown;
     results.forEach((result, index) => {
-      const { kind, limit } = wanted[index]!;
       if (result.status === 'rejected') failure = result.reason;
-      else charges.push({ kind, subject, points: pointsOf(kind), limit: subject.limits[limit], count: result.value });
+      else {
+        const { kind, limit, points } = wanted[index]!;
+        charges.push({ kind, subject, points, limit, count: result.value });
+      }
     });
     const refused = charges.filter((charge) => charge.count.consumedPoints > charge.limit);
     if (failure === undefined && refused.length === 0) return charges;
