@@ -9,6 +9,7 @@ import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { InvalidationModule } from './common/invalidation/invalidation.module.js';
+import { LimitsModule } from './limits/limits.module.js';
 import { EgressModule } from './egress/egress.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { RerankModule } from './rerank/rerank.module.js';
@@ -38,6 +39,7 @@ export class AppModule {
         RerankModule,
         AliasesModule,
         UsageModule,
+        LimitsModule,
       ],
     };
   }

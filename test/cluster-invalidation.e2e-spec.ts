@@ -22,6 +22,7 @@ onPostgres('two instances on one database', () => {
   let a: TestApp;
   let b: TestApp;
   let upstream: FakeUpstream;
+  let root: Actor;
   let member: Actor;
   let rerankerId: string;
 
@@ -30,7 +31,8 @@ onPostgres('two instances on one database', () => {
     a = await startTestApp({ EGRESS_ALLOW_PRIVATE: 'true' }, db);
     b = await startTestApp({ EGRESS_ALLOW_PRIVATE: 'true' }, db);
     upstream = await FakeUpstream.start('VLLM');
-    member = await createActor(a.server, await initRoot(a.server));
+    root = await initRoot(a.server);
+    member = await createActor(a.server, root);
     const created = await as(a.server, member)
       .post('/v1/rerankers')
       .send(rerankerBody({ providerType: 'VLLM', endpointUrl: upstream.url, modelIdentifier: 'model-one' }))
@@ -75,6 +77,16 @@ onPostgres('two instances on one database', () => {
     expect(took).toBeLessThan(1_000);
     await as(a.server, member).delete('/v1/aliases/shared').expect(204);
     await as(a.server, member).delete(`/v1/rerankers/${other.body.rerankerId}`).expect(204);
+  });
+
+  it('applies limits set on the other instance within a second, its limits cached', async () => {
+    const keys = await as(a.server, member).get('/v1/apikeys').expect(200);
+    const keyId = (keys.body.apiKeys as Array<{ apiKeyId: string }>).find(({ apiKeyId }) => member.key.startsWith(`rrk_${apiKeyId.replaceAll('-', '')}_`))!.apiKeyId;
+    await rerankOnB().expect(200);
+    await as(a.server, root).put(`/v1/limits/apikeys/${keyId}`).send({ requestsPerMinute: 1 }).expect(200);
+    await eventually(async () => (await rerankOnB()).status === 429, 1_000);
+    await as(a.server, root).put(`/v1/limits/apikeys/${keyId}`).send({ requestsPerMinute: null }).expect(200);
+    await eventually(async () => (await rerankOnB()).status === 200, 1_000);
   });
 
   it('sees a delete made on the other instance within a second', async () => {

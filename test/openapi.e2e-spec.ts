@@ -139,6 +139,8 @@ describe('OpenAPI document', () => {
       ['AuditEventPage', (await api.get('/v1/audit-events').expect(200)).body],
       ['CreatedApiKeyResponse', key.body],
       ['ApiKeyResponse', (await api.get(`/v1/apikeys/${key.body.apiKey.apiKeyId}`).expect(200)).body],
+      ['LimitsResponse', (await api.put(`/v1/limits/users/${root.userId}`).send({ requestsPerMinute: 1000, monthlyCost: 10 }).expect(200)).body],
+      ['LimitsResponse', (await api.get(`/v1/limits/users/${root.userId}`).expect(200)).body],
       ['SystemInfoResponse', (await request(t.server).get('/v1/system/info').expect(200)).body],
       ['SystemAlreadyInitialized', (await request(t.server).post('/v1/system/init').send({}).expect(200)).body],
       ['ErrorBody', (await api.get(`/v1/rerankers/${randomUUID()}`).expect(404)).body],

@@ -1,6 +1,6 @@
 import type { UserRole } from '../generated/prisma/enums.js';
 
-export const RESOURCES = ['RERANKER', 'ALIAS', 'APIKEY', 'USER', 'METRICS', 'AUDIT', 'USAGE'] as const;
+export const RESOURCES = ['RERANKER', 'ALIAS', 'APIKEY', 'USER', 'METRICS', 'AUDIT', 'USAGE', 'LIMITS'] as const;
 export type Resource = (typeof RESOURCES)[number];
 
 export const ACTIONS = ['CREATE', 'READ', 'LIST', 'UPDATE', 'DELETE', 'EXECUTE', 'PING'] as const;
@@ -26,10 +26,12 @@ const RESOURCE_ACTIONS: Record<Resource, readonly Action[]> = {
   AUDIT: ['READ'],
   /** Rerank usage and cost: members read their own calls' (READ_USAGE_OWN), admins anyone's. */
   USAGE: ['READ'],
+  /** A user's or a key's rate limits and quotas (with what is left of them). */
+  LIMITS: ['READ', 'UPDATE'],
 };
 
-/** Members manage their own rerankers and keys and read their own user; no administration. */
-const MEMBER_DENIED = new Set<string>(['CREATE_USER', 'LIST_USER', 'UPDATE_USER', 'READ_METRICS']);
+/** Members manage their own rerankers and keys and read their own user and limits; no administration. */
+const MEMBER_DENIED = new Set<string>(['CREATE_USER', 'LIST_USER', 'UPDATE_USER', 'READ_METRICS', 'UPDATE_LIMITS']);
 
 function permissionsFor(scopes: readonly Scope[], allow: (action: Action, resource: Resource) => boolean): Permission[] {
   return RESOURCES.flatMap((resource) =>

@@ -136,4 +136,39 @@ describe('AppConfig', () => {
       expectConfigError(env, variable, problem);
     });
   });
+
+  describe('rate limits and quotas', () => {
+    it('has no limit and counts in process by default', () => {
+      const { limits } = load({});
+      expect(limits.defaults).toEqual({ requestsPerMinute: 0, documentsPerMinute: 0, concurrentCalls: 0, monthlyDocuments: 0, monthlyCost: 0 });
+      expect(limits.redis).toBeUndefined();
+    });
+
+    it('reads the defaults and the Redis store, failing open unless told otherwise, its URL kept secret', () => {
+      const env = {
+        RATE_LIMIT_REQUESTS_PER_MINUTE: '600',
+        RATE_LIMIT_DOCUMENTS_PER_MINUTE: '50000',
+        RATE_LIMIT_CONCURRENT_CALLS: '8',
+        RATE_LIMIT_MONTHLY_DOCUMENTS: '10000000',
+        RATE_LIMIT_MONTHLY_COST: '250.75',
+        REDIS_URL: 'redis://:hunter2@redis:6379/0',
+      };
+      const { limits } = load(env);
+      expect(limits.defaults).toEqual({ requestsPerMinute: 600, documentsPerMinute: 50_000, concurrentCalls: 8, monthlyDocuments: 10_000_000, monthlyCost: 250.75 });
+      expect(limits.redis).toMatchObject({ onFailure: 'open', commandTimeoutMs: 250, keyPrefix: 'rr:limits' });
+      expect(limits.redis!.url.reveal()).toBe(env.REDIS_URL);
+      expect(JSON.stringify(limits) + inspect(limits, { depth: 10 })).not.toContain('hunter2');
+      expect(load({ ...env, RATE_LIMIT_REDIS_FAILURE: 'closed' }).limits.redis!.onFailure).toBe('closed');
+    });
+
+    it.each<[Record<string, string>, string, RegExp]>([
+      [{ RATE_LIMIT_REQUESTS_PER_MINUTE: '-1' }, 'RATE_LIMIT_REQUESTS_PER_MINUTE', /between 0/],
+      [{ RATE_LIMIT_MONTHLY_COST: '1.1234567' }, 'RATE_LIMIT_MONTHLY_COST', /at most 6 decimals/],
+      [{ RATE_LIMIT_MONTHLY_COST: '1e3' }, 'RATE_LIMIT_MONTHLY_COST', /number from 0/],
+      [{ REDIS_URL: 'http://redis:6379' }, 'REDIS_URL', /redis:\/\//],
+      [{ REDIS_URL: 'redis://x', RATE_LIMIT_REDIS_FAILURE: 'maybe' }, 'RATE_LIMIT_REDIS_FAILURE', /open, closed/],
+    ])('refuses %j naming %s', (env, variable, problem) => {
+      expectConfigError(env, variable, problem);
+    });
+  });
 });

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { ByteBudget } from '../rerank/upstream/byte-budget.js';
 import { ConfigError } from './config-error.js';
 import { EnvReader, type Env } from './env-reader.js';
+import { loadLimitsConfig, type LimitsConfig } from './limits-config.js';
 import { Secret } from './secret.js';
 import { loadSecretSourcesConfig, type SecretSourcesConfig } from './secret-sources-config.js';
 import { loadSecretsConfig, type SecretsConfig } from './secrets-config.js';
@@ -116,6 +117,8 @@ export class AppConfig {
   readonly metrics: MetricsConfig;
   readonly audit: AuditConfig;
   readonly usage: UsageConfig;
+  /** Rate limits and monthly quotas: defaults, and where the counters live. */
+  readonly limits: LimitsConfig;
 
   private constructor(env: EnvReader) {
     this.production = env.oneOf('NODE_ENV', ['development', 'production', 'test'], 'development') === 'production';
@@ -181,6 +184,7 @@ export class AppConfig {
       flushIntervalMs: env.integer('USAGE_FLUSH_INTERVAL_MS', 10_000, { min: 100, max: 3_600_000 }),
       maxPendingKeys: env.integer('USAGE_MAX_PENDING_KEYS', 100_000, { min: 1, max: 10_000_000 }),
     };
+    this.limits = loadLimitsConfig(env);
   }
 
   static fromEnv(env: Env = process.env): AppConfig {

@@ -63,6 +63,20 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly limitStoreFailures = new Counter({
+    name: 'rate_limit_store_failures_total',
+    help: 'Rate-limit counter operations the Redis store failed, by what was done instead (open: counted in process; closed: call refused)',
+    labelNames: ['mode'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly limitRefusals = new Counter({
+    name: 'rate_limit_refusals_total',
+    help: 'Calls refused by a rate limit or a monthly quota, by subject (USER or APIKEY) and limit',
+    labelNames: ['subject', 'limit'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
@@ -103,6 +117,14 @@ export class MetricsService {
         this.set(size());
       },
     });
+  }
+
+  countLimitStoreFailure(mode: 'open' | 'closed'): void {
+    this.limitStoreFailures.inc({ mode });
+  }
+
+  countLimitRefusal(subject: string, limit: string): void {
+    this.limitRefusals.inc({ subject, limit });
   }
 
   /** Hit ratio, hits and misses of an in-process cache, read at scrape time. */

@@ -4,6 +4,7 @@ import { LOGGER } from '../common/logging/logger.token.js';
 import { AWS_CREDENTIAL_SOURCE, DefaultChainCredentialSource } from '../rerankers/credentials/aws-sigv4.js';
 import { GCP_TOKEN_SOURCE, GoogleAdcTokenSource } from '../rerankers/credentials/gcp-token-source.js';
 import { AliasesModule } from '../aliases/aliases.module.js';
+import { LimitsModule } from '../limits/limits.module.js';
 import { RerankersModule } from '../rerankers/rerankers.module.js';
 import { UsageModule } from '../usage/usage.module.js';
 import { CompatFieldAudit } from './compat-fields.js';
@@ -16,7 +17,7 @@ import { RerankRouter } from './routing/rerank-router.js';
 import { UpstreamClient } from './upstream/upstream-client.js';
 
 @Module({
-  imports: [RerankersModule, AliasesModule, UsageModule],
+  imports: [RerankersModule, AliasesModule, UsageModule, LimitsModule],
   controllers: [RerankController],
   providers: [
     RerankService,

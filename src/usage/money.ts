@@ -25,3 +25,8 @@ export function formatAmount(units: bigint): string {
   const fraction = (magnitude % SCALE).toString().padStart(AMOUNT_DECIMALS, '0').replace(/0+$/, '');
   return `${sign}${magnitude / SCALE}${fraction ? `.${fraction}` : ''}`;
 }
+
+/** Amount units as a number of currency units, for counters that take numbers (the monthly cost quotas): exact to about 15 significant digits. */
+export function amountAsNumber(units: bigint): number {
+  return Number(units) / Number(SCALE);
+}

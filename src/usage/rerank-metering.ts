@@ -36,16 +36,19 @@ export class RerankMetering {
     private readonly pricing: PricingCalculator,
   ) {}
 
-  succeeded(call: MeteredRerank, outcome: RoutedOutcome): void {
+  /** Books a served call; returns what it was charged (the monthly cost quotas count the same). */
+  succeeded(call: MeteredRerank, outcome: RoutedOutcome): CallCharge {
     const target = outcome.degraded ? undefined : call.target;
+    const charge = target ? this.charge(call.input, target, outcome) : NOTHING_CHARGED;
     this.meter.record({
       ...this.common(call),
       rerankerId: outcome.servedBy,
       alias: outcome.alias,
       outcome: outcome.degraded ? 'degraded' : 'ok',
       upstreamRequests: outcome.upstreamRequests,
-      ...(target ? this.charge(call.input, target, outcome) : NOTHING_CHARGED),
+      ...charge,
     });
+    return charge;
   }
 
   failed(call: MeteredRerank, error: unknown): void {

@@ -27,13 +27,15 @@ export function errorBody(error: DomainError, requestId: string): ErrorBody {
 
 /**
  * Renders anything thrown as the error body (with Retry-After when the error says when to
- * retry); an INTERNAL error is logged (without its data) and answered with a generic message.
+ * retry, and the error's own headers); an INTERNAL error is logged (without its data) and
+ * answered with a generic message.
  */
 export function sendError(reply: FastifyReply, requestId: string, exception: unknown, logger: Logger): void {
   const error = toDomainError(exception);
   if (error.code === 'INTERNAL') logger.error({ err: loggableError(exception), reqId: requestId }, 'unhandled error');
   const retryAfterMs = error.details?.retryAfterMs;
   if (typeof retryAfterMs === 'number') void reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
+  if (error.headers) void reply.headers(error.headers);
   void reply
     .status(error.status)
     .header(REQUEST_ID_HEADER, requestId)

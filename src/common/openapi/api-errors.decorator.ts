@@ -32,9 +32,11 @@ export const AUTHENTICATED_ERRORS: ErrorCode[] = ['UNAUTHENTICATED', 'TOO_MANY_F
 /** A route that reads a JSON body: malformed, too large, or not JSON. */
 export const JSON_BODY_ERRORS: ErrorCode[] = ['INVALID_ARGUMENT', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'];
 
-/** A call through a reranker: bad input, unknown or ambiguous model, egress refusal, every upstream failure. */
+/** A call through a reranker: bad input, unknown or ambiguous model, rate limit or quota, egress refusal, every upstream failure. */
 export const UPSTREAM_CALL_ERRORS: ErrorCode[] = [
   ...JSON_BODY_ERRORS,
+  'RATE_LIMITED',
+  'QUOTA_EXCEEDED',
   'PERMISSION_DENIED',
   'EGRESS_BLOCKED',
   'NOT_FOUND',

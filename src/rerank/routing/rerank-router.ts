@@ -3,6 +3,8 @@ import type { Principal } from '../../auth/principal.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { elapsedMs } from '../../common/time.js';
 import type { ProviderType } from '../../generated/prisma/enums.js';
+import { RateLimits, type Admission, type RateLimitHeaders } from '../../limits/rate-limits.js';
+import { amountAsNumber } from '../../usage/money.js';
 import { renderDocuments } from '../document-text.js';
 import type { RerankTarget } from '../rerank-target.js';
 import { RerankTargets } from '../rerank-targets.js';
@@ -25,6 +27,8 @@ export interface RoutedOutcome extends Omit<RerankOutcome, 'providerType'> {
   readonly attempts: readonly Attempt[];
   readonly degraded: boolean;
   readonly alias?: string;
+  /** The caller's rate-limit state after this call, for the reply's RateLimit-* headers. */
+  readonly rateLimitHeaders?: RateLimitHeaders;
 }
 
 /** A call's candidates, in the order to try them; `lastResort` when every one fails. */
@@ -50,11 +54,12 @@ export class RerankRouter {
     private readonly targets: RerankTargets,
     private readonly rerank: RerankService,
     private readonly metering: RerankMetering,
+    private readonly limits: RateLimits,
   ) {}
 
   /** The drop-in endpoints: `model` is a reranker id, an alias name or a modelIdentifier. */
   rerankModel(principal: Principal, model: string, input: RerankInput): Promise<RoutedOutcome> {
-    return this.metered(principal, input, async (trace) => {
+    return this.governed(principal, input, async (trace) => {
       const resolved = await this.resolver.resolve(principal, model);
       if (resolved.kind === 'alias') return this.runAlias(principal, resolved.route, input, trace);
       return this.byId(principal, resolved.rerankerId, input, [], trace);
@@ -62,28 +67,38 @@ export class RerankRouter {
   }
 
   rerankAlias(principal: Principal, name: string, input: RerankInput): Promise<RoutedOutcome> {
-    return this.metered(principal, input, async (trace) => this.runAlias(principal, await this.resolver.resolveAlias(principal, name), input, trace));
+    return this.governed(principal, input, async (trace) => this.runAlias(principal, await this.resolver.resolveAlias(principal, name), input, trace));
   }
 
   /** By id, then each of `fallbackRerankerIds` in order (each needs EXECUTE like the first). */
   rerankReranker(principal: Principal, rerankerId: string, input: RerankInput, fallbackRerankerIds: readonly string[]): Promise<RoutedOutcome> {
-    return this.metered(principal, input, (trace) => this.byId(principal, rerankerId, input, fallbackRerankerIds, trace));
+    return this.governed(principal, input, (trace) => this.byId(principal, rerankerId, input, fallbackRerankerIds, trace));
   }
 
-  /** Every call, whichever way it came, checked once and booked once (usage), success or failure. */
-  private async metered(principal: Principal, input: RerankInput, call: (trace: RerankTrace) => Promise<RoutedOutcome>): Promise<RoutedOutcome> {
+  /**
+   * Every call, whichever way it came: its input checked once; admitted by the caller's rate
+   * limits and quotas (or refused before anything is resolved), its concurrency slot freed
+   * however it ends; booked once (usage), success or failure; and, when an upstream served
+   * it, counted against the monthly quotas with the cost its usage record was charged.
+   */
+  private async governed(principal: Principal, input: RerankInput, call: (trace: RerankTrace) => Promise<RoutedOutcome>): Promise<RoutedOutcome> {
     const started = performance.now();
     const trace: RerankTrace = {};
+    let admission: Admission | undefined;
     let outcome: RoutedOutcome;
     try {
       this.rerank.checkInput(input);
+      admission = await this.limits.admit(principal, input.documents.length);
       outcome = await call(trace);
     } catch (error) {
       this.metering.failed({ principal, input, ...trace, latencyMs: elapsedMs(started) }, error);
       throw error;
+    } finally {
+      admission?.release();
     }
-    this.metering.succeeded({ principal, input, ...trace, latencyMs: elapsedMs(started) }, outcome);
-    return outcome;
+    const charge = this.metering.succeeded({ principal, input, ...trace, latencyMs: elapsedMs(started) }, outcome);
+    if (!outcome.degraded) void this.limits.consume(principal, { documents: input.documents.length, cost: charge.cost && amountAsNumber(charge.cost.amount) });
+    return { ...outcome, rateLimitHeaders: admission.headers };
   }
 
   private async byId(principal: Principal, rerankerId: string, input: RerankInput, fallbackRerankerIds: readonly string[], trace: RerankTrace): Promise<RoutedOutcome> {

@@ -1,0 +1,212 @@
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { RateLimiterMemory, RateLimiterRedis, type IRateLimiterOptions, type RateLimiterAbstract, type RateLimiterRes } from 'rate-limiter-flexible';
+import { DomainError } from '../common/errors/domain-error.js';
+import { LOGGER } from '../common/logging/logger.token.js';
+import { ThrottledWarning } from '../common/logging/throttled-warning.js';
+import { AppConfig } from '../config/app-config.js';
+import type { RedisLimitsConfig } from '../config/limits-config.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+
+export type CounterKind = 'requests' | 'documents' | 'concurrent' | 'monthlyDocuments' | 'monthlyCost';
+
+/**
+ * A counter's state, as the library answers it: `consumedPoints` counted in the current
+ * window (this change included), `msBeforeNext` until the window ends and the count starts
+ * again (-1 when it has no end).
+ */
+export type Count = Pick<RateLimiterRes, 'consumedPoints' | 'msBeforeNext'>;
+
+const MINUTE_SECONDS = 60;
+/**
+ * In Redis a concurrency count outlives an instance that died with calls in flight; it
+ * expires after this long without any call of its subject starting or ending (every change
+ * renews it), longer than the longest call (requestTimeoutMs <= 10 minutes, plus failover).
+ */
+const CONCURRENCY_LEASE_SECONDS = 30 * 60;
+/** Monthly counters are always written with their own window (until the month ends). */
+const MONTH_SECONDS = 31 * 24 * 3600;
+/** How long boot waits for Redis to answer before it goes on (the failure mode applies meanwhile). */
+const CONNECT_WAIT_MS = 2_000;
+
+/**
+ * rate-limiter-flexible's counter script, except that every change renews the lease and the
+ * count never goes below zero (a release arriving after the lease ran out).
+ */
+const CONCURRENCY_SCRIPT = `local consumed = redis.call('incrby', KEYS[1], ARGV[1])
+if consumed < 0 then
+  redis.call('set', KEYS[1], 0)
+  consumed = 0
+end
+redis.call('expire', KEYS[1], ARGV[2])
+return {consumed, 1000 * ARGV[2]}`;
+
+const WINDOW_SECONDS: Readonly<Record<CounterKind, number>> = {
+  requests: MINUTE_SECONDS,
+  documents: MINUTE_SECONDS,
+  concurrent: CONCURRENCY_LEASE_SECONDS,
+  monthlyDocuments: MONTH_SECONDS,
+  monthlyCost: MONTH_SECONDS,
+};
+
+const KINDS = Object.keys(WINDOW_SECONDS) as CounterKind[];
+
+type Limiter = RateLimiterAbstract;
+type WindowOption = { customDuration?: number };
+
+/** A counter's own window. */
+const OWN_WINDOW: WindowOption = Object.freeze({});
+/** In process, a count with no expiry. */
+const NO_EXPIRY: WindowOption = Object.freeze({ customDuration: 0 });
+
+/**
+ * Atomic windowed counters (rate-limiter-flexible), one family per kind: in process, or in
+ * Redis shared by every instance when REDIS_URL is set. They only count; which limit a count
+ * breaks is decided by the caller, because limits differ per user and per key.
+ *
+ * When Redis fails (down, slow past the command timeout, not connected yet), each failure is
+ * counted in `rate_limit_store_failures_total` and warned about (at most every 10 s), and
+ * then: `open` (default) counts in process meanwhile (what the library calls an insurance
+ * limiter), so each instance still enforces every limit on its own; `closed` refuses the call
+ * with 503 UNAVAILABLE.
+ */
+@Injectable()
+export class CounterStore implements OnModuleInit, OnModuleDestroy {
+  private readonly counters: Readonly<Record<CounterKind, Limiter>>;
+  /** The in-process stand-ins while Redis fails (`open`); none in process or when failing closed. */
+  private readonly insurance: Readonly<Record<CounterKind, Limiter>> | undefined;
+  private readonly inRedis: boolean;
+  private readonly connections: readonly Redis[];
+  private readonly storeDown: ThrottledWarning;
+  private readonly connectionLost: ThrottledWarning;
+
+  constructor(
+    config: AppConfig,
+    private readonly metrics: MetricsService,
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    const redis = config.limits.redis;
+    this.inRedis = redis !== undefined;
+    this.storeDown = new ThrottledWarning(logger, `rate-limit store (Redis) failed: ${redis?.onFailure === 'closed' ? 'refusing calls' : 'counting in process meanwhile'}`);
+    this.connectionLost = new ThrottledWarning(logger, 'rate-limit store (Redis) connection error');
+    const inProcess = (): Record<CounterKind, Limiter> => byKind((kind) => new RateLimiterMemory(memoryOptions(kind)));
+    if (!redis) {
+      this.connections = [];
+      this.counters = inProcess();
+      return;
+    }
+    // The library defines its counter script on the client under one name, so the
+    // concurrency counters, with their own script, need a connection of their own.
+    const shared = this.connect(redis);
+    const forConcurrency = this.connect(redis);
+    this.connections = [shared, forConcurrency];
+    this.counters = byKind(
+      (kind) =>
+        new RateLimiterRedis({
+          storeClient: kind === 'concurrent' ? forConcurrency : shared,
+          keyPrefix: `${redis.keyPrefix}:${kind}`,
+          points: 1,
+          duration: WINDOW_SECONDS[kind],
+          rejectIfRedisNotReady: true,
+          ...(kind === 'concurrent' ? { customIncrTtlLuaScript: CONCURRENCY_SCRIPT } : {}),
+        }),
+    );
+    this.insurance = redis.onFailure === 'open' ? inProcess() : undefined;
+  }
+
+  async onModuleInit(): Promise<void> {
+    await Promise.all(this.connections.map((connection) => untilReady(connection, CONNECT_WAIT_MS)));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all(this.connections.map((connection) => connection.quit().catch(() => connection.disconnect())));
+  }
+
+  /** Adds `points` to a counter (a new one lasts `windowSeconds`, default its kind's window) and returns the count. */
+  add(kind: CounterKind, key: string, points: number, windowSeconds?: number): Promise<Count> {
+    return this.run(kind, windowSeconds, (limiter, window) => limiter.penalty(key, points, window));
+  }
+
+  /** Takes points back (a refund or a released slot). Never fails: a lost refund only errs on the strict side. */
+  subtract(kind: CounterKind, key: string, points: number, windowSeconds?: number): void {
+    this.run(kind, windowSeconds, (limiter, window) => limiter.reward(key, points, window)).catch(() => undefined);
+  }
+
+  /** The current count, or undefined when nothing was counted in the current window. */
+  async read(kind: CounterKind, key: string): Promise<Count | undefined> {
+    return (await this.run(kind, undefined, (limiter) => limiter.get(key))) ?? undefined;
+  }
+
+  /** The library's own promise on the hot path; a Redis failure goes to the insurance, or becomes 503. */
+  private run<T>(kind: CounterKind, windowSeconds: number | undefined, operation: (limiter: Limiter, window: WindowOption) => Promise<T>): Promise<T> {
+    if (!this.inRedis) return operation(this.counters[kind], memoryWindow(kind, windowSeconds));
+    return operation(this.counters[kind], windowOption(windowSeconds)).catch((error: unknown) => {
+      this.failed(error);
+      if (!this.insurance) {
+        throw new DomainError('UNAVAILABLE', 'Rate limits cannot be checked now: their store is unreachable', { retryAfterMs: 1_000 });
+      }
+      return operation(this.insurance[kind], memoryWindow(kind, windowSeconds));
+    });
+  }
+
+  private failed(error: unknown): void {
+    this.metrics.countLimitStoreFailure(this.insurance ? 'open' : 'closed');
+    this.storeDown.warn(error instanceof Error ? { reason: error.message } : {});
+  }
+
+  private connect(redis: RedisLimitsConfig): Redis {
+    const connection = new Redis(redis.url.reveal(), {
+      // Fail at once while disconnected instead of queueing: the failure mode decides.
+      enableOfflineQueue: false,
+      // Commands of concurrent calls share one round trip.
+      enableAutoPipelining: true,
+      // A command cut by a lost connection fails too, rather than being resent later.
+      maxRetriesPerRequest: 0,
+      commandTimeout: redis.commandTimeoutMs,
+      connectTimeout: Math.max(1_000, redis.commandTimeoutMs),
+      retryStrategy: (attempt) => Math.min(100 * 2 ** Math.min(attempt, 6), 5_000),
+    });
+    connection.on('error', (error: Error) => this.connectionLost.warn({ reason: error.message }));
+    return connection;
+  }
+}
+
+function byKind(make: (kind: CounterKind) => Limiter): Record<CounterKind, Limiter> {
+  return Object.fromEntries(KINDS.map((kind) => [kind, make(kind)])) as Record<CounterKind, Limiter>;
+}
+
+/** In process a concurrency count never expires: no other process can die holding a slot. */
+function memoryOptions(kind: CounterKind): IRateLimiterOptions {
+  return { keyPrefix: kind, points: 1, duration: kind === 'concurrent' || isMonthly(kind) ? 0 : WINDOW_SECONDS[kind] };
+}
+
+/**
+ * In process a month is no window: a Node timer cannot wait longer than 24.8 days (a longer
+ * one fires at once), so monthly counts are kept without expiry; their key names the month.
+ */
+function memoryWindow(kind: CounterKind, windowSeconds: number | undefined): WindowOption {
+  return isMonthly(kind) ? NO_EXPIRY : windowOption(windowSeconds);
+}
+
+function windowOption(windowSeconds: number | undefined): WindowOption {
+  return windowSeconds === undefined ? OWN_WINDOW : { customDuration: windowSeconds };
+}
+
+function isMonthly(kind: CounterKind): boolean {
+  return kind === 'monthlyDocuments' || kind === 'monthlyCost';
+}
+
+/** Resolves when the connection is ready, fails, or after `waitMs` (it keeps reconnecting in the background). */
+function untilReady(connection: Redis, waitMs: number): Promise<void> {
+  if (connection.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      connection.off('ready', done).off('error', done);
+      resolve();
+    };
+    const timer = setTimeout(done, waitMs);
+    connection.once('ready', done).once('error', done);
+  });
+}

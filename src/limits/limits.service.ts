@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import { ApiKeysRepository } from '../api-keys/api-keys.repository.js';
+import type { Principal } from '../auth/principal.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { InvalidationBus } from '../common/invalidation/invalidation-bus.js';
+import { AppConfig } from '../config/app-config.js';
+import type { LimitOverride, LimitSubject, UserRole } from '../generated/prisma/client.js';
+import { UsersRepository } from '../users/users.repository.js';
+import type { LimitsView } from './dto/limits.response.js';
+import type { UpdateLimitsDto } from './dto/update-limits.dto.js';
+import { effectiveLimits, LIMIT_NAMES, type LimitValues } from './limit-values.js';
+import { LimitsRepository, toOverrides, type LimitChanges } from './limits.repository.js';
+import { RateLimits } from './rate-limits.js';
+
+/** Whose limits they are: the user, or the key's owner, with the role the rank rule needs. */
+interface SubjectOwner {
+  readonly userId: string;
+  readonly role: UserRole;
+}
+
+/**
+ * Reading and overriding the limits of a user or an API key. Reading needs READ_LIMITS
+ * (members: their own user and keys, with what is left of each limit); overriding needs
+ * UPDATE_LIMITS (admins) and a rank that reaches the subject's owner, so an ADMIN cannot
+ * change ROOT's limits. A change is in force at once on every instance.
+ */
+@Injectable()
+export class LimitsService {
+  private readonly defaults: LimitValues;
+
+  constructor(
+    private readonly limits: LimitsRepository,
+    private readonly users: UsersRepository,
+    private readonly keys: ApiKeysRepository,
+    private readonly rateLimits: RateLimits,
+    private readonly invalidations: InvalidationBus,
+    config: AppConfig,
+  ) {
+    this.defaults = config.limits.defaults;
+  }
+
+  async get(principal: Principal, subject: LimitSubject, id: string): Promise<LimitsView> {
+    const owner = await this.visibleOwner(principal, 'READ', subject, id);
+    return this.view(subject, id, owner, await this.limits.find(subject, id));
+  }
+
+  async update(principal: Principal, subject: LimitSubject, id: string, dto: UpdateLimitsDto): Promise<LimitsView> {
+    const owner = await this.visibleOwner(principal, 'UPDATE', subject, id);
+    principal.requireReach(owner.role);
+    const row = await this.limits.transaction((tx) => this.limits.write(tx, subject, id, changesOf(dto), principal.userId));
+    this.invalidations.publish({ kind: 'limits', subject, id });
+    return this.view(subject, id, owner, row);
+  }
+
+  /** The subject's owner; 404 when there is no such subject or the caller may not see it. */
+  private async visibleOwner(principal: Principal, action: 'READ' | 'UPDATE', subject: LimitSubject, id: string): Promise<SubjectOwner> {
+    const owner = await this.ownerOf(subject, id);
+    if (!owner || !principal.canActOn(action, 'LIMITS', owner.userId)) throw DomainError.notFound(subject === 'USER' ? 'User' : 'API key');
+    return owner;
+  }
+
+  private async ownerOf(subject: LimitSubject, id: string): Promise<SubjectOwner | undefined> {
+    if (subject === 'USER') {
+      const user = await this.users.findById(id);
+      return user ? { userId: user.id, role: user.role } : undefined;
+    }
+    const key = await this.keys.findWithOwnerRole(id);
+    return key ? { userId: key.userId, role: key.user.role } : undefined;
+  }
+
+  private async view(subject: LimitSubject, id: string, owner: SubjectOwner, row: LimitOverride | null): Promise<LimitsView> {
+    const overrides = toOverrides(row);
+    const effective = effectiveLimits(this.defaults, overrides);
+    return {
+      subject,
+      id,
+      userId: owner.userId,
+      overrides,
+      effective,
+      usage: await this.rateLimits.usage(subject, id, effective),
+      updatedAt: row?.updatedAt ?? null,
+      updatedById: row?.updatedById ?? null,
+    };
+  }
+}
+
+/** The fields the request sent, null included (it clears an override). */
+function changesOf(dto: UpdateLimitsDto): LimitChanges {
+  return Object.fromEntries(LIMIT_NAMES.filter((name) => dto[name] !== undefined).map((name) => [name, dto[name]]));
+}
