@@ -125,7 +125,7 @@ describe('rate limits and quotas (in process)', () => {
   it('admits at most the concurrent calls allowed, and frees a slot when a call ends, failed or not', async () => {
     const caller = await newCaller(t.server, root, upstream);
     await setLimits(`apikeys/${caller.keyId}`, { concurrentCalls: 2 }).expect(200);
-    upstream.fail({ kind: 'slow', delayMs: 600 }, 2);
+    upstream.fail({ kind: 'slow', delayMs: 1_500 }, 2);
     const responses = await Promise.all(Array.from({ length: 5 }, () => rerank(t.server, caller)));
     expect(statuses(responses)).toEqual({ 200: 2, 429: 3 });
     const refused = responses.find((res) => res.status === 429)!;
@@ -319,14 +319,14 @@ describe('rate limits across instances', () => {
       expect(statuses(await burst(a, b, onA, onB, 60))).toEqual({ 200: 20, 429: 40 });
 
       await limit({ requestsPerMinute: null, concurrentCalls: 3 });
-      upstream.fail({ kind: 'slow', delayMs: 800 }, 3);
+      upstream.fail({ kind: 'slow', delayMs: 1_500 }, 3);
       expect(statuses(await burst(a, b, onA, onB, 12))).toEqual({ 200: 3, 429: 9 });
       expect(statuses(await burst(a, b, onA, onB, 3))).toEqual({ 200: 3 });
     } finally {
       await a.close();
       await b.close();
     }
-  });
+  }, 120_000);
 
   it('enforces a limit per instance without Redis', async () => {
     const { a, b, onA, onB, limit } = await pair({});
@@ -337,7 +337,7 @@ describe('rate limits across instances', () => {
       await a.close();
       await b.close();
     }
-  });
+  }, 120_000);
 });
 
 describe('rate limits when Redis is unreachable', () => {
