@@ -228,6 +228,25 @@ describe('audit log', () => {
       expect(deleted).toMatchObject({ action: 'alias.delete', targetOwnerId: bob.userId, diff: { before: { name, description: 'to b' }, after: null } });
     });
 
+    it('records limit and quota overrides of a user and of a key, with only the changed limits', async () => {
+      const call = tracked(admin);
+      await call.put(`/v1/limits/users/${bob.userId}`).send({ requestsPerMinute: 100, monthlyCost: 5 }).expect(200);
+      await call.put(`/v1/limits/users/${bob.userId}`).send({ requestsPerMinute: null }).expect(200);
+      await call.put(`/v1/limits/apikeys/${keyIdOf(bob)}`).send({ monthlyDocuments: 1000 }).expect(200);
+
+      const [cleared, set] = await eventsAs(bob, { targetId: bob.userId, action: 'limits.update' });
+      expect(set).toMatchObject({
+        targetType: 'user',
+        targetOwnerId: bob.userId,
+        actorUserId: admin.userId,
+        requestId: call.requestId,
+        diff: { before: { requestsPerMinute: null, monthlyCost: null }, after: { requestsPerMinute: 100, monthlyCost: 5 } },
+      });
+      expect(cleared!.diff).toEqual({ before: { requestsPerMinute: 100 }, after: { requestsPerMinute: null } });
+      const keyEvent = await onlyEvent({ targetId: keyIdOf(bob), action: 'limits.update' });
+      expect(keyEvent).toMatchObject({ targetType: 'apikey', diff: { before: { monthlyDocuments: null }, after: { monthlyDocuments: 1000 } } });
+    });
+
     it("records a forced delete and the change to each alias it was removed from, which the alias's owner sees", async () => {
       const shared = await reranker(bob);
       const other = await reranker(bob);
@@ -297,6 +316,8 @@ describe('audit log', () => {
         expectErrorModel(await as(t.server, alice).delete(`/v1/rerankers/${randomUUID()}`), 404, 'NOT_FOUND');
         expectErrorModel(await as(t.server, root).post('/v1/users').send({ email, displayName: 'Again' }), 409, 'ALREADY_EXISTS');
         expectErrorModel(await as(t.server, alice).delete(`/v1/apikeys/${keyIdOf(bob)}`), 404, 'NOT_FOUND');
+        expectErrorModel(await as(t.server, admin).put(`/v1/limits/users/${randomUUID()}`).send({ requestsPerMinute: 1 }), 404, 'NOT_FOUND');
+        expectErrorModel(await as(t.server, admin).put(`/v1/limits/users/${bob.userId}`).send({ requestsPerMinute: -1 }), 400, 'INVALID_ARGUMENT');
       });
     });
 

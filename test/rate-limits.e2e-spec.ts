@@ -2,10 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { Server } from 'node:http';
 import type { Response } from 'supertest';
-import { Principal } from '../src/auth/principal.js';
 import { PrismaService } from '../src/database/prisma.service.js';
 import { Prisma } from '../src/generated/prisma/client.js';
-import { RateLimits } from '../src/limits/rate-limits.js';
 import { as, createActor, initRoot, type Actor } from './support/actors.js';
 import { FakeUpstream } from './support/fake-upstream.js';
 import { rerankerBody } from './support/reranker-bodies.js';
@@ -244,16 +242,13 @@ describe('rate limits and quotas (in process)', () => {
     expect((await as(t.server, owner).get(`/v1/limits/users/${owner.userId}`).expect(200)).body.usage.monthlyDocuments).toMatchObject({ used: 3, remaining: 2 });
   });
 
-  it('refuses with QUOTA_EXCEEDED once a monthly cost quota is reached', async () => {
+  it('refuses with QUOTA_EXCEEDED once a monthly cost quota is reached by what the calls were charged (their reranker\'s pricing)', async () => {
     const caller = await newCaller(t.server, root, upstream);
+    await as(t.server, caller).patch(`/v1/rerankers/${caller.rerankerId}`).send({ pricing: { currency: 'USD', perRequest: '0.5' } }).expect(200);
     await setLimits(`apikeys/${caller.keyId}`, { monthlyCost: 1.5 }).expect(200);
-    const limits = t.app.get(RateLimits);
-    const principal = new Principal(caller.userId, 'MEMBER', caller.keyId);
-    await limits.consume(principal, { documents: 10, cost: 1.2 });
-    (await limits.admit(principal, 1)).release();
-    await limits.consume(principal, { documents: 10, cost: 0.3 });
-    await expect(limits.admit(principal, 1)).rejects.toMatchObject({ code: 'QUOTA_EXCEEDED', details: { limit: 'monthlyCost', value: 1.5, used: 1.5 } });
-    expect((await rerank(t.server, caller).expect(429)).body.code).toBe('QUOTA_EXCEEDED');
+    for (let call = 0; call < 3; call++) await rerank(t.server, caller).expect(200);
+    const over = await rerank(t.server, caller).expect(429);
+    expect(over.body).toMatchObject({ code: 'QUOTA_EXCEEDED', details: { limit: 'monthlyCost', value: 1.5, used: 1.5 } });
     const left = await as(t.server, caller).get(`/v1/limits/apikeys/${caller.keyId}`).expect(200);
     expect(left.body.usage.monthlyCost).toMatchObject({ limit: 1.5, used: 1.5, remaining: 0 });
   });

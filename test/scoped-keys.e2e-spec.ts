@@ -129,6 +129,10 @@ describe('scoped API keys', () => {
     'DELETE /v1/apikeys/:id': { permissions: 403 },
     'GET /v1/audit-events': { permissions: 403 },
     'GET /v1/usage': { permissions: 403 },
+    'GET /v1/limits/users/:id': { permissions: 403 },
+    'PUT /v1/limits/users/:id': { permissions: 403 },
+    'GET /v1/limits/apikeys/:id': { permissions: 403 },
+    'PUT /v1/limits/apikeys/:id': { permissions: 403 },
     'POST /v1/rerankers': {
       permissions: 403,
       outside: [{ send: (api) => api.post('/v1/rerankers').send(rerankerBody({ providerType: 'VLLM', endpointUrl: upA.url })), status: 403 }],

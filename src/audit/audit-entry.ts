@@ -17,6 +17,7 @@ export const AUDIT_ACTIONS = [
   'alias.update',
   'alias.delete',
   'secrets.rotate',
+  'limits.update',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { CurrentActor, type AuditActor } from '../audit/audit-actor.js';
 import { CurrentPrincipal, Requires } from '../auth/access.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { AUTHENTICATED_ERRORS, ApiErrors, JSON_BODY_ERRORS } from '../common/openapi/api-errors.decorator.js';
@@ -27,8 +28,13 @@ export class LimitsController {
   @Requires('UPDATE', 'LIMITS')
   @ApiOkResponse({ type: LimitsResponse })
   @ApiErrors(...JSON_BODY_ERRORS, 'PERMISSION_DENIED', 'NOT_FOUND')
-  async putUser(@CurrentPrincipal() principal: Principal, @Param('id', UuidParam) id: string, @Body() dto: UpdateLimitsDto): Promise<LimitsResponse> {
-    return toLimitsResponse(await this.limits.update(principal, 'USER', id, dto));
+  async putUser(
+    @CurrentPrincipal() principal: Principal,
+    @CurrentActor() actor: AuditActor,
+    @Param('id', UuidParam) id: string,
+    @Body() dto: UpdateLimitsDto,
+  ): Promise<LimitsResponse> {
+    return toLimitsResponse(await this.limits.update(principal, actor, 'USER', id, dto));
   }
 
   @Get('apikeys/:id')
@@ -43,7 +49,12 @@ export class LimitsController {
   @Requires('UPDATE', 'LIMITS')
   @ApiOkResponse({ type: LimitsResponse })
   @ApiErrors(...JSON_BODY_ERRORS, 'PERMISSION_DENIED', 'NOT_FOUND')
-  async putApiKey(@CurrentPrincipal() principal: Principal, @Param('id', UuidParam) id: string, @Body() dto: UpdateLimitsDto): Promise<LimitsResponse> {
-    return toLimitsResponse(await this.limits.update(principal, 'APIKEY', id, dto));
+  async putApiKey(
+    @CurrentPrincipal() principal: Principal,
+    @CurrentActor() actor: AuditActor,
+    @Param('id', UuidParam) id: string,
+    @Body() dto: UpdateLimitsDto,
+  ): Promise<LimitsResponse> {
+    return toLimitsResponse(await this.limits.update(principal, actor, 'APIKEY', id, dto));
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service.js';
-import type { LimitOverride, LimitSubject, Prisma } from '../generated/prisma/client.js';
+import type { Tx } from '../database/transactions.js';
+import type { LimitOverride, LimitSubject } from '../generated/prisma/client.js';
 import type { LimitName, LimitOverrides } from './limit-values.js';
 
 export type LimitChanges = Partial<Record<LimitName, number | null>>;
@@ -9,17 +10,13 @@ export type LimitChanges = Partial<Record<LimitName, number | null>>;
 export class LimitsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  find(subject: LimitSubject, subjectId: string): Promise<LimitOverride | null> {
-    return this.prisma.limitOverride.findUnique({ where: { subject_subjectId: { subject, subjectId } } });
-  }
-
-  /** Runs `work` in one transaction, so whatever else the change writes (an audit event) commits with it or not at all. */
-  transaction<T>(work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(work);
+  /** The subject's overrides; through `tx` when read as part of a change. */
+  find(subject: LimitSubject, subjectId: string, tx: Tx = this.prisma): Promise<LimitOverride | null> {
+    return tx.limitOverride.findUnique({ where: { subject_subjectId: { subject, subjectId } } });
   }
 
   /** Sets the changed limits of a subject (null clears one back to the default), creating its row if needed. */
-  write(tx: Prisma.TransactionClient, subject: LimitSubject, subjectId: string, changes: LimitChanges, updatedById: string): Promise<LimitOverride> {
+  write(tx: Tx, subject: LimitSubject, subjectId: string, changes: LimitChanges, updatedById: string): Promise<LimitOverride> {
     return tx.limitOverride.upsert({
       where: { subject_subjectId: { subject, subjectId } },
       create: { subject, subjectId, ...changes, updatedById },

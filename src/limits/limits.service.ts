@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { ApiKeysRepository } from '../api-keys/api-keys.repository.js';
+import type { AuditActor } from '../audit/audit-actor.js';
+import { AuditLog } from '../audit/audit-log.js';
 import type { Principal } from '../auth/principal.js';
+import { Transactions } from '../database/transactions.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { InvalidationBus } from '../common/invalidation/invalidation-bus.js';
 import { AppConfig } from '../config/app-config.js';
@@ -34,6 +37,8 @@ export class LimitsService {
     private readonly keys: ApiKeysRepository,
     private readonly rateLimits: RateLimits,
     private readonly invalidations: InvalidationBus,
+    private readonly transactions: Transactions,
+    private readonly audit: AuditLog,
     config: AppConfig,
   ) {
     this.defaults = config.limits.defaults;
@@ -44,10 +49,22 @@ export class LimitsService {
     return this.view(subject, id, owner, await this.limits.find(subject, id));
   }
 
-  async update(principal: Principal, subject: LimitSubject, id: string, dto: UpdateLimitsDto): Promise<LimitsView> {
+  /** The overrides and their audit event (`limits.update` on the user or key) in one transaction. */
+  async update(principal: Principal, actor: AuditActor, subject: LimitSubject, id: string, dto: UpdateLimitsDto): Promise<LimitsView> {
     const owner = await this.visibleOwner(principal, 'UPDATE', subject, id);
     principal.requireReach(owner.role);
-    const row = await this.limits.transaction((tx) => this.limits.write(tx, subject, id, changesOf(dto), principal.userId));
+    const row = await this.transactions.run(async (tx) => {
+      const before = await this.limits.find(subject, id, tx);
+      const after = await this.limits.write(tx, subject, id, changesOf(dto), principal.userId);
+      await this.audit.record(tx, {
+        actor,
+        action: 'limits.update',
+        target: { type: subject === 'USER' ? 'user' : 'apikey', id, ownerId: owner.userId },
+        before: toOverrides(before),
+        after: toOverrides(after),
+      });
+      return after;
+    });
     this.invalidations.publish({ kind: 'limits', subject, id });
     return this.view(subject, id, owner, row);
   }
