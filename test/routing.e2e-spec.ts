@@ -1,12 +1,8 @@
-import { jest } from '@jest/globals';
 import request from 'supertest';
-import { AliasesRepository } from '../src/aliases/aliases.repository.js';
-import { ApiKeysRepository } from '../src/api-keys/api-keys.repository.js';
-import { RerankersRepository } from '../src/rerankers/rerankers.repository.js';
-import { UsersRepository } from '../src/users/users.repository.js';
 import { as, createActor, initRoot, type Actor } from './support/actors.js';
 import { FakeUpstream } from './support/fake-upstream.js';
 import { rerankerBody } from './support/reranker-bodies.js';
+import { spyOnRepositories } from './support/repository-spy.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 /** Documents whose fake-upstream scores are known: doc i scores scores[i]. */
@@ -254,22 +250,17 @@ describe('routing: model names, aliases, failover, last resort', () => {
       compat(owner, 'steady-model').expect(200),
     ];
     await Promise.all(calls());
-    const repositories = [RerankersRepository, AliasesRepository, ApiKeysRepository, UsersRepository];
-    const spies = repositories.flatMap((repository) =>
-      Object.getOwnPropertyNames(repository.prototype)
-        .filter((name) => name !== 'constructor')
-        .map((name) => ({ name: `${repository.name}.${name}`, spy: jest.spyOn(repository.prototype as unknown as Record<string, () => unknown>, name) })),
-    );
+    const repositories = spyOnRepositories();
     try {
       for (let i = 0; i < 10; i++) await Promise.all(calls());
-      expect(spies.filter(({ spy }) => spy.mock.calls.length > 0).map(({ name }) => name)).toEqual([]);
+      expect(repositories.called()).toEqual([]);
       await compat(owner, 'a-name-nobody-uses').expect(404);
-      expect(spies.filter(({ spy }) => spy.mock.calls.length > 0).map(({ name }) => name)).toEqual([
+      expect(repositories.called()).toEqual([
         'RerankersRepository.findIdsByModel',
         'AliasesRepository.findRoute',
       ]);
     } finally {
-      for (const { spy } of spies) spy.mockRestore();
+      repositories.restore();
     }
   });
 });

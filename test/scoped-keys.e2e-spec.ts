@@ -1,14 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { jest } from '@jest/globals';
 import type { Response, Test } from 'supertest';
-import { AliasesRepository } from '../src/aliases/aliases.repository.js';
-import { ApiKeysRepository } from '../src/api-keys/api-keys.repository.js';
-import { RerankersRepository } from '../src/rerankers/rerankers.repository.js';
-import { UsersRepository } from '../src/users/users.repository.js';
 import { as, createActor, initRoot, type Actor } from './support/actors.js';
 import { FakeUpstream } from './support/fake-upstream.js';
 import { rerankerBody } from './support/reranker-bodies.js';
 import { listRoutes } from './support/routes.js';
+import { spyOnRepositories } from './support/repository-spy.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 type Api = ReturnType<typeof as>;
@@ -466,17 +462,12 @@ describe('scoped API keys', () => {
       as(t.server, narrow).post('/v1/rerank').send(compat('model-b')).expect(404),
     ];
     await Promise.all(calls());
-    const repositories = [RerankersRepository, AliasesRepository, ApiKeysRepository, UsersRepository];
-    const spies = repositories.flatMap((repository) =>
-      Object.getOwnPropertyNames(repository.prototype)
-        .filter((name) => name !== 'constructor')
-        .map((name) => ({ name: `${repository.name}.${name}`, spy: jest.spyOn(repository.prototype as unknown as Record<string, () => unknown>, name) })),
-    );
+    const repositories = spyOnRepositories();
     try {
       for (let i = 0; i < 5; i++) await Promise.all(calls());
-      expect(spies.filter(({ spy }) => spy.mock.calls.length > 0).map(({ name }) => name)).toEqual([]);
+      expect(repositories.called()).toEqual([]);
     } finally {
-      for (const { spy } of spies) spy.mockRestore();
+      repositories.restore();
     }
   });
 });

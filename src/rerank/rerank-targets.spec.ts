@@ -35,6 +35,7 @@ function row(secret: string): Reranker {
     extraHeaders: null,
     requestTimeoutMs: null,
     maxDocumentsPerRequest: null,
+    pricing: null,
   } as unknown as Reranker;
 }
 
