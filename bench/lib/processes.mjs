@@ -38,6 +38,17 @@ export const startUpstream = () => startProcess(here('./upstream-process.mjs'));
 export const startBareProxy = (upstreamUrl, nodeArgs = []) => startProcess(here('../bare-proxy.mjs'), { UPSTREAM: upstreamUrl }, nodeArgs);
 
 /**
+ * Limits on every key and owner, so high that nothing is refused, so that each call pays
+ * for the checks (BENCH_LIMITS=1); without it no limit is configured.
+ */
+const ADMITTING_LIMITS = {
+  RATE_LIMIT_REQUESTS_PER_MINUTE: '100000000',
+  RATE_LIMIT_DOCUMENTS_PER_MINUTE: '100000000',
+  RATE_LIMIT_CONCURRENT_CALLS: '100000',
+  RATE_LIMIT_MONTHLY_DOCUMENTS: '1000000000',
+};
+
+/**
  * The built service as in production (NODE_ENV=production, keys from the environment),
  * on PostgreSQL when DATABASE_URL is set, else a fresh embedded database.
  */
@@ -54,6 +65,7 @@ export async function startServiceProcess(extraEnv = {}, nodeArgs = process.env.
     EGRESS_ALLOW_PRIVATE: 'true',
     SECRETS_ENCRYPTION_KEY: `bench:${randomBytes(32).toString('base64')}`,
     SECRETS_FINGERPRINT_KEY: randomBytes(32).toString('base64'),
+    ...(process.env.BENCH_LIMITS === '1' ? ADMITTING_LIMITS : {}),
     ...extraEnv,
   }, nodeArgs);
   return {

@@ -139,19 +139,20 @@ export class RerankService implements OnModuleDestroy {
     const cached = await this.targets.resolve(principal, rerankerId, 'PING');
     const started = performance.now();
     const rtt = () => elapsedMs(started);
-    const batch = { model: cached.model, query: 'ping', documents: ['ping'], topN: 1 };
+    const batch: PlannedBatch = { start: 0, documents: ['ping'] };
+    let target = cached;
+    let reply: UpstreamReply | undefined;
     try {
       const deadline = Date.now() + cached.timeoutMs;
-      const target = await withCallCredentials(cached, deadline);
-      const reply = await this.send(target, batch, deadline, 0);
-      if (reply.status < 200 || reply.status >= 300) {
-        return { ok: false, httpStatus: reply.status, rttMs: rtt(), errorMessage: upstreamMessage(target, reply) };
-      }
-      this.parse(target, reply, 1);
+      target = await withCallCredentials(cached, deadline);
+      reply = await this.send(target, upstreamBatch(target, batch, { query: 'ping', topN: 1 }), deadline, 0);
+      this.readReply(target, reply, batch);
       return { ok: true, httpStatus: reply.status, rttMs: rtt() };
     } catch (error) {
-      const message = error instanceof DomainError ? error.message : 'unexpected failure';
-      return { ok: false, httpStatus: null, rttMs: rtt(), errorMessage: message };
+      // An upstream that answered with an error is reported by its status and its own message.
+      const refused = reply !== undefined && (reply.status < 200 || reply.status >= 300);
+      const message = refused ? upstreamMessage(target, reply!) : error instanceof DomainError ? error.message : 'unexpected failure';
+      return { ok: false, httpStatus: refused ? reply!.status : null, rttMs: rtt(), errorMessage: message };
     }
   }
 
@@ -201,7 +202,16 @@ export class RerankService implements OnModuleDestroy {
       const refreshed = await this.targets.refreshed(target);
       if (refreshed) return this.exchange(refreshed, batch, request, deadline, false);
     }
-    // An error the request caused (an oversized document) is neutral for the breaker: it says nothing of the upstream's health.
+    return this.readReply(target, reply, batch);
+  }
+
+  /**
+   * What an upstream reply means, for rerank and ping alike: the batch's scores (global
+   * indices), or the error it stands for. An error the request caused (an oversized
+   * document) is an input error, neutral for the breaker (outcomeOfError): it says nothing
+   * of the upstream's health; a batch too large for the upstream is split (BatchTooLarge).
+   */
+  private readReply(target: RerankTarget, reply: UpstreamReply, batch: PlannedBatch): BatchOutcome {
     const fault = reply.status >= 400 ? target.adapter.classifyError(reply.status, reply.body) : undefined;
     if (fault === 'payload-too-large' && batch.documents.length > 1) throw new BatchTooLarge(reply.attempts);
     if (fault === 'input' || fault === 'payload-too-large') throw documentsTooLarge(batch, reply.status, upstreamMessage(target, reply));
