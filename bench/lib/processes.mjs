@@ -38,14 +38,14 @@ export const startUpstream = () => startProcess(here('./upstream-process.mjs'));
 export const startBareProxy = (upstreamUrl, nodeArgs = []) => startProcess(here('../bare-proxy.mjs'), { UPSTREAM: upstreamUrl }, nodeArgs);
 
 /**
- * Limits on every key and owner, so high that nothing is refused, so that each call pays
- * for the checks (BENCH_LIMITS=1); without it no limit is configured.
+ * Limits so high that nothing is refused, on every key and owner, so that each call pays
+ * for the checks: BENCH_LIMITS=1 the per-minute ones (requests and documents), =all every
+ * kind (concurrent calls and the monthly document quota too). Unset: no limit configured.
  */
+const PER_MINUTE_LIMITS = { RATE_LIMIT_REQUESTS_PER_MINUTE: '100000000', RATE_LIMIT_DOCUMENTS_PER_MINUTE: '100000000' };
 const ADMITTING_LIMITS = {
-  RATE_LIMIT_REQUESTS_PER_MINUTE: '100000000',
-  RATE_LIMIT_DOCUMENTS_PER_MINUTE: '100000000',
-  RATE_LIMIT_CONCURRENT_CALLS: '100000',
-  RATE_LIMIT_MONTHLY_DOCUMENTS: '1000000000',
+  '1': PER_MINUTE_LIMITS,
+  all: { ...PER_MINUTE_LIMITS, RATE_LIMIT_CONCURRENT_CALLS: '100000', RATE_LIMIT_MONTHLY_DOCUMENTS: '1000000000' },
 };
 
 /**
@@ -65,7 +65,7 @@ export async function startServiceProcess(extraEnv = {}, nodeArgs = process.env.
     EGRESS_ALLOW_PRIVATE: 'true',
     SECRETS_ENCRYPTION_KEY: `bench:${randomBytes(32).toString('base64')}`,
     SECRETS_FINGERPRINT_KEY: randomBytes(32).toString('base64'),
-    ...(process.env.BENCH_LIMITS === '1' ? ADMITTING_LIMITS : {}),
+    ...(ADMITTING_LIMITS[process.env.BENCH_LIMITS] ?? {}),
     ...extraEnv,
   }, nodeArgs);
   return {

@@ -147,13 +147,24 @@ export class RateLimits {
     };
   }
 
-  /** Counts a finished call against the monthly quotas of its key and owner (those that have one). Never fails. */
-  async consume(principal: Principal, usage: CallUsage): Promise<void> {
+  /**
+   * Counts a finished call against the monthly quotas of its key and owner (those that have
+   * one), in the background; never fails. Without a quota it returns at once, from memory.
+   */
+  consume(principal: Principal, usage: CallUsage): void {
+    const subjects = this.subjectsOf(principal);
+    if (!(subjects instanceof Promise) && !subjects.some(hasQuota)) return;
+    void this.countAgainstQuotas(principal, subjects, usage);
+  }
+
+  /** Resolves once the call is counted (or the count was given up, with a warning). */
+  private async countAgainstQuotas(principal: Principal, pending: [Subject, Subject] | Promise<[Subject, Subject]>, usage: CallUsage): Promise<void> {
     try {
+      const subjects = await pending;
       const now = Date.now();
       const month = calendarMonth(now);
       const spent: Record<QuotaKind, number> = { monthlyDocuments: usage.documents, monthlyCost: Math.round((usage.cost ?? 0) * COST_SCALE) };
-      for (const subject of await this.subjectsOf(principal)) {
+      for (const subject of subjects) {
         for (const { kind, limit } of QUOTAS) {
           if (subject.limits[limit] > 0 && spent[kind] > 0) await this.store.add(kind, monthKey(subject, month), spent[kind], secondsLeft(month, now));
         }
@@ -248,6 +259,7 @@ export class RateLimits {
 
   /** Refuses when a quota is spent: documents when this call would pass it, cost once it is reached. Undefined when no quota applies. */
   private checkQuotas(subjects: readonly Subject[], documents: number): Promise<void> | undefined {
+    if (!subjects.some(hasQuota)) return undefined;
     const checks = subjects.flatMap((subject) => QUOTAS.filter(({ limit }) => subject.limits[limit] > 0).map((quota) => ({ subject, quota })));
     if (checks.length === 0) return undefined;
     const now = Date.now();
@@ -270,6 +282,10 @@ export class RateLimits {
       }),
     );
   }
+}
+
+function hasQuota(subject: Subject): boolean {
+  return QUOTAS.some(({ limit }) => subject.limits[limit] > 0);
 }
 
 /** Cost is counted in millionths; everything else in units. */

@@ -128,7 +128,7 @@ export class RerankService implements OnModuleDestroy {
         index,
         score: normalizeScore(target.scoreNormalization, score),
       })),
-      ...(merged.usage ? { usage: merged.usage } : {}),
+      usage: merged.usage,
       upstreamLatencyMs: elapsedMs(started),
       upstreamRequests: merged.requests,
     };
@@ -225,7 +225,7 @@ export class RerankService implements OnModuleDestroy {
     }
     const parsed = this.parse(target, reply, batch.documents.length);
     const scores = parsed.scores.map(({ index, score }) => ({ index: batch.start + index, score }));
-    return { scores, ...(parsed.usage ? { usage: parsed.usage } : {}), requests: reply.attempts };
+    return { scores, usage: parsed.usage, requests: reply.attempts };
   }
 
   private async send(target: RerankTarget, batch: UpstreamBatch, deadline: number, maxRetries?: number): Promise<UpstreamReply> {

@@ -40,30 +40,31 @@ export class RerankMetering {
   succeeded(call: MeteredRerank, outcome: RoutedOutcome): CallCharge {
     const target = outcome.degraded ? undefined : call.target;
     const charge = target ? this.charge(call.input, target, outcome) : NOTHING_CHARGED;
-    this.meter.record({
-      ...this.common(call),
-      rerankerId: outcome.servedBy,
-      alias: outcome.alias,
-      outcome: outcome.degraded ? 'degraded' : 'ok',
-      upstreamRequests: outcome.upstreamRequests,
-      ...charge,
-    });
+    this.book(call, outcome.servedBy, outcome.alias, outcome.degraded ? 'degraded' : 'ok', outcome.upstreamRequests, charge);
     return charge;
   }
 
   failed(call: MeteredRerank, error: unknown): void {
-    this.meter.record({
-      ...this.common(call),
-      rerankerId: call.target?.rerankerId,
-      alias: call.alias,
-      outcome: error instanceof DomainError ? error.code.toLowerCase() : 'internal',
-      upstreamRequests: 0,
-      ...NOTHING_CHARGED,
-    });
+    const outcome = error instanceof DomainError ? error.code.toLowerCase() : 'internal';
+    this.book(call, call.target?.rerankerId, call.alias, outcome, 0, NOTHING_CHARGED);
   }
 
-  private common({ principal, input, latencyMs }: MeteredRerank) {
-    return { at: Date.now(), ownerId: principal.userId, apiKeyId: principal.apiKeyId, documents: input.documents.length, latencyMs };
+  /** One record, built field by field: object spreads here cost several µs per call (bench/README.md). */
+  private book(call: MeteredRerank, rerankerId: string | undefined, alias: string | undefined, outcome: string, upstreamRequests: number, charge: CallCharge): void {
+    this.meter.record({
+      at: Date.now(),
+      ownerId: call.principal.userId,
+      apiKeyId: call.principal.apiKeyId,
+      rerankerId,
+      alias,
+      outcome,
+      documents: call.input.documents.length,
+      upstreamRequests,
+      searchUnits: charge.searchUnits,
+      tokens: charge.tokens,
+      cost: charge.cost,
+      latencyMs: call.latencyMs,
+    });
   }
 
   private charge(input: RerankInput, target: RerankTarget, outcome: RoutedOutcome): CallCharge {

@@ -132,15 +132,19 @@ export class CohereV2RerankResponse {
   meta!: CompatRerankMeta;
 }
 
-function meta(outcome: RoutedOutcome): RerankMeta {
+function meta(outcome: RoutedOutcome): RerankMeta;
+function meta(outcome: RoutedOutcome, apiVersion: string): CompatRerankMeta;
+/** Built field by field, as every response mapping here: object spreads cost µs per call on the hot path. */
+function meta(outcome: RoutedOutcome, apiVersion?: string): RerankMeta | CompatRerankMeta {
   return {
+    api_version: apiVersion === undefined ? undefined : { version: apiVersion },
     providerType: outcome.providerType,
     upstreamLatencyMs: outcome.upstreamLatencyMs,
     upstreamRequests: outcome.upstreamRequests,
     servedBy: outcome.servedBy,
     attempts: [...outcome.attempts],
     degraded: outcome.degraded,
-    ...(outcome.alias === undefined ? {} : { alias: outcome.alias }),
+    alias: outcome.alias,
   };
 }
 
@@ -152,9 +156,9 @@ export function toRerankResponse(outcome: RoutedOutcome, documents: readonly Rer
     results: outcome.results.map(({ index, score }) => ({
       index,
       relevanceScore: score,
-      ...(returnDocuments ? { document: documents[index] } : {}),
+      document: returnDocuments ? documents[index] : undefined,
     })),
-    ...(outcome.usage ? { usage: outcome.usage } : {}),
+    usage: outcome.usage,
     meta: meta(outcome),
   };
 }
@@ -166,7 +170,7 @@ export function toCompatV1Response(outcome: RoutedOutcome, id: string, documents
     model: outcome.model,
     results: compatResults(outcome, documents, returnDocuments),
     usage: outcome.usage ?? {},
-    meta: { api_version: { version: '1' }, ...meta(outcome) },
+    meta: meta(outcome, '1'),
   };
 }
 
@@ -175,7 +179,7 @@ export function toCohereV2Response(outcome: RoutedOutcome, id: string, documents
   return {
     id,
     results: compatResults(outcome, documents, returnDocuments),
-    meta: { api_version: { version: '2' }, ...meta(outcome) },
+    meta: meta(outcome, '2'),
   };
 }
 
@@ -183,7 +187,7 @@ function compatResults(outcome: RoutedOutcome, documents: readonly RerankDocumen
   return outcome.results.map(({ index, score }) => ({
     index,
     relevance_score: score,
-    ...(returnDocuments ? { document: asDocumentObject(documents[index]!) } : {}),
+    document: returnDocuments ? asDocumentObject(documents[index]!) : undefined,
   }));
 }
 

@@ -136,7 +136,7 @@ export class UpstreamClient implements OnApplicationShutdown {
       body: parsed.ok ? parsed.value : answer.text,
       json: parsed.ok,
       attempts: attempt,
-      ...(answer.retryAfter === undefined ? {} : { retryAfter: answer.retryAfter }),
+      retryAfter: answer.retryAfter,
     };
   }
 
