@@ -31,15 +31,19 @@ export interface RollupKey {
   readonly currency: string;
 }
 
-export interface RollupTotals {
+/** What is summed for any set of calls, whatever it is grouped by. */
+export interface CallCounts {
   calls: number;
   documents: number;
   upstreamRequests: number;
   searchUnits: number;
   tokens: number;
-  cost: bigint;
   latencyMsSum: number;
   latencyMsMax: number;
+}
+
+export interface RollupTotals extends CallCounts {
+  cost: bigint;
 }
 
 export type Rollup = RollupKey & RollupTotals;
@@ -73,12 +77,17 @@ export function rollupKeyOf(key: RollupKey): string {
 
 /** Adds `more` into `into` (same key). */
 export function addInto(into: RollupTotals, more: RollupTotals): void {
+  addCounts(into, more);
+  into.cost += more.cost;
+}
+
+/** Adds the counts of `more` into `into`. */
+export function addCounts(into: CallCounts, more: CallCounts): void {
   into.calls += more.calls;
   into.documents += more.documents;
   into.upstreamRequests += more.upstreamRequests;
   into.searchUnits += more.searchUnits;
   into.tokens += more.tokens;
-  into.cost += more.cost;
   into.latencyMsSum += more.latencyMsSum;
   into.latencyMsMax = Math.max(into.latencyMsMax, more.latencyMsMax);
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { OwnerScope } from '../users/owner-scope.js';
-import type { Rollup } from './usage-record.js';
+import { addCounts, type Rollup } from './usage-record.js';
 import { UsageMeter } from './usage-meter.js';
 import { UsageRepository, type Granularity, type ReportRow, type UsageGroupBy, type UsageSubject } from './usage.repository.js';
 
@@ -96,13 +96,7 @@ function foldBuckets(rows: readonly ReportRow[]): UsageBucketTotals[] {
       bucket = { start: row.bucket, group: row.group, calls: 0, documents: 0, upstreamRequests: 0, searchUnits: 0, tokens: 0, latencyMsSum: 0, latencyMsMax: 0, outcomes: {}, cost: {} };
       buckets.push(bucket);
     }
-    bucket.calls += row.calls;
-    bucket.documents += row.documents;
-    bucket.upstreamRequests += row.upstreamRequests;
-    bucket.searchUnits += row.searchUnits;
-    bucket.tokens += row.tokens;
-    bucket.latencyMsSum += row.latencyMsSum;
-    bucket.latencyMsMax = Math.max(bucket.latencyMsMax, row.latencyMsMax);
+    addCounts(bucket, row);
     bucket.outcomes[row.outcome] = (bucket.outcomes[row.outcome] ?? 0) + row.calls;
     if (row.currency) bucket.cost[row.currency] = (bucket.cost[row.currency] ?? 0n) + row.cost;
   }
