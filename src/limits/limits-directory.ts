@@ -16,7 +16,6 @@ import { LimitsRepository, toOverrides } from './limits.repository.js';
 export class LimitsDirectory implements OnModuleDestroy {
   private readonly defaults: LimitValues;
   private readonly cache: BoundedTtlCache<string, LimitValues>;
-  private readonly filling = new Map<string, Promise<LimitValues>>();
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -29,46 +28,18 @@ export class LimitsDirectory implements OnModuleDestroy {
     this.cache = new BoundedTtlCache(config.limits.cacheMaxEntries, config.limits.cacheTtlMs);
     metrics.registerCache('limits', () => this.cache.stats);
     this.unsubscribe = invalidations.subscribe((event) => {
-      if (event.kind === 'all') {
-        this.cache.clear();
-        this.filling.clear();
-      }
-      if (event.kind === 'limits') {
-        const key = cacheKey(event.subject, event.id);
-        this.cache.delete(key);
-        // A read under way may have seen the old row: later callers start their own.
-        this.filling.delete(key);
-      }
+      if (event.kind === 'all') this.cache.clear();
+      if (event.kind === 'limits') this.cache.delete(cacheKey(event.subject, event.id));
     });
   }
 
   /** The subject's limits: from memory when known (no promise to wait for), else read once for all concurrent callers. */
   limitsOf(subject: LimitSubject, id: string): LimitValues | Promise<LimitValues> {
-    const key = cacheKey(subject, id);
-    return this.cache.get(key) ?? this.fill(key, subject, id);
+    return this.cache.getOrFill(cacheKey(subject, id), async () => effectiveLimits(this.defaults, toOverrides(await this.repository.find(subject, id))));
   }
 
   onModuleDestroy(): void {
     this.unsubscribe();
-  }
-
-  private fill(key: string, subject: LimitSubject, id: string): Promise<LimitValues> {
-    let pending = this.filling.get(key);
-    if (!pending) {
-      const token = this.cache.fillToken();
-      pending = this.repository
-        .find(subject, id)
-        .then((row) => {
-          const limits = effectiveLimits(this.defaults, toOverrides(row));
-          this.cache.setIfFresh(key, limits, token);
-          return limits;
-        })
-        .finally(() => {
-          if (this.filling.get(key) === pending) this.filling.delete(key);
-        });
-      this.filling.set(key, pending);
-    }
-    return pending;
   }
 }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { OwnerScope } from '../users/owner-scope.js';
-import { addCounts, type Rollup } from './usage-record.js';
+import { addCounts, type CallCounts, type Rollup } from './usage-record.js';
 import { UsageMeter } from './usage-meter.js';
 import { UsageRepository, type Granularity, type ReportRow, type UsageGroupBy, type UsageSubject } from './usage.repository.js';
 
@@ -23,16 +23,9 @@ export interface UsageReportRequest {
 }
 
 /** One bucket of one group: rows of several outcomes and currencies folded together. */
-export interface UsageBucketTotals {
+export interface UsageBucketTotals extends CallCounts {
   readonly start: Date;
   readonly group: string;
-  calls: number;
-  documents: number;
-  upstreamRequests: number;
-  searchUnits: number;
-  tokens: number;
-  latencyMsSum: number;
-  latencyMsMax: number;
   readonly outcomes: Record<string, number>;
   readonly cost: Record<string, bigint>;
 }

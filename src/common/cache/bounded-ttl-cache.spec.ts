@@ -64,4 +64,31 @@ describe('BoundedTtlCache', () => {
     now += 1e12;
     expect(cache.get('a')).toBe(1);
   });
+
+  it('loads once for concurrent callers and keeps the value; a caller after an eviction starts its own load', async () => {
+    const cache = new BoundedTtlCache<string, number>(10, 1_000, clock);
+    const releases: Array<(value: number) => void> = [];
+    const load = () => new Promise<number>((resolve) => releases.push(resolve));
+    const first = cache.getOrFill('a', load);
+    const joined = cache.getOrFill('a', load);
+    expect(joined).toBe(first);
+    expect(releases).toHaveLength(1);
+
+    cache.delete('a');
+    const after = cache.getOrFill('a', load);
+    expect(releases).toHaveLength(2);
+    releases[0]!(1);
+    expect(await first).toBe(1);
+    expect(cache.get('a')).toBeUndefined();
+    releases[1]!(2);
+    expect(await after).toBe(2);
+    expect(cache.getOrFill('a', load)).toBe(2);
+    expect(releases).toHaveLength(2);
+  });
+
+  it('lets a failed load be tried again by the next caller', async () => {
+    const cache = new BoundedTtlCache<string, number>(10, 1_000, clock);
+    await expect(cache.getOrFill('a', () => Promise.reject(new Error('down')))).rejects.toThrow('down');
+    expect(await cache.getOrFill('a', () => Promise.resolve(3))).toBe(3);
+  });
 });

@@ -12,6 +12,8 @@ export type FillToken = number & { readonly __fillToken: unique symbol };
  */
 export class BoundedTtlCache<K extends NonNullable<unknown>, V extends NonNullable<unknown>> {
   private readonly entries: LRUCache<K, V>;
+  /** Loads under way (getOrFill), with the eviction epoch they began in. */
+  private readonly loading = new Map<K, { readonly token: FillToken; readonly value: Promise<V> }>();
   private evictions = 0;
   private hitCount = 0;
   private missCount = 0;
@@ -43,6 +45,29 @@ export class BoundedTtlCache<K extends NonNullable<unknown>, V extends NonNullab
   set(key: K, value: V, ttlMs?: number): void {
     if (!this.enabled) return;
     this.entries.set(key, value, ttlMs === undefined ? undefined : { ttl: ttlMs });
+  }
+
+  /**
+   * The value from memory, or loaded once for all concurrent callers and stored unless an
+   * eviction came first. A caller arriving after an eviction does not join a load begun
+   * before it (that load may have read the old state): it starts its own.
+   */
+  getOrFill(key: K, load: () => Promise<V>): V | Promise<V> {
+    const cached = this.get(key);
+    if (cached !== undefined) return cached;
+    const token = this.fillToken();
+    const under = this.loading.get(key);
+    if (under && under.token === token) return under.value;
+    const value = load()
+      .then((loaded) => {
+        this.setIfFresh(key, loaded, token);
+        return loaded;
+      })
+      .finally(() => {
+        if (this.loading.get(key)?.value === value) this.loading.delete(key);
+      });
+    this.loading.set(key, { token, value });
+    return value;
   }
 
   fillToken(): FillToken {

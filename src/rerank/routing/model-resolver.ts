@@ -41,7 +41,6 @@ type CachedResolution = { readonly ownerId: string } & (ResolvedModel | { readon
 @Injectable()
 export class ModelResolver implements OnModuleDestroy {
   private readonly cache: BoundedTtlCache<string, CachedResolution>;
-  private readonly filling = new Map<string, Promise<CachedResolution>>();
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -54,22 +53,16 @@ export class ModelResolver implements OnModuleDestroy {
     this.cache = new BoundedTtlCache(config.rerank.targetCacheMaxEntries, config.rerank.targetCacheTtlMs);
     metrics.registerCache('model_name', () => this.cache.stats);
     this.unsubscribe = invalidations.subscribe((event) => {
-      if (event.kind === 'all') {
-        this.cache.clear();
-        this.filling.clear();
-      }
-      if (event.kind === 'alias' || event.kind === 'reranker') {
-        this.cache.deleteWhere((entry) => entry.ownerId === event.ownerId);
-        // A lookup under way may have read the old state: later callers start their own.
-        for (const key of this.filling.keys()) if (key.startsWith(`${event.ownerId}\u0000`)) this.filling.delete(key);
-      }
+      if (event.kind === 'all') this.cache.clear();
+      if (event.kind === 'alias' || event.kind === 'reranker') this.cache.deleteWhere((entry) => entry.ownerId === event.ownerId);
     });
   }
 
   async resolve(principal: Principal, model: string): Promise<ResolvedModel> {
     if (isUuid(model)) return { kind: 'reranker', rerankerId: canonicalUuid(model) };
     const key = `${viewOf(principal)}\u0000${model}`;
-    return answer(principal, model, this.cache.get(key) ?? (await this.fill(key, principal, model)));
+    // One lookup per name at a time: concurrent first calls share it (and one alias planner).
+    return answer(principal, model, await this.cache.getOrFill(key, () => this.lookUp(principal, model)));
   }
 
   /** Only the alias names (not model identifiers) resolve here: `POST /v1/aliases/{name}/rerank`. */
@@ -81,24 +74,6 @@ export class ModelResolver implements OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.unsubscribe();
-  }
-
-  /** One lookup per name at a time: concurrent first calls share it (and one alias planner). */
-  private fill(key: string, principal: Principal, model: string): Promise<CachedResolution> {
-    let pending = this.filling.get(key);
-    if (!pending) {
-      const token = this.cache.fillToken();
-      pending = this.lookUp(principal, model)
-        .then((resolution) => {
-          this.cache.setIfFresh(key, resolution, token);
-          return resolution;
-        })
-        .finally(() => {
-          if (this.filling.get(key) === pending) this.filling.delete(key);
-        });
-      this.filling.set(key, pending);
-    }
-    return pending;
   }
 
   private async lookUp(principal: Principal, model: string): Promise<CachedResolution> {
