@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { budget } from './lib/profile-budget.mjs';
 import { processUsage, startBareProxy, startServiceProcess, startUpstream } from './lib/processes.mjs';
-import { registerBenchReranker, workload } from './lib/service-setup.mjs';
+import { registerBenchReranker, rerankCalls, workload } from './lib/service-setup.mjs';
 import { report, round } from './lib/report.mjs';
 
 const CALLS = Number(process.env.BENCH_CPU_CALLS ?? 20_000);
@@ -27,11 +27,7 @@ const service = await startServiceProcess({}, profiling('service'));
 const rows = [];
 const windows = {};
 try {
-  const { apiKey, rerankerId } = await registerBenchReranker(service, upstream.url);
-  const { query, documents } = workload(DOCS, DOC_CHARS);
-  const native = { path: `/v1/rerankers/${rerankerId}/rerank`, headers: { 'x-api-key': apiKey }, body: JSON.stringify({ query, documents, topN: 5, returnDocuments: false }) };
-  const compat = { path: '/v1/rerank', headers: { authorization: `Bearer ${apiKey}` }, body: JSON.stringify({ model: rerankerId, query, documents, top_n: 5, return_documents: false }) };
-  const bareCall = { path: '/rerank', headers: {}, body: JSON.stringify({ query, documents, topN: 5 }) };
+  const { native, compat, bare: bareCall } = rerankCalls(await registerBenchReranker(service, upstream.url), workload(DOCS, DOC_CHARS), 5);
 
   for (const [process_, call] of [[bare, bareCall], [service, native], [service, compat]]) await fire(process_, call, Math.min(2_000, CALLS));
 

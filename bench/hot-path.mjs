@@ -9,7 +9,7 @@ import autocannon from 'autocannon';
 import { percentiles, sequential } from './lib/load.mjs';
 import { processUsage, startBareProxy, startServiceProcess, startUpstream } from './lib/processes.mjs';
 import { report, round } from './lib/report.mjs';
-import { registerBenchReranker, workload } from './lib/service-setup.mjs';
+import { registerBenchReranker, rerankCalls, workload } from './lib/service-setup.mjs';
 
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 3000);
 const DURATION = Number(process.env.BENCH_DURATION_S ?? 10);
@@ -21,22 +21,12 @@ const service = await startServiceProcess();
 const rows = [];
 try {
   const key = await registerBenchReranker(service, upstream.url);
-  const small = workload(20, 100);
+  const small = rerankCalls(key, workload(20, 100), 5);
   const targets = {
-    direct: { url: upstream.url, path: '/v2/rerank', body: JSON.stringify({ model: 'bench', query: small.query, documents: small.documents, top_n: 5 }) },
-    bare: { url: bare.url, path: '/rerank', body: JSON.stringify({ query: small.query, documents: small.documents, topN: 5 }) },
-    service: {
-      url: service.url,
-      path: `/v1/rerankers/${key.rerankerId}/rerank`,
-      headers: { 'x-api-key': key.apiKey },
-      body: JSON.stringify({ query: small.query, documents: small.documents, topN: 5, returnDocuments: false }),
-    },
-    compat: {
-      url: service.url,
-      path: '/v1/rerank',
-      headers: { authorization: `Bearer ${key.apiKey}` },
-      body: JSON.stringify({ model: key.rerankerId, query: small.query, documents: small.documents, top_n: 5, return_documents: false }),
-    },
+    direct: { url: upstream.url, ...small.direct },
+    bare: { url: bare.url, ...small.bare },
+    service: { url: service.url, ...small.native },
+    compat: { url: service.url, ...small.compat },
   };
 
   // Warm-up: JIT, keep-alive pools, caches.
@@ -61,10 +51,10 @@ try {
   rows.push({ measure: 'errors during throughput runs', value: Object.values(rps).reduce((sum, { errors }) => sum + errors, 0) });
 
   // 3. 1,000 documents of 500 characters: what the service adds, next to what the bare proxy adds
-  const big = workload(1000, 500);
-  const bigDirect = { url: upstream.url, path: '/v2/rerank', body: JSON.stringify({ model: 'bench', query: big.query, documents: big.documents, top_n: 10 }) };
-  const bigBare = { url: bare.url, path: '/rerank', body: JSON.stringify({ query: big.query, documents: big.documents, topN: 10 }) };
-  const bigService = { ...targets.service, body: JSON.stringify({ query: big.query, documents: big.documents, topN: 10, returnDocuments: false }) };
+  const big = rerankCalls(key, workload(1000, 500), 10);
+  const bigDirect = { url: upstream.url, ...big.direct };
+  const bigBare = { url: bare.url, ...big.bare };
+  const bigService = { url: service.url, ...big.native };
   await sequential({ ...bigService, method: 'POST', count: 30 });
   await sequential({ ...bigBare, method: 'POST', count: 30 });
   const directBig = await sequential({ ...bigDirect, method: 'POST', count: 200 });

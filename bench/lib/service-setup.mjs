@@ -29,3 +29,20 @@ export function workload(count, length) {
   const documents = Array.from({ length: count }, (_, i) => `${i} ${filler.repeat(Math.ceil(length / filler.length))}`.slice(0, length - (i % 7)));
   return { query: 'what does the document say about tempor', documents };
 }
+
+/**
+ * One rerank of `topN` over `call.documents` as each benchmarked endpoint takes it: the
+ * upstream itself (Cohere v2), the bare proxy, the service's native and drop-in routes.
+ */
+export function rerankCalls({ apiKey, rerankerId }, { query, documents }, topN) {
+  return {
+    direct: { path: '/v2/rerank', headers: {}, body: JSON.stringify({ model: 'bench', query, documents, top_n: topN }) },
+    bare: { path: '/rerank', headers: {}, body: JSON.stringify({ query, documents, topN }) },
+    native: { path: `/v1/rerankers/${rerankerId}/rerank`, headers: { 'x-api-key': apiKey }, body: JSON.stringify({ query, documents, topN, returnDocuments: false }) },
+    compat: {
+      path: '/v1/rerank',
+      headers: { authorization: `Bearer ${apiKey}` },
+      body: JSON.stringify({ model: rerankerId, query, documents, top_n: topN, return_documents: false }),
+    },
+  };
+}
