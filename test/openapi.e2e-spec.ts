@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
@@ -53,6 +53,11 @@ describe('OpenAPI document', () => {
         .map(([method, op]) => ({ name: `${method.toUpperCase()} ${path}`, op })),
     );
   }
+
+  it('is the document checked in as openapi.json (run `npm run openapi` after an API change)', async () => {
+    const checkedIn: unknown = JSON.parse(await readFile(new URL('../openapi.json', import.meta.url), 'utf8'));
+    expect(doc).toEqual(checkedIn);
+  });
 
   it('lists every route the application serves', () => {
     const documented = operations().map(({ name }) => name);
