@@ -4,7 +4,7 @@
 // 2. HTTP: GET /v1/system/info (public, one DB query) vs GET /v1/users/me (API key + one
 //    DB query): the latency difference is what authentication adds per request.
 import { performance } from 'node:perf_hooks';
-import { ApiKeyVerifier } from '../dist/auth/api-key-verifier.js';
+import { ApiKeyVerifier } from '../dist/api-keys/api-key-verifier.js';
 import { load, sequential } from './lib/load.mjs';
 import { report, round } from './lib/report.mjs';
 import { initRoot, startService } from './lib/in-process-service.mjs';

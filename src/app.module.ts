@@ -8,7 +8,7 @@ import { AliasesModule } from './aliases/aliases.module.js';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
-import { InvalidationModule } from './common/invalidation/invalidation.module.js';
+import { InvalidationModule } from './database/invalidation.module.js';
 import { LimitsModule } from './limits/limits.module.js';
 import { EgressModule } from './egress/egress.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
@@ -29,7 +29,7 @@ export class AppModule {
         InvalidationModule,
         EgressModule,
         MetricsModule,
-        AuthModule,
+        AuthModule.register([ApiKeysModule, UsersModule]),
         AuditModule,
         HealthModule,
         SystemModule,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { PrismaService } from '../src/database/prisma.service.js';
-import { CredentialCipher } from '../src/rerankers/credentials/credential-cipher.js';
+import { CredentialCipher } from '../src/credentials/credential-cipher.js';
 import { as, createActor, initRoot, type Actor } from './support/actors.js';
 import { inlineCredentials, rerankerBody } from './support/reranker-bodies.js';
 import { startTestApp, type TestApp } from './support/test-app.js';

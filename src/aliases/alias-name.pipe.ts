@@ -1,6 +1,6 @@
 import type { PipeTransform } from '@nestjs/common';
 import { DomainError } from '../common/errors/domain-error.js';
-import { ALIAS_NAME, ALIAS_NAME_RULE } from './dto/alias-field-rules.js';
+import { ALIAS_NAME, ALIAS_NAME_RULE } from '../common/validation/alias-name.js';
 
 /** `:name` path parameters (URL-decoded, so `BAAI%2Fbge-reranker-v2-m3` works): 400 before any lookup when malformed. */
 export class AliasNameParam implements PipeTransform<string, string> {

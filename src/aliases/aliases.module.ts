@@ -10,6 +10,6 @@ import { AliasesService } from './aliases.service.js';
   imports: [UsersModule, RerankersModule, AuditModule],
   controllers: [AliasesController],
   providers: [AliasesService, AliasesRepository],
-  exports: [AliasesRepository],
+  exports: [AliasesService],
 })
 export class AliasesModule {}

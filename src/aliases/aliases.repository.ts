@@ -4,7 +4,7 @@ import type { Alias, AliasTarget, Prisma } from '../generated/prisma/client.js';
 import type { AliasStrategy, LastResort } from '../generated/prisma/enums.js';
 import type { Labels } from '../common/validation/labels.js';
 import { mergeLabelsAtomically } from '../database/label-merge.js';
-import { isRecordNotFound } from '../database/prisma-errors.js';
+import { isRecordNotFound } from '../common/errors/prisma-errors.js';
 import { lockRow } from '../database/row-lock.js';
 import type { Tx } from '../database/transactions.js';
 import { afterCursor, NEWEST_FIRST, toPage, type Page, type PageCursor } from '../common/pagination/page-token.js';

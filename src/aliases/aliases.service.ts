@@ -4,18 +4,18 @@ import { permitsActingOn, ROLE_PERMISSIONS, type Action } from '../auth/permissi
 import type { Principal } from '../auth/principal.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { assertOneLabelChange } from '../common/validation/label-changes.dto.js';
-import { InvalidationBus } from '../common/invalidation/invalidation-bus.js';
+import { InvalidationBus } from '../database/invalidation-bus.js';
 import { MAX_LABELS } from '../common/validation/labels.js';
 import { decodePageToken, encodePageToken } from '../common/pagination/page-token.js';
-import { isUniqueViolation } from '../database/prisma-errors.js';
+import { isUniqueViolation } from '../common/errors/prisma-errors.js';
 import { LabelLimitReached } from '../database/label-merge.js';
 import { Transactions, type Tx } from '../database/transactions.js';
 import type { AuditActor } from '../audit/audit-actor.js';
 import type { AuditAction } from '../audit/audit-entry.js';
 import { AuditLog } from '../audit/audit-log.js';
-import { RerankersRepository } from '../rerankers/rerankers.repository.js';
-import { OwnerScope, type Owner } from '../users/owner-scope.js';
-import { UsersRepository } from '../users/users.repository.js';
+import { RerankersService } from '../rerankers/rerankers.service.js';
+import { OwnerScope, type Owner } from '../auth/owner-scope.js';
+import { UsersService } from '../users/users.service.js';
 import { AliasesRepository, type AliasFields, type AliasUpdate, type AliasWithTargets, type TargetSpec } from './aliases.repository.js';
 import { toAliasResponse } from './dto/alias.response.js';
 import type { AliasTargetDto } from './dto/alias-field-rules.js';
@@ -28,8 +28,8 @@ import type { UpdateAliasDto } from './dto/update-alias.dto.js';
 export class AliasesService {
   constructor(
     private readonly aliases: AliasesRepository,
-    private readonly rerankers: RerankersRepository,
-    private readonly users: UsersRepository,
+    private readonly rerankers: RerankersService,
+    private readonly users: UsersService,
     private readonly owners: OwnerScope,
     private readonly invalidations: InvalidationBus,
     private readonly transactions: Transactions,
@@ -83,7 +83,7 @@ export class AliasesService {
     assertOneLabelChange(dto);
     let targets: TargetSpec[] | undefined;
     if (dto.targets) {
-      const owner = await this.users.findById(current.ownerId);
+      const owner = await this.users.find(current.ownerId);
       targets = await this.executableTargets(principal, owner!, dto.targets);
     }
     const changes: Partial<AliasFields> = {
@@ -143,6 +143,11 @@ export class AliasesService {
     return alias;
   }
 
+  /** An owner's alias with its targets, by name, for the execution path (which checks access itself). */
+  async findRoute(ownerId: string, name: string): Promise<AliasWithTargets | undefined> {
+    return (await this.aliases.findRoute(ownerId, name)) ?? undefined;
+  }
+
   /**
    * Targets must be distinct rerankers the alias owner may execute, within the calling key's
    * scope; which ones exist is not revealed.
@@ -151,7 +156,7 @@ export class AliasesService {
     const ids = targets.map((target) => target.rerankerId);
     const duplicate = ids.find((id, index) => ids.indexOf(id) !== index);
     if (duplicate) throw DomainError.invalidArgument(`targets name reranker ${duplicate} twice`);
-    const owners = new Map((await this.rerankers.findOwners(ids)).map((row) => [row.id, row.ownerId]));
+    const owners = new Map((await this.rerankers.ownersOf(ids)).map((row) => [row.id, row.ownerId]));
     const permissions = ROLE_PERMISSIONS[owner.role];
     targets.forEach(({ rerankerId }, index) => {
       const rerankerOwner = owners.get(rerankerId);

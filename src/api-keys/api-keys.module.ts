@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
+import { KEY_VERIFIER } from '../auth/key-verifier.js';
 import { UsersModule } from '../users/users.module.js';
+import { ApiKeyVerifier } from './api-key-verifier.js';
 import { ApiKeysController } from './api-keys.controller.js';
 import { ApiKeysRepository } from './api-keys.repository.js';
 import { ApiKeysService } from './api-keys.service.js';
@@ -8,7 +10,7 @@ import { ApiKeysService } from './api-keys.service.js';
 @Module({
   imports: [UsersModule, AuditModule],
   controllers: [ApiKeysController],
-  providers: [ApiKeysService, ApiKeysRepository],
-  exports: [ApiKeysRepository],
+  providers: [ApiKeysService, ApiKeysRepository, ApiKeyVerifier, { provide: KEY_VERIFIER, useExisting: ApiKeyVerifier }],
+  exports: [ApiKeysService, ApiKeyVerifier, KEY_VERIFIER],
 })
 export class ApiKeysModule {}

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { isUniqueViolation } from '../database/prisma-errors.js';
+import { isUniqueViolation } from '../common/errors/prisma-errors.js';
 import type { PrismaService } from '../database/prisma.service.js';
 import type { Tx } from '../database/transactions.js';
 import { ApiKeysRepository, type NewApiKey } from './api-keys.repository.js';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service.js';
 import { Prisma, type ApiKey, type UserRole } from '../generated/prisma/client.js';
 import type { KeyScopes } from '../auth/key-scopes.js';
-import { rethrowWithoutArguments } from '../database/prisma-errors.js';
+import { rethrowWithoutArguments } from '../common/errors/prisma-errors.js';
 import type { Tx } from '../database/transactions.js';
 import { afterCursor, NEWEST_FIRST, toPage, type Page, type PageCursor } from '../common/pagination/page-token.js';
 import type { Labels } from '../common/validation/labels.js';

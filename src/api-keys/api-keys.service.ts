@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../common/errors/domain-error.js';
-import { InvalidationBus } from '../common/invalidation/invalidation-bus.js';
+import { InvalidationBus } from '../database/invalidation-bus.js';
 import { decodePageToken, encodePageToken } from '../common/pagination/page-token.js';
 import type { Principal } from '../auth/principal.js';
-import type { ApiKey } from '../generated/prisma/client.js';
-import { UsersRepository } from '../users/users.repository.js';
+import type { ApiKey, UserRole } from '../generated/prisma/client.js';
+import { UsersService } from '../users/users.service.js';
 import { hashKeySecret, issueApiKey } from './api-key-material.js';
 import type { AuditActor } from '../audit/audit-actor.js';
 import type { AuditAction } from '../audit/audit-entry.js';
@@ -25,7 +25,7 @@ export interface CreatedApiKey {
 export class ApiKeysService {
   constructor(
     private readonly keys: ApiKeysRepository,
-    private readonly users: UsersRepository,
+    private readonly users: UsersService,
     private readonly invalidations: InvalidationBus,
     private readonly transactions: Transactions,
     private readonly audit: AuditLog,
@@ -34,7 +34,7 @@ export class ApiKeysService {
   async create(principal: Principal, actor: AuditActor, dto: CreateApiKeyDto): Promise<CreatedApiKey> {
     const userId = dto.userId ?? principal.userId;
     this.requireScopeFor(principal, 'CREATE', userId);
-    const user = await this.users.findById(userId);
+    const user = await this.users.find(userId);
     if (!user) throw DomainError.notFound('User');
     principal.requireReach(user.role);
     if (user.disabledAt) throw DomainError.invalidArgument('Cannot issue a key for a disabled user');
@@ -63,10 +63,16 @@ export class ApiKeysService {
   async list(principal: Principal, query: ListApiKeysQuery): Promise<{ apiKeys: ApiKey[]; nextToken?: string }> {
     const userId = query.userId ?? principal.userId;
     this.requireScopeFor(principal, 'LIST', userId);
-    const user = await this.users.findById(userId);
+    const user = await this.users.find(userId);
     if (user) principal.requireReach(user.role);
     const page = await this.keys.listPageForUser(userId, decodePageToken(query.nextToken), query.pageSize);
     return { apiKeys: page.items, ...(page.next ? { nextToken: encodePageToken(page.next) } : {}) };
+  }
+
+  /** Whose key this is, with the owner's role, for other modules' ownership rules; no access check. */
+  async ownerOf(id: string): Promise<{ userId: string; role: UserRole } | undefined> {
+    const key = await this.keys.findWithOwnerRole(id);
+    return key ? { userId: key.userId, role: key.user.role } : undefined;
   }
 
   /** Others' keys answer 404; a key of a user above the caller's role answers 403. */

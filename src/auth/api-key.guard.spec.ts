@@ -2,7 +2,7 @@ import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { DomainError } from '../common/errors/domain-error.js';
 import { AuthenticatedOnly, Requires, type AuthenticatedRequest } from './access.decorators.js';
-import type { ApiKeyVerifier } from './api-key-verifier.js';
+import type { ApiKeyVerifier } from '../api-keys/api-key-verifier.js';
 import { ApiKeyGuard } from './api-key.guard.js';
 import { presentedApiKey, RequestAuthenticator } from './request-authenticator.js';
 import { Principal } from './principal.js';

@@ -1,9 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
 import { DomainError } from '../common/errors/domain-error.js';
 import type { AuthenticatedRequest, RequiredAccess } from './access.decorators.js';
-import { ApiKeyVerifier } from './api-key-verifier.js';
+import { KEY_VERIFIER, type KeyVerifier } from './key-verifier.js';
 import type { Principal } from './principal.js';
 
 /**
@@ -12,7 +12,7 @@ import type { Principal } from './principal.js';
  */
 @Injectable()
 export class RequestAuthenticator {
-  constructor(private readonly verifier: ApiKeyVerifier) {}
+  constructor(@Inject(KEY_VERIFIER) private readonly verifier: KeyVerifier) {}
 
   /** The caller's principal, attached to the request; 401 UNAUTHENTICATED without a valid key. */
   async authenticate(request: FastifyRequest): Promise<Principal> {

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
-import { ByteBudget } from '../rerank/upstream/byte-budget.js';
+import { largestAnswerBytes } from './byte-budget-rule.js';
 import { ConfigError } from './config-error.js';
 import { EnvReader, type Env } from './env-reader.js';
 import { loadLimitsConfig, type LimitsConfig } from './limits-config.js';
@@ -194,7 +194,7 @@ export class AppConfig {
 
 /** One answer of the largest size allowed must fit in the shared buffer budget (less its small-answer reserve). */
 function assertOneAnswerFits({ maxResponseBytes, maxBufferedBytes }: UpstreamConfig): void {
-  if (maxResponseBytes > ByteBudget.largestAnswer(maxBufferedBytes)) {
+  if (maxResponseBytes > largestAnswerBytes(maxBufferedBytes)) {
     throw new ConfigError(
       'UPSTREAM_MAX_BUFFERED_BYTES',
       `must hold one UPSTREAM_MAX_RESPONSE_BYTES answer (${maxResponseBytes}) plus the eighth kept for small answers: at least ${Math.ceil((maxResponseBytes * 8) / 7)}`,

@@ -1,7 +1,23 @@
-import { COST_DECIMALS, MAX_MONTHLY_COST, MAX_MONTHLY_DOCUMENTS, MAX_PER_MINUTE, type LimitValues } from '../limits/limit-values.js';
 import { ConfigError } from './config-error.js';
 import type { EnvReader } from './env-reader.js';
 import { Secret } from './secret.js';
+
+/** The five limits a user or an API key has; 0 means unlimited. */
+export interface LimitValues {
+  readonly requestsPerMinute: number;
+  readonly documentsPerMinute: number;
+  readonly concurrentCalls: number;
+  readonly monthlyDocuments: number;
+  /** In the cost unit of the usage meter (the rerankers' pricing currency). */
+  readonly monthlyCost: number;
+}
+
+/** Largest monthly document quota and cost the API and the configuration take. */
+export const MAX_MONTHLY_DOCUMENTS = 1e15;
+export const MAX_MONTHLY_COST = 1e9;
+/** Cost is counted in millionths (the counters hold integers). */
+export const COST_DECIMALS = 6;
+export const MAX_PER_MINUTE = 2_000_000_000;
 
 /** When the Redis store cannot be reached: count in process meanwhile (`open`), or refuse calls with 503 (`closed`). */
 export type StoreFailureMode = 'open' | 'closed';

@@ -1,10 +1,11 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { BoundedTtlCache } from '../common/cache/bounded-ttl-cache.js';
-import { InvalidationBus } from '../common/invalidation/invalidation-bus.js';
+import { InvalidationBus } from '../database/invalidation-bus.js';
 import { AppConfig } from '../config/app-config.js';
 import type { LimitSubject } from '../generated/prisma/enums.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { effectiveLimits, type LimitValues } from './limit-values.js';
+import type { LimitValues } from '../config/limits-config.js';
+import { effectiveLimits } from './limit-values.js';
 import { LimitsRepository, toOverrides } from './limits.repository.js';
 
 /**

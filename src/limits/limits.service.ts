@@ -1,17 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { ApiKeysRepository } from '../api-keys/api-keys.repository.js';
+import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import type { AuditActor } from '../audit/audit-actor.js';
 import { AuditLog } from '../audit/audit-log.js';
 import type { Principal } from '../auth/principal.js';
 import { Transactions } from '../database/transactions.js';
 import { DomainError } from '../common/errors/domain-error.js';
-import { InvalidationBus } from '../common/invalidation/invalidation-bus.js';
+import { InvalidationBus } from '../database/invalidation-bus.js';
 import { AppConfig } from '../config/app-config.js';
 import type { LimitOverride, LimitSubject, UserRole } from '../generated/prisma/client.js';
-import { UsersRepository } from '../users/users.repository.js';
+import { UsersService } from '../users/users.service.js';
 import type { LimitsView } from './dto/limits.response.js';
 import type { UpdateLimitsDto } from './dto/update-limits.dto.js';
-import { effectiveLimits, LIMIT_NAMES, type LimitValues } from './limit-values.js';
+import type { LimitValues } from '../config/limits-config.js';
+import { effectiveLimits, LIMIT_NAMES } from './limit-values.js';
 import { LimitsRepository, toOverrides, type LimitChanges } from './limits.repository.js';
 import { RateLimits } from './rate-limits.js';
 
@@ -33,8 +34,8 @@ export class LimitsService {
 
   constructor(
     private readonly limits: LimitsRepository,
-    private readonly users: UsersRepository,
-    private readonly keys: ApiKeysRepository,
+    private readonly users: UsersService,
+    private readonly keys: ApiKeysService,
     private readonly rateLimits: RateLimits,
     private readonly invalidations: InvalidationBus,
     private readonly transactions: Transactions,
@@ -78,11 +79,10 @@ export class LimitsService {
 
   private async ownerOf(subject: LimitSubject, id: string): Promise<SubjectOwner | undefined> {
     if (subject === 'USER') {
-      const user = await this.users.findById(id);
-      return user ? { userId: user.id, role: user.role } : undefined;
+      const user = await this.users.find(id);
+      return user && { userId: user.id, role: user.role };
     }
-    const key = await this.keys.findWithOwnerRole(id);
-    return key ? { userId: key.userId, role: key.user.role } : undefined;
+    return this.keys.ownerOf(id);
   }
 
   private async view(subject: LimitSubject, id: string, owner: SubjectOwner, row: LimitOverride | null): Promise<LimitsView> {

@@ -8,7 +8,8 @@ import type { LimitSubject } from '../generated/prisma/enums.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { calendarMonth, secondsLeft, type CalendarMonth } from './calendar-month.js';
 import { CounterStore, type Count, type CounterKind } from './counter-store.js';
-import { COST_DECIMALS, LIMIT_NAMES, type LimitName, type LimitValues } from './limit-values.js';
+import { COST_DECIMALS, type LimitValues } from '../config/limits-config.js';
+import { LIMIT_NAMES, type LimitName } from './limit-values.js';
 import { LimitsDirectory } from './limits-directory.js';
 
 /** Header values for a reply: the IETF RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset (seconds). */

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { estimateTokens, halves, planBatches } from './batch-plan.js';
+import { estimateTokens } from '../providers/token-estimate.js';
+import { halves, planBatches } from './batch-plan.js';
 
 describe('planBatches', () => {
   it('cuts by count alone when there is no token budget', () => {

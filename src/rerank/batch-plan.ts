@@ -1,3 +1,5 @@
+import { estimateTokens } from '../providers/token-estimate.js';
+
 /** A slice of the caller's documents sent in one upstream request. */
 export interface PlannedBatch {
   /** Index of the batch's first document among the caller's documents. */
@@ -9,14 +11,6 @@ export interface BatchLimits {
   readonly maxDocuments: number;
   /** Estimated tokens of one request (query tokens x documents + document tokens); absent: no budget. */
   readonly maxTokens?: number;
-}
-
-/**
- * Tokens of a text without the model's tokenizer: one per 3 characters, on the safe side
- * of the usual 4 for English (code, numbers and other languages run denser).
- */
-export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 3);
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { LOGGER } from '../common/logging/logger.token.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { compatBodySchema, type CompatBody } from './dto/rerank-body.schema.js';
-import type { RerankInput } from './rerank.service.js';
+import type { RerankInput } from './rerank-types.js';
 
 const HONOURED = new Set(Object.keys(compatBodySchema.properties));
 

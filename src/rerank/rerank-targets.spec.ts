@@ -1,14 +1,15 @@
 import { pino } from 'pino';
 import { Principal } from '../auth/principal.js';
-import type { Invalidation, InvalidationBus } from '../common/invalidation/invalidation-bus.js';
+import type { Invalidation, InvalidationBus } from '../database/invalidation-bus.js';
 import { AppConfig } from '../config/app-config.js';
 import type { Reranker } from '../generated/prisma/client.js';
 import type { MetricsService } from '../metrics/metrics.service.js';
-import { credentialMetadata } from '../rerankers/credentials/credential.js';
-import { CredentialCipher } from '../rerankers/credentials/credential-cipher.js';
-import { SecretSource } from '../rerankers/credentials/secret-source.js';
-import type { GcpTokenSource } from '../rerankers/credentials/gcp-token-source.js';
-import type { RerankersRepository } from '../rerankers/rerankers.repository.js';
+import { credentialMetadata } from '../credentials/credential.js';
+import { CredentialCipher } from '../credentials/credential-cipher.js';
+import { SecretSource } from '../credentials/secret-source.js';
+import type { GcpTokenSource } from '../credentials/gcp-token-source.js';
+import { CredentialResolver } from '../credentials/credential-resolver.js';
+import type { RerankersService } from '../rerankers/rerankers.service.js';
 import { RerankTargets } from './rerank-targets.js';
 
 const KEY = Buffer.alloc(32, 7).toString('base64');
@@ -39,6 +40,20 @@ function row(secret: string): Reranker {
   } as unknown as Reranker;
 }
 
+/** Targets over this registry, with a resolver that counts what it materializes. */
+function targetsOn(registry: Pick<RerankersService, 'findStored'>, bus: Bus = new Bus()): { targets: RerankTargets; materialized: () => number } {
+  const metrics = { registerCache: () => undefined } as unknown as MetricsService;
+  const resolver = new CredentialResolver(cipher, new SecretSource(config, pino({ level: 'silent' })), tokens, noAwsCredentials);
+  let count = 0;
+  const materialize = resolver.materialize.bind(resolver);
+  resolver.materialize = (stored) => {
+    count++;
+    return materialize(stored);
+  };
+  const targets = new RerankTargets(registry as RerankersService, resolver, config, bus as unknown as InvalidationBus, metrics);
+  return { targets, materialized: () => count };
+}
+
 /** Hands out numbered tokens and records the scopes asked for. */
 class FakeTokenSource implements GcpTokenSource {
   readonly asked: Array<readonly string[]> = [];
@@ -50,11 +65,15 @@ class FakeTokenSource implements GcpTokenSource {
 const tokens = new FakeTokenSource();
 const noAwsCredentials = { credentials: () => Promise.reject(new Error('not used here')) };
 
-/** A repository whose reads stay open until the test releases them, one at a time. */
-class HeldRepository {
+/** The registry's lookups, their reads held open until the test releases them, one at a time. */
+class HeldRegistry {
   stored: Reranker | null = row('old-secret');
   reads = 0;
   private pending: Array<() => void> = [];
+
+  findStored(_id: string): Promise<Reranker | undefined> {
+    return this.findById().then((found) => found ?? undefined);
+  }
 
   findById(): Promise<Reranker | null> {
     this.reads++;
@@ -79,16 +98,15 @@ class Bus {
 }
 
 describe('RerankTargets: eviction wins over a concurrent fill', () => {
-  let repository: HeldRepository;
+  let repository: HeldRegistry;
   let bus: Bus;
   let targets: RerankTargets;
+  let materialized: () => number;
 
   beforeEach(() => {
-    repository = new HeldRepository();
+    repository = new HeldRegistry();
     bus = new Bus();
-    const metrics = { registerCache: () => undefined } as unknown as MetricsService;
-    const secrets = new SecretSource(config, pino({ level: 'silent' }));
-    targets = new RerankTargets(repository as unknown as RerankersRepository, cipher, config, bus as unknown as InvalidationBus, metrics, secrets, tokens, noAwsCredentials);
+    ({ targets, materialized } = targetsOn(repository, bus));
   });
 
   /** Starts a resolve, lets `during` run while its database read is held open, then releases it. */
@@ -127,6 +145,20 @@ describe('RerankTargets: eviction wins over a concurrent fill', () => {
     await expect(resolveNow()).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
+  it('builds once for concurrent cold calls: one decryption shared, each caller checked on its own read', async () => {
+    const stranger = new Principal('00000000-0000-4000-8000-0000000000bb', 'MEMBER', 'other');
+    const calls = [targets.resolve(owner, ID, 'EXECUTE'), targets.resolve(owner, ID, 'EXECUTE'), targets.resolve(stranger, ID, 'EXECUTE')];
+    for (let i = 0; i < calls.length; i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      repository.release();
+    }
+    const [first, second, third] = await Promise.allSettled(calls);
+    expect(first).toMatchObject({ status: 'fulfilled', value: { headers: { authorization: 'Bearer old-secret' } } });
+    expect(second).toMatchObject({ status: 'fulfilled' });
+    expect(third).toMatchObject({ status: 'rejected', reason: { code: 'NOT_FOUND' } });
+    expect(materialized()).toBe(1);
+  });
+
   it('caches a load that no eviction raced: the next resolve reads nothing', async () => {
     await resolveAround(() => undefined);
     expect(await targets.resolve(owner, ID, 'EXECUTE')).toMatchObject({ headers: { authorization: 'Bearer old-secret' } });
@@ -145,10 +177,7 @@ describe('RerankTargets: GCP ADC credentials', () => {
     }) as unknown as Reranker;
 
   function targetsOver(stored: Reranker): RerankTargets {
-    const repository = { findById: () => Promise.resolve(stored) } as unknown as RerankersRepository;
-    const metrics = { registerCache: () => undefined } as unknown as MetricsService;
-    const secrets = new SecretSource(config, pino({ level: 'silent' }));
-    return new RerankTargets(repository, cipher, config, new Bus() as unknown as InvalidationBus, metrics, secrets, tokens, noAwsCredentials);
+    return targetsOn({ findStored: () => Promise.resolve(stored) }).targets;
   }
 
   it('keeps the token out of the cached headers and asks the token source on every authorize()', async () => {

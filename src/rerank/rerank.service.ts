@@ -1,53 +1,21 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { DomainError } from '../common/errors/domain-error.js';
 import { elapsedMs } from '../common/time.js';
-import { InvalidationBus } from '../common/invalidation/invalidation-bus.js';
+import { InvalidationBus } from '../database/invalidation-bus.js';
 import { mapConcurrently } from '../common/concurrency/concurrency-limiter.js';
 import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import type { Principal } from '../auth/principal.js';
-import type { ProviderType } from '../generated/prisma/enums.js';
 import { halves, planBatches, type PlannedBatch } from './batch-plan.js';
-import { renderDocuments, type RerankDocument } from './document-text.js';
-import { UpstreamFormatError, type ParsedUpstreamResponse, type UpstreamBatch } from './providers/provider-adapter.js';
-import { isObject } from './providers/wire-format.js';
-import { upstreamHeaders } from '../rerankers/header-rules.js';
+import { renderDocuments } from './document-text.js';
+import { UpstreamFormatError, type ParsedUpstreamResponse, type UpstreamBatch } from '../providers/provider-adapter.js';
+import { isObject } from '../providers/wire-format.js';
+import { upstreamHeaders } from '../credentials/header-rules.js';
 import { RerankTargets } from './rerank-targets.js';
-import type { RerankTarget } from './rerank-target.js';
+import type { PingOutcome, RankedDocument, RerankInput, RerankOutcome, RerankTarget } from './rerank-types.js';
 import { normalizeScore } from './score-normalization.js';
 import { CircuitBreakers, outcomeOfError } from './upstream/circuit-breaker.js';
 import { UpstreamClient, type UpstreamReply } from './upstream/upstream-client.js';
-
-/** A rerank call, whichever endpoint it came through. */
-export interface RerankInput {
-  readonly query: string;
-  readonly documents: readonly RerankDocument[];
-  readonly topN?: number;
-  readonly rankFields?: readonly string[];
-  readonly maxTokensPerDoc?: number;
-}
-
-export interface RankedDocument {
-  readonly index: number;
-  readonly score: number;
-}
-
-export interface RerankOutcome {
-  readonly rerankerId: string;
-  readonly model: string;
-  readonly providerType: ProviderType;
-  readonly results: RankedDocument[];
-  readonly usage?: Record<string, unknown>;
-  readonly upstreamLatencyMs: number;
-  readonly upstreamRequests: number;
-}
-
-export interface PingOutcome {
-  ok: boolean;
-  httpStatus: number | null;
-  rttMs: number;
-  errorMessage?: string;
-}
 
 /** What every batch of one rerank shares. */
 interface BatchRequest {
@@ -62,6 +30,8 @@ interface BatchOutcome {
   readonly scores: RankedDocument[];
   readonly usage?: Record<string, unknown>;
   readonly requests: number;
+  /** The documents of each request that answered. */
+  readonly sent: ReadonlyArray<readonly string[]>;
 }
 
 /** The upstream refused a batch for its size: it is split in two and each half retried. */
@@ -131,6 +101,7 @@ export class RerankService implements OnModuleDestroy {
       usage: merged.usage,
       upstreamLatencyMs: elapsedMs(started),
       upstreamRequests: merged.requests,
+      sentBatches: merged.sent,
     };
   }
 
@@ -172,7 +143,7 @@ export class RerankService implements OnModuleDestroy {
       return await this.observedExchange(target, batch, request, deadline);
     } catch (error) {
       if (!(error instanceof BatchTooLarge)) throw error;
-      const outcomes: BatchOutcome[] = [{ scores: [], requests: error.attempts }];
+      const outcomes: BatchOutcome[] = [{ scores: [], requests: error.attempts, sent: [] }];
       for (const half of halves(batch)) outcomes.push(await this.callBatch(target, half, request, deadline));
       return combine(outcomes);
     }
@@ -225,7 +196,7 @@ export class RerankService implements OnModuleDestroy {
     }
     const parsed = this.parse(target, reply, batch.documents.length);
     const scores = parsed.scores.map(({ index, score }) => ({ index: batch.start + index, score }));
-    return { scores, usage: parsed.usage, requests: reply.attempts };
+    return { scores, usage: parsed.usage, requests: reply.attempts, sent: [batch.documents] };
   }
 
   private async send(target: RerankTarget, batch: UpstreamBatch, deadline: number, maxRetries?: number): Promise<UpstreamReply> {
@@ -302,6 +273,7 @@ function combine(outcomes: readonly BatchOutcome[]): BatchOutcome {
     scores: outcomes.flatMap((outcome) => outcome.scores),
     ...(reports.length > 0 ? { usage: reports.reduce((total, usage) => sumNumbers(total, usage)) } : {}),
     requests: outcomes.reduce((sum, outcome) => sum + outcome.requests, 0),
+    sent: outcomes.flatMap((outcome) => outcome.sent),
   };
 }
 

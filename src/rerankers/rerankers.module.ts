@@ -1,18 +1,15 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
+import { CredentialsModule } from '../credentials/credentials.module.js';
 import { UsageModule } from '../usage/usage.module.js';
-import { UsersModule } from '../users/users.module.js';
-import { CredentialCipher } from './credentials/credential-cipher.js';
-import { CredentialFingerprinter } from './credentials/credential-fingerprint.js';
-import { SecretSource } from './credentials/secret-source.js';
 import { RerankersController } from './rerankers.controller.js';
 import { RerankersRepository } from './rerankers.repository.js';
 import { RerankersService } from './rerankers.service.js';
 
 @Module({
-  imports: [UsersModule, AuditModule, UsageModule],
+  imports: [AuditModule, CredentialsModule, UsageModule],
   controllers: [RerankersController],
-  providers: [RerankersService, RerankersRepository, CredentialCipher, CredentialFingerprinter, SecretSource],
-  exports: [RerankersService, RerankersRepository, CredentialCipher, SecretSource],
+  providers: [RerankersService, RerankersRepository],
+  exports: [RerankersService],
 })
 export class RerankersModule {}

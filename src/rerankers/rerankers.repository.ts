@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { afterCursor, NEWEST_FIRST, toPage, type Page, type PageCursor } from '../common/pagination/page-token.js';
-import { isRecordNotFound } from '../database/prisma-errors.js';
+import { isRecordNotFound } from '../common/errors/prisma-errors.js';
 import { mergeLabelsAtomically } from '../database/label-merge.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { lockRow } from '../database/row-lock.js';
@@ -9,8 +9,8 @@ import { Prisma, type Reranker } from '../generated/prisma/client.js';
 import type { Modality, ProviderType, ScoreNormalization } from '../generated/prisma/enums.js';
 import type { Labels } from '../common/validation/labels.js';
 import type { Pricing } from '../usage/pricing.js';
-import type { CredentialMetadata } from './credentials/credential.js';
-import type { Sealed } from './credentials/credential-cipher.js';
+import type { CredentialMetadata } from '../credentials/credential.js';
+import type { Sealed } from '../credentials/credential-cipher.js';
 import { identityHash, type RerankerIdentity } from './identity-hash.js';
 
 /** Every stored field a create or an update sets (updates send only what changed). */

@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../common/errors/domain-error.js';
 import { assertOneLabelChange } from '../common/validation/label-changes.dto.js';
-import { InvalidationBus } from '../common/invalidation/invalidation-bus.js';
+import { InvalidationBus } from '../database/invalidation-bus.js';
 import { decodePageToken, encodePageToken } from '../common/pagination/page-token.js';
 import { MAX_LABELS } from '../common/validation/labels.js';
-import { AppConfig } from '../config/app-config.js';
-import { isForeignKeyViolation, isUniqueViolation } from '../database/prisma-errors.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../common/errors/prisma-errors.js';
 import { LabelLimitReached } from '../database/label-merge.js';
 import { Transactions, type Tx } from '../database/transactions.js';
 import type { AuditActor } from '../audit/audit-actor.js';
@@ -16,28 +15,11 @@ import { EgressPolicy } from '../egress/egress-policy.js';
 import type { Principal } from '../auth/principal.js';
 import type { Action } from '../auth/permissions.js';
 import type { Reranker } from '../generated/prisma/client.js';
-import type { ProviderType } from '../generated/prisma/enums.js';
-import { OwnerScope } from '../users/owner-scope.js';
-import {
-  CREDENTIAL_KIND_AWS_SIGV4,
-  CREDENTIAL_KIND_GCP_ADC,
-  DEFAULT_AWS_SERVICE,
-  sealedText,
-  type AwsSigV4Credential,
-  credentialHeaderNames,
-  credentialMetadata,
-  DEFAULT_CREDENTIAL_HEADER,
-  serverHeldBy,
-  type ApiKeyCredential,
-  type Credential,
-  type GcpAdcCredential,
-} from './credentials/credential.js';
-import { CredentialCipher, type CipherBinding } from './credentials/credential-cipher.js';
-import { CredentialFingerprinter } from './credentials/credential-fingerprint.js';
-import type { CredentialsDto } from './credentials/credentials.dto.js';
-import { secretRefPolicy, validateSecretRef } from './credentials/secret-ref.js';
-import { adapterFor } from '../rerank/providers/provider-catalog.js';
-import { defaultApiPathFor } from '../rerank/providers/provider-adapter.js';
+import { OwnerScope } from '../auth/owner-scope.js';
+import type { CredentialMetadata } from '../credentials/credential.js';
+import { CredentialPolicy, NO_CREDENTIALS, type KeptCredential, type StoredCredential } from '../credentials/credential-policy.js';
+import { adapterFor } from '../providers/provider-catalog.js';
+import { defaultApiPathFor } from '../providers/provider-adapter.js';
 import type { CreateRerankerDto } from './dto/create-reranker.dto.js';
 import { toPricing } from './dto/pricing.dto.js';
 import type { RerankerListFilter } from './dto/list-rerankers.query.js';
@@ -47,8 +29,6 @@ import { toRerankerResponse } from './dto/reranker.response.js';
 import { ifMatchAccepts, rerankerEtag } from './reranker-etag.js';
 import { RerankersRepository, type DetachedAlias, type RerankerFields, type UpdateOutcome } from './rerankers.repository.js';
 import { canonicalApiPath, canonicalEndpointUrl, parseHttpUrl } from './url-canonicalization.js';
-
-type CredentialFields = Pick<RerankerFields, 'credentials' | 'sealedSecret' | 'credentialsFingerprint' | 'credentialsSetById'>;
 
 /** Fields that create and update transform the same way when they are sent. */
 type EditableInput = Partial<
@@ -80,8 +60,6 @@ interface PlannedWrite {
   conditional: boolean;
 }
 
-const NO_CREDENTIALS: CredentialFields = { credentials: null, sealedSecret: null, credentialsFingerprint: '', credentialsSetById: null };
-
 /** Re-reads after a concurrent change of the identity or credential; more is contention, not progress. */
 const MAX_UPDATE_ATTEMPTS = 5;
 
@@ -91,9 +69,7 @@ export class RerankersService {
   constructor(
     private readonly rerankers: RerankersRepository,
     private readonly owners: OwnerScope,
-    private readonly cipher: CredentialCipher,
-    private readonly fingerprinter: CredentialFingerprinter,
-    private readonly config: AppConfig,
+    private readonly credentialPolicy: CredentialPolicy,
     private readonly invalidations: InvalidationBus,
     private readonly egress: EgressPolicy,
     private readonly transactions: Transactions,
@@ -107,14 +83,14 @@ export class RerankersService {
       throw DomainError.permissionDenied('This API key is narrowed to certain rerankers: create one by giving a rerankerId among them');
     }
     const credential = dto.credentials
-      ? this.credentialFields(principal, dto.credentials, { rerankerId: id, ownerId }, dto.providerType)
+      ? this.credentialPolicy.stored(principal, dto.credentials, { rerankerId: id, ownerId }, dto.providerType)
       : NO_CREDENTIALS;
     const fields = this.withCreateDefaults(
       this.editableFields({ ...dto, apiPath: dto.apiPath ?? defaultApiPathFor(adapterFor(dto.providerType), dto.modelIdentifier) }),
       dto,
       credential,
     );
-    assertExtraHeadersClear(fields.extraHeaders, credentialHeaderNames(fields.credentials));
+    this.credentialPolicy.assertExtraHeadersClear(fields.extraHeaders, fields.credentials);
     try {
       const created = await this.transactions.run(async (tx) => {
         const row = await this.rerankers.create(tx, { id, ownerId, providerType: dto.providerType, createdById: principal.userId, ...fields });
@@ -234,6 +210,21 @@ export class RerankersService {
     });
   }
 
+  /** A stored reranker by id, for the execution path (which checks access itself, before it reads the credential). */
+  async findStored(id: string): Promise<Reranker | undefined> {
+    return (await this.rerankers.findById(id)) ?? undefined;
+  }
+
+  /** The owner of each of these rerankers that exists. */
+  ownersOf(ids: readonly string[]): Promise<Array<{ id: string; ownerId: string }>> {
+    return this.rerankers.findOwners(ids);
+  }
+
+  /** Up to `limit` ids of an owner's rerankers with this modelIdentifier, within `ids` when given (a narrowed key's view). */
+  idsByModel(ownerId: string, modelIdentifier: string, limit: number, ids?: readonly string[]): Promise<string[]> {
+    return this.rerankers.findIdsByModel(ownerId, modelIdentifier, limit, ids);
+  }
+
   /** The reranker if the caller may perform `action` on it; 404 whether missing, someone else's or outside the key's scope. */
   async visible(principal: Principal, action: Action, id: string): Promise<Reranker> {
     const reranker = await this.rerankers.findById(id);
@@ -254,14 +245,14 @@ export class RerankersService {
       const binding = { rerankerId: current.id, ownerId: current.ownerId };
       Object.assign(
         changes,
-        dto.credentials === null ? NO_CREDENTIALS : this.credentialFields(principal, dto.credentials, binding, current.providerType),
+        dto.credentials === null ? NO_CREDENTIALS : this.credentialPolicy.stored(principal, dto.credentials, binding, current.providerType),
       );
-    } else if (current.credentials !== null && redirectsCredential(current, changes)) {
-      assertMayRedirectCredential(principal, current);
+    } else {
+      this.credentialPolicy.assertMayRedirect(principal, keptCredential(current), changes);
     }
-    const credentials = changes.credentials !== undefined ? changes.credentials : toMetadata(current);
-    const extraHeaders = changes.extraHeaders !== undefined ? changes.extraHeaders : (current.extraHeaders as Record<string, string> | null);
-    assertExtraHeadersClear(extraHeaders, credentialHeaderNames(credentials));
+    const credentials = changes.credentials !== undefined ? changes.credentials : keptCredential(current).credentials;
+    const extraHeaders = changes.extraHeaders !== undefined ? changes.extraHeaders : keptCredential(current).extraHeaders;
+    this.credentialPolicy.assertExtraHeadersClear(extraHeaders, credentials);
     return { changes, identity: identityOf({ ...current, ...changes }) };
   }
 
@@ -296,7 +287,7 @@ export class RerankersService {
   private withCreateDefaults(
     editable: Partial<RerankerFields>,
     dto: CreateRerankerDto,
-    credential: CredentialFields,
+    credential: StoredCredential,
   ): RerankerFields {
     return {
       displayName: dto.displayName,
@@ -350,55 +341,6 @@ export class RerankersService {
     return endpointUrl;
   }
 
-  /** The stored form of a supplied credential, recording who supplied it. */
-  private credentialFields(principal: Principal, dto: CredentialsDto, binding: CipherBinding, providerType: ProviderType): CredentialFields {
-    const credential = this.credentialFrom(principal, dto, providerType);
-    const secret = sealedText(credential);
-    const sealedSecret = secret !== undefined ? this.cipher.encrypt(secret, binding) : null;
-    return {
-      credentials: credentialMetadata(credential),
-      sealedSecret,
-      credentialsFingerprint: this.fingerprinter.fingerprint(credential),
-      credentialsSetById: principal.userId,
-    };
-  }
-
-  private credentialFrom(principal: Principal, dto: CredentialsDto, providerType: ProviderType): Credential {
-    if (dto.kind === CREDENTIAL_KIND_GCP_ADC) return gcpAdcCredential(principal, dto);
-    if (dto.kind === CREDENTIAL_KIND_AWS_SIGV4) return awsSigV4Credential(principal, dto);
-    return this.apiKeyCredential(principal, dto, providerType);
-  }
-
-  /** The API key as supplied; header name and prefix default to where the provider expects the key. */
-  private apiKeyCredential(principal: Principal, dto: CredentialsDto, providerType: ProviderType): ApiKeyCredential {
-    if (dto.gcpAdc) throw DomainError.invalidArgument('credentials.gcpAdc is only for CREDENTIAL_KIND_GCP_ADC; remove it');
-    if (dto.awsSigV4) throw DomainError.invalidArgument('credentials.awsSigV4 is only for CREDENTIAL_KIND_AWS_SIGV4; remove it');
-    const apiKey = dto.apiKey;
-    if (!apiKey) throw DomainError.invalidArgument('credentials.apiKey is required for CREDENTIAL_KIND_API_KEY');
-    if ((apiKey.inlineSecret === undefined) === (apiKey.secretRef === undefined)) {
-      throw DomainError.invalidArgument('credentials.apiKey needs exactly one of inlineSecret and secretRef');
-    }
-    let source: ApiKeyCredential['source'];
-    if (apiKey.secretRef) {
-      // Permission first: what this server lets references name is none of a member's business.
-      if (!principal.has('USE_SECRET_REF')) {
-        throw DomainError.permissionDenied('USE_SECRET_REF is required to reference server secrets');
-      }
-      const uri = validateSecretRef(apiKey.secretRef.uri, secretRefPolicy(this.config));
-      source = { secretRefUri: uri, ...(apiKey.secretRef.hints ? { secretRefHints: apiKey.secretRef.hints } : {}) };
-    } else {
-      source = { inlineSecret: apiKey.inlineSecret! };
-    }
-    const headerDefaults = adapterFor(providerType).credentialHeader ?? DEFAULT_CREDENTIAL_HEADER;
-    return {
-      kind: 'CREDENTIAL_KIND_API_KEY',
-      headerName: apiKey.headerName ?? headerDefaults.headerName,
-      prefix: apiKey.prefix ?? headerDefaults.prefix,
-      source,
-      ...(dto.labels ? { labels: dto.labels } : {}),
-    };
-  }
-
   private async conflict(principal: Principal, identity: RerankerIdentity, id: string): Promise<DomainError> {
     const existing = await this.rerankers.findByIdentity(identity);
     if (!existing || existing.id === id) return DomainError.alreadyExists('rerankerId is already in use');
@@ -414,68 +356,15 @@ function assertImmutable<T>(field: string, sent: T | undefined, current: T): voi
   if (sent !== undefined && sent !== current) throw DomainError.invalidArgument(`${field} cannot be changed`);
 }
 
-/** The service's own Google identity: only for USE_SERVER_IDENTITY holders; nothing secret to store. */
-function gcpAdcCredential(principal: Principal, dto: CredentialsDto): GcpAdcCredential {
-  assertOnly(dto, 'gcpAdc');
-  if (!principal.has('USE_SERVER_IDENTITY')) {
-    throw DomainError.permissionDenied("USE_SERVER_IDENTITY is required to call upstreams with the service's own Google credentials");
-  }
-  const { scopes = [], quotaProjectId } = dto.gcpAdc ?? {};
+/** Where the stored credential goes now, and who supplied it. */
+function keptCredential(reranker: Reranker): KeptCredential {
   return {
-    kind: CREDENTIAL_KIND_GCP_ADC,
-    scopes,
-    ...(quotaProjectId !== undefined ? { quotaProjectId } : {}),
-    ...(dto.labels ? { labels: dto.labels } : {}),
+    credentials: reranker.credentials as CredentialMetadata | null,
+    credentialsSetById: reranker.credentialsSetById,
+    endpointUrl: reranker.endpointUrl,
+    apiPath: reranker.apiPath,
+    extraHeaders: reranker.extraHeaders as Record<string, string> | null,
   };
-}
-
-/**
- * Inline keys (both of accessKeyId and secretAccessKey, sessionToken optional) sign as
- * whoever they belong to; without them the server's default credential chain signs, which
- * is the service's own identity (USE_SERVER_IDENTITY).
- */
-function awsSigV4Credential(principal: Principal, dto: CredentialsDto): AwsSigV4Credential {
-  assertOnly(dto, 'awsSigV4');
-  if (!dto.awsSigV4) throw DomainError.invalidArgument('credentials.awsSigV4 is required for CREDENTIAL_KIND_AWS_SIGV4 (at least its region)');
-  const { accessKeyId, secretAccessKey, sessionToken, region, service = DEFAULT_AWS_SERVICE } = dto.awsSigV4;
-  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
-    throw DomainError.invalidArgument('credentials.awsSigV4 needs both accessKeyId and secretAccessKey, or neither (the server\'s credential chain)');
-  }
-  if (accessKeyId === undefined && sessionToken !== undefined) {
-    throw DomainError.invalidArgument('credentials.awsSigV4.sessionToken goes with inline accessKeyId and secretAccessKey');
-  }
-  if (accessKeyId === undefined && !principal.has('USE_SERVER_IDENTITY')) {
-    throw DomainError.permissionDenied("USE_SERVER_IDENTITY is required to sign with the server's own AWS credentials; supply accessKeyId and secretAccessKey");
-  }
-  return {
-    kind: CREDENTIAL_KIND_AWS_SIGV4,
-    region,
-    service,
-    ...(accessKeyId !== undefined ? { keys: { accessKeyId, secretAccessKey: secretAccessKey!, ...(sessionToken !== undefined ? { sessionToken } : {}) } } : {}),
-    ...(dto.labels ? { labels: dto.labels } : {}),
-  };
-}
-
-/** The kind's own object only: another kind's object beside it is refused, not dropped. */
-function assertOnly(dto: CredentialsDto, own: 'gcpAdc' | 'awsSigV4'): void {
-  for (const field of ['apiKey', 'gcpAdc', 'awsSigV4'] as const) {
-    if (field !== own && dto[field] !== undefined) {
-      throw DomainError.invalidArgument(`credentials.${field} does not go with ${dto.kind}; remove it`);
-    }
-  }
-}
-
-function assertExtraHeadersClear(extraHeaders: Record<string, string> | null, credentialHeaders: readonly string[]): void {
-  if (!extraHeaders) return;
-  for (const credentialHeader of credentialHeaders) {
-    if (Object.keys(extraHeaders).some((name) => name.toLowerCase() === credentialHeader.toLowerCase())) {
-      throw DomainError.invalidArgument(`extraHeaders may not set ${credentialHeader}: it carries the credential`);
-    }
-  }
-}
-
-function toMetadata(reranker: Reranker): RerankerFields['credentials'] {
-  return reranker.credentials as RerankerFields['credentials'];
 }
 
 function identityOf(row: RerankerIdentity): RerankerIdentity {
@@ -485,37 +374,4 @@ function identityOf(row: RerankerIdentity): RerankerIdentity {
 
 function withoutUndefined<T extends object>(fields: T): Partial<T> {
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
-}
-
-/**
- * Whether the changes send the kept credential somewhere else. The header name and prefix
- * that carry it only change together with the credential itself, which re-supplies it.
- */
-function redirectsCredential(current: Reranker, changes: Partial<RerankerFields>): boolean {
-  return (
-    (changes.endpointUrl !== undefined && changes.endpointUrl !== current.endpointUrl) ||
-    (changes.apiPath !== undefined && changes.apiPath !== current.apiPath) ||
-    (changes.extraHeaders !== undefined && !sameHeaders(changes.extraHeaders, current.extraHeaders as Record<string, string> | null))
-  );
-}
-
-function sameHeaders(a: Record<string, string> | null, b: Record<string, string> | null): boolean {
-  const sorted = (headers: Record<string, string> | null) => JSON.stringify(Object.entries(headers ?? {}).sort(([x], [y]) => x.localeCompare(y)));
-  return sorted(a) === sorted(b);
-}
-
-/**
- * Nobody may direct a credential they could not have supplied to a destination they
- * choose: a server secret reference needs USE_SECRET_REF, the server's own cloud identity
- * USE_SERVER_IDENTITY; an inline secret needs to be the caller's own (an admin's ANY scope
- * does not reach another user's secret).
- */
-function assertMayRedirectCredential(principal: Principal, current: Reranker): void {
-  const required = serverHeldBy(toMetadata(current)!);
-  const couldSupply = required ? principal.has(required) : current.credentialsSetById === principal.userId;
-  if (!couldSupply) {
-    throw DomainError.permissionDenied(
-      'Changing endpointUrl, apiPath or extraHeaders would send the kept credential elsewhere, and you could not have supplied it: re-supply the credential (credentials) in the same request',
-    );
-  }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { rethrowWithoutArguments } from '../database/prisma-errors.js';
+import { rethrowWithoutArguments } from '../common/errors/prisma-errors.js';
 import { PrismaService } from '../database/prisma.service.js';
 import type { Tx } from '../database/transactions.js';
 import type { ApiKey, User } from '../generated/prisma/client.js';

@@ -8,7 +8,7 @@ import { DomainError } from '../common/errors/domain-error.js';
 import { AppConfig } from '../config/app-config.js';
 import type { Secret } from '../config/secret.js';
 import { DatabaseService } from '../database/database.service.js';
-import { isUniqueViolation } from '../database/prisma-errors.js';
+import { isUniqueViolation } from '../common/errors/prisma-errors.js';
 import { Transactions } from '../database/transactions.js';
 import { toUserResponse } from '../users/dto/user.response.js';
 import { SERVICE_VERSION } from './build-info.js';

@@ -1,22 +1,20 @@
 import { Injectable } from '@nestjs/common';
-import { estimateTokens } from '../rerank/batch-plan.js';
-import { isObject } from '../rerank/providers/wire-format.js';
-import { cohereSearchUnits } from './cohere-search-units.js';
+import { isObject } from '../providers/wire-format.js';
 import type { CompiledPricing, RateField } from './pricing.js';
 
 /** One answered call, as far as its price depends on it. */
 export interface MeteredCall {
   readonly pricing?: CompiledPricing;
-  readonly providerType: string;
-  readonly model: string;
-  readonly query: string;
   readonly documents: number;
   readonly upstreamRequests: number;
   /** Usage as the upstream reported it, summed over requests. */
   readonly usage?: Record<string, unknown>;
-  readonly maxTokensPerDoc?: number;
-  /** The rendered documents of each upstream request: computed only when the upstream reported no count. */
-  readonly requestDocuments: () => ReadonlyArray<readonly string[]>;
+  /** Whether the provider bills in search units: they are counted then, priced or not. */
+  readonly billsSearchUnits: boolean;
+  /** Search units by the provider's billing rule; asked only when none were reported and they count. */
+  readonly estimateSearchUnits: () => number;
+  /** Tokens of every pair sent, estimated; asked only when none were reported and the price depends on them. */
+  readonly estimateTokens: () => number;
 }
 
 export interface CallCharge {
@@ -39,21 +37,17 @@ const RATE_BASIS: Readonly<Record<RateField, readonly [keyof Quantities, bigint]
 /**
  * The units and cost of a call. Counts the upstream reported win (Cohere's
  * billed_units.search_units, Pinecone's rerank_units, total/input/prompt tokens); without
- * them, search units follow Cohere's billing rule (for Cohere, or a reranker priced per
- * search unit) and tokens are estimated when the price depends on them, so a priced call
- * is never booked at zero for want of a report.
+ * them, search units follow the provider's billing rule (for a provider that bills them, or
+ * a reranker priced per search unit) and tokens are estimated when the price depends on
+ * them, so a priced call is never booked at zero for want of a report.
  */
 @Injectable()
 export class PricingCalculator {
   charge(call: MeteredCall): CallCharge {
     const reported = call.usage ? reportedUnits(call.usage) : {};
     const rates = call.pricing?.rates ?? {};
-    const searchUnits =
-      reported.searchUnits ??
-      (call.providerType === 'COHERE' || rates.perSearchUnit !== undefined
-        ? cohereSearchUnits(call.model, call.query, call.requestDocuments(), call.maxTokensPerDoc)
-        : 0);
-    const tokens = reported.tokens ?? (rates.perMillionTokens !== undefined ? estimatedTokens(call) : 0);
+    const searchUnits = reported.searchUnits ?? (call.billsSearchUnits || rates.perSearchUnit !== undefined ? call.estimateSearchUnits() : 0);
+    const tokens = reported.tokens ?? (rates.perMillionTokens !== undefined ? call.estimateTokens() : 0);
     if (!call.pricing) return { searchUnits, tokens };
     const amount = costOf(call.pricing, { documents: call.documents, upstreamRequests: call.upstreamRequests, searchUnits, tokens });
     return { searchUnits, tokens, cost: { currency: call.pricing.currency, amount } };
@@ -68,12 +62,6 @@ function costOf(pricing: CompiledPricing, quantities: Quantities): bigint {
     if (rate !== undefined) amount += (rate * BigInt(quantities[quantity])) / per;
   }
   return amount;
-}
-
-/** Query and document tokens of every pair sent, as the batch planner estimates them. */
-function estimatedTokens(call: MeteredCall): number {
-  const queryTokens = estimateTokens(call.query);
-  return call.requestDocuments().reduce((sum, documents) => sum + documents.reduce((tokens, document) => tokens + queryTokens + estimateTokens(document), 0), 0);
 }
 
 function reportedUnits(usage: Record<string, unknown>): { searchUnits?: number; tokens?: number } {

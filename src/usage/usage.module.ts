@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { UsersModule } from '../users/users.module.js';
 import { PricingCalculator } from './pricing-calculator.js';
-import { RerankMetering } from './rerank-metering.js';
 import { UsageController } from './usage.controller.js';
 import { UsageMeter } from './usage-meter.js';
 import { UsageRepository } from './usage.repository.js';
@@ -10,7 +9,7 @@ import { UsageService } from './usage.service.js';
 @Module({
   imports: [UsersModule],
   controllers: [UsageController],
-  providers: [UsageMeter, UsageRepository, UsageService, PricingCalculator, RerankMetering],
-  exports: [UsageMeter, UsageService, PricingCalculator, RerankMetering],
+  providers: [UsageMeter, UsageRepository, UsageService, PricingCalculator],
+  exports: [UsageMeter, UsageService, PricingCalculator],
 })
 export class UsageModule {}

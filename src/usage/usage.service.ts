@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal.js';
 import { DomainError } from '../common/errors/domain-error.js';
-import { OwnerScope } from '../users/owner-scope.js';
+import { OwnerScope } from '../auth/owner-scope.js';
 import { addCounts, type CallCounts, type Rollup } from './usage-record.js';
 import { UsageMeter } from './usage-meter.js';
 import { UsageRepository, type Granularity, type ReportRow, type UsageGroupBy, type UsageSubject } from './usage.repository.js';

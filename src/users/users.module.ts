@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
-import { OwnerScope } from './owner-scope.js';
+import { USER_DIRECTORY } from '../auth/user-directory.js';
 import { UsersController } from './users.controller.js';
 import { UsersRepository } from './users.repository.js';
 import { UsersService } from './users.service.js';
@@ -8,7 +8,7 @@ import { UsersService } from './users.service.js';
 @Module({
   imports: [AuditModule],
   controllers: [UsersController],
-  providers: [UsersService, UsersRepository, OwnerScope],
-  exports: [UsersRepository, OwnerScope],
+  providers: [UsersService, UsersRepository, { provide: USER_DIRECTORY, useExisting: UsersService }],
+  exports: [UsersService, USER_DIRECTORY],
 })
 export class UsersModule {}

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { InvalidationBus } from '../common/invalidation/invalidation-bus.js';
+import { InvalidationBus } from '../database/invalidation-bus.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { encodePageToken, decodePageToken } from '../common/pagination/page-token.js';
 import type { PageQueryDto } from '../common/pagination/page-query.dto.js';
-import { isUniqueViolation } from '../database/prisma-errors.js';
+import { isUniqueViolation } from '../common/errors/prisma-errors.js';
 import type { Principal } from '../auth/principal.js';
+import type { DirectoryUser, UserDirectory } from '../auth/user-directory.js';
 import type { User } from '../generated/prisma/client.js';
 import type { CreateUserDto } from './dto/create-user.dto.js';
 import type { UpdateUserDto } from './dto/update-user.dto.js';
@@ -17,7 +18,7 @@ import { toUserResponse } from './dto/user.response.js';
 import { UsersRepository, type UserChanges } from './users.repository.js';
 
 @Injectable()
-export class UsersService {
+export class UsersService implements UserDirectory {
   constructor(
     private readonly users: UsersRepository,
     private readonly invalidations: InvalidationBus,
@@ -42,6 +43,11 @@ export class UsersService {
       if (isUniqueViolation(error)) throw DomainError.alreadyExists('A user with this email already exists');
       throw error;
     }
+  }
+
+  /** A user by id, for the ownership rules of other modules; no access check. */
+  async find(id: string): Promise<DirectoryUser | undefined> {
+    return (await this.users.findById(id)) ?? undefined;
   }
 
   /** The caller's own user, whatever the key's permissions ("who am I" needs none). */

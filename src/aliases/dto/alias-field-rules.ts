@@ -3,14 +3,9 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsEnum, IsInt, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { AliasStrategy, LastResort } from '../../generated/prisma/enums.js';
-import { IsCanonicalUuid, UUID_PATTERN } from '../../common/validation/canonical-uuid.js';
+import { ALIAS_NAME, ALIAS_NAME_RULE } from '../../common/validation/alias-name.js';
+import { IsCanonicalUuid } from '../../common/validation/canonical-uuid.js';
 
-/**
- * 1-128 of A-Z a-z 0-9 . _ : / -, and not a UUID (that is a reranker id when called by
- * name) nor `.` or `..` (URL paths would normalize them away).
- */
-export const ALIAS_NAME = new RegExp(`^(?!${UUID_PATTERN.slice(1)})(?!\\.{1,2}$)[A-Za-z0-9._:/-]{1,128}$`);
-export const ALIAS_NAME_RULE = 'name must be 1-128 of A-Z a-z 0-9 . _ : / -, not a UUID, not . or ..';
 export const MAX_TARGETS = 16;
 export const MAX_WEIGHT = 1000;
 export const MAX_PRIORITY = 100;

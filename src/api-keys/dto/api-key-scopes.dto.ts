@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ALIAS_NAME, ALIAS_NAME_RULE } from '../../aliases/dto/alias-field-rules.js';
+import { ALIAS_NAME, ALIAS_NAME_RULE } from '../../common/validation/alias-name.js';
 import { PERMISSIONS, type Permission } from '../../auth/permissions.js';
 import { canonicalUuid, isUuid } from '../../common/validation/canonical-uuid.js';
 import { IsOptionalNonNull } from '../../common/validation/optional.js';

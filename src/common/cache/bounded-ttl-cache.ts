@@ -50,17 +50,19 @@ export class BoundedTtlCache<K extends NonNullable<unknown>, V extends NonNullab
   /**
    * The value from memory, or loaded once for all concurrent callers and stored unless an
    * eviction came first. A caller arriving after an eviction does not join a load begun
-   * before it (that load may have read the old state): it starts its own.
+   * before it (that load may have read the old state): it starts its own. `since`: a token
+   * taken before the caller read what the load builds on (so an eviction meanwhile wins);
+   * `ttlOf`: a shorter life for some values.
    */
-  getOrFill(key: K, load: () => Promise<V>): V | Promise<V> {
+  getOrFill(key: K, load: () => Promise<V>, options: { since?: FillToken; ttlOf?: (value: V) => number | undefined } = {}): V | Promise<V> {
     const cached = this.get(key);
     if (cached !== undefined) return cached;
-    const token = this.fillToken();
+    const token = options.since ?? this.fillToken();
     const under = this.loading.get(key);
     if (under && under.token === token) return under.value;
     const value = load()
       .then((loaded) => {
-        this.setIfFresh(key, loaded, token);
+        this.setIfFresh(key, loaded, token, options.ttlOf?.(loaded));
         return loaded;
       })
       .finally(() => {

@@ -1,5 +1,5 @@
 import { HttpException } from '@nestjs/common';
-import { isForeignKeyViolation, isRecordNotFound, isUniqueViolation } from '../../database/prisma-errors.js';
+import { isForeignKeyViolation, isRecordNotFound, isUniqueViolation } from './prisma-errors.js';
 import { DomainError } from './domain-error.js';
 import { errorCodeForStatus } from './error-code.js';
 

@@ -2,7 +2,8 @@ import { ApiProperty } from '@nestjs/swagger';
 import { ApiEpochMs } from '../../common/openapi/schema-properties.js';
 import { epochMs } from '../../common/time.js';
 import { LimitSubject } from '../../generated/prisma/enums.js';
-import type { LimitOverrides, LimitValues } from '../limit-values.js';
+import type { LimitValues } from '../../config/limits-config.js';
+import type { LimitOverrides } from '../limit-values.js';
 import type { LimitUsage, UsageSnapshot } from '../rate-limits.js';
 
 const UNLIMITED_IS_ZERO = '0 is unlimited';

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsNumber, IsOptional, Max, Min, ValidateBy } from 'class-validator';
-import { COST_DECIMALS, MAX_MONTHLY_COST, MAX_MONTHLY_DOCUMENTS, MAX_PER_MINUTE } from '../limit-values.js';
+import { COST_DECIMALS, MAX_MONTHLY_COST, MAX_MONTHLY_DOCUMENTS, MAX_PER_MINUTE } from '../../config/limits-config.js';
 
 const MEANING = '0: unlimited; null: back to the configured default; omitted: unchanged';
 

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { PingOutcome } from '../rerank.service.js';
+import type { PingOutcome } from '../rerank-types.js';
 
 /** The result of one tiny rerank call; an upstream failure is reported here, not as an error. */
 export class PingResponse implements PingOutcome {

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ANY_OBJECT } from '../../common/openapi/schema-properties.js';
 import { ProviderType } from '../../generated/prisma/enums.js';
 import type { RerankDocument } from '../document-text.js';
-import type { RoutedOutcome } from '../routing/rerank-router.js';
+import type { RoutedOutcome } from '../rerank-types.js';
 
 const DOCUMENT_SCHEMA = { oneOf: [{ type: 'string' }, ANY_OBJECT], description: "The caller's document, as sent" };
 const USAGE_SCHEMA = { ...ANY_OBJECT, description: 'Usage as reported upstream (tokens, search units), summed over batches' };

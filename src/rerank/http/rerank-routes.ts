@@ -24,7 +24,8 @@ import {
   toCompatV1Response,
   toRerankResponse,
 } from '../dto/rerank.response.js';
-import { RerankRouter, type RoutedOutcome } from '../routing/rerank-router.js';
+import { RerankRouter } from '../routing/rerank-router.js';
+import type { RoutedOutcome } from '../rerank-types.js';
 import { setRerankTimingHeaders } from '../timing-headers.js';
 import type { HotCall, HotRoute } from './hot-route.js';
 

@@ -1,14 +1,14 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { AliasesRepository } from '../../aliases/aliases.repository.js';
+import { AliasesService } from '../../aliases/aliases.service.js';
 import type { Principal } from '../../auth/principal.js';
 import { BoundedTtlCache } from '../../common/cache/bounded-ttl-cache.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { canonicalUuid, isUuid } from '../../common/validation/canonical-uuid.js';
-import { InvalidationBus } from '../../common/invalidation/invalidation-bus.js';
+import { InvalidationBus } from '../../database/invalidation-bus.js';
 import { AppConfig } from '../../config/app-config.js';
 import type { LastResort } from '../../generated/prisma/enums.js';
 import { MetricsService } from '../../metrics/metrics.service.js';
-import { RerankersRepository } from '../../rerankers/rerankers.repository.js';
+import { RerankersService } from '../../rerankers/rerankers.service.js';
 import { RoutePlanner } from './route-planner.js';
 
 /** Candidates named in an AMBIGUOUS_MODEL error. */
@@ -44,8 +44,8 @@ export class ModelResolver implements OnModuleDestroy {
   private readonly unsubscribe: () => void;
 
   constructor(
-    private readonly aliases: AliasesRepository,
-    private readonly rerankers: RerankersRepository,
+    private readonly aliases: AliasesService,
+    private readonly rerankers: RerankersService,
     config: AppConfig,
     invalidations: InvalidationBus,
     metrics: MetricsService,
@@ -84,7 +84,7 @@ export class ModelResolver implements OnModuleDestroy {
       const planner = new RoutePlanner(alias.strategy, targets);
       return { ownerId, kind: 'alias', route: { name: alias.name, ownerId, lastResort: alias.lastResort, planner } };
     }
-    const ids = await this.rerankers.findIdsByModel(ownerId, model, MAX_CANDIDATES, principal.scopes.rerankerIds);
+    const ids = await this.rerankers.idsByModel(ownerId, model, MAX_CANDIDATES, principal.scopes.rerankerIds);
     if (ids.length === 0) return { ownerId, kind: 'unknown' };
     if (ids.length > 1) return { ownerId, kind: 'ambiguous', candidates: ids };
     return { ownerId, kind: 'reranker', rerankerId: ids[0]! };

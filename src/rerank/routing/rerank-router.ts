@@ -2,34 +2,15 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '../../auth/principal.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { elapsedMs } from '../../common/time.js';
-import type { ProviderType } from '../../generated/prisma/enums.js';
 import { RateLimits, type Admission, type RateLimitHeaders } from '../../limits/rate-limits.js';
 import { amountAsNumber } from '../../usage/money.js';
 import { renderDocuments } from '../document-text.js';
-import type { RerankTarget } from '../rerank-target.js';
 import { RerankTargets } from '../rerank-targets.js';
-import { RerankService, type RerankInput, type RerankOutcome } from '../rerank.service.js';
-import { RerankMetering, type RerankTrace } from '../../usage/rerank-metering.js';
+import { RerankService } from '../rerank.service.js';
+import { RerankMetering } from '../rerank-metering.js';
+import type { Attempt, RerankInput, RerankOutcome, RerankTarget, RerankTrace, RoutedOutcome } from '../rerank-types.js';
 import { rankLexically } from './lexical-ranker.js';
 import { ModelResolver, type AliasRoute } from './model-resolver.js';
-
-/** One upstream tried for a call: which, how it went (`ok` or the error code, lower case), how long. */
-export interface Attempt {
-  readonly rerankerId: string;
-  readonly outcome: string;
-  readonly latencyMs: number;
-}
-
-/** A rerank outcome with the route it took. `servedBy` is a reranker id, or `LEXICAL` for the last resort. */
-export interface RoutedOutcome extends Omit<RerankOutcome, 'providerType'> {
-  readonly providerType: ProviderType | 'LEXICAL';
-  readonly servedBy: string;
-  readonly attempts: readonly Attempt[];
-  readonly degraded: boolean;
-  readonly alias?: string;
-  /** The caller's rate-limit state after this call, for the reply's RateLimit-* headers. */
-  readonly rateLimitHeaders?: RateLimitHeaders;
-}
 
 /** How far a call got (for its usage record), and the rate-limit state it was admitted with. */
 interface CallTrace extends RerankTrace {
@@ -212,6 +193,7 @@ function lexicalOutcome(input: RerankInput, attempts: Attempt[], route: Route, t
     results: ranked.slice(0, Math.min(input.topN ?? texts.length, texts.length)),
     upstreamLatencyMs: 0,
     upstreamRequests: 0,
+    sentBatches: [],
     servedBy: 'LEXICAL',
     attempts: [...attempts, { rerankerId: 'LEXICAL', outcome: 'ok', latencyMs: elapsedMs(started) }],
     degraded: true,
@@ -233,6 +215,7 @@ function served(outcome: RerankOutcome, attempts: readonly Attempt[], alias: str
     usage: outcome.usage,
     upstreamLatencyMs: outcome.upstreamLatencyMs,
     upstreamRequests: outcome.upstreamRequests,
+    sentBatches: outcome.sentBatches,
     servedBy: outcome.rerankerId,
     attempts,
     degraded: false,

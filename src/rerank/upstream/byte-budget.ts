@@ -1,7 +1,8 @@
+import { smallAnswerReserve } from '../../config/byte-budget-rule.js';
+
 /**
- * The bytes of upstream answers being read at once, across all calls. The last eighth
- * is kept for small answers (under a sixteenth of that eighth), so answers that grow
- * without end are refused before an ordinary rerank answer is.
+ * The bytes of upstream answers being read at once, across all calls, cut as
+ * config/byte-budget-rule.ts says; an answer is small under a sixteenth of the reserve.
  */
 export class ByteBudget {
   /** Bytes that only small answers may use. */
@@ -11,13 +12,8 @@ export class ByteBudget {
   private used = 0;
 
   constructor(readonly limitBytes: number) {
-    this.reservedBytes = Math.floor(limitBytes / 8);
+    this.reservedBytes = smallAnswerReserve(limitBytes);
     this.smallAnswerBytes = Math.floor(this.reservedBytes / 16);
-  }
-
-  /** The most one answer can ever hold. */
-  static largestAnswer(limitBytes: number): number {
-    return limitBytes - Math.floor(limitBytes / 8);
   }
 
   get usedBytes(): number {

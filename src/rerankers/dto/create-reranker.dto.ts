@@ -3,8 +3,8 @@ import { IsEnum, IsOptional } from 'class-validator';
 import { IsCanonicalUuid } from '../../common/validation/canonical-uuid.js';
 import { IsLabels, type Labels } from '../../common/validation/labels.js';
 import { Modality, ProviderType, ScoreNormalization } from '../../generated/prisma/enums.js';
-import { CredentialsDto } from '../credentials/credentials.dto.js';
-import { IsExtraHeaders } from '../extra-headers.js';
+import { CredentialsDto } from '../../credentials/credentials.dto.js';
+import { IsExtraHeaders } from '../../credentials/extra-headers.js';
 import { PricingDto, PricingRules } from './pricing.dto.js';
 import {
   ApiPathRules,

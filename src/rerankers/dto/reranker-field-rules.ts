@@ -3,7 +3,7 @@ import { Transform, Type } from 'class-transformer';
 import { ArrayMinSize, ArrayUnique, IsArray, IsEnum, IsInt, IsString, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { trimmed } from '../../common/validation/transforms.js';
 import { Modality, ScoreNormalization } from '../../generated/prisma/enums.js';
-import { CredentialsDto } from '../credentials/credentials.dto.js';
+import { CredentialsDto } from '../../credentials/credentials.dto.js';
 
 export const MIN_TIMEOUT_MS = 100;
 export const MAX_TIMEOUT_MS = 600_000;

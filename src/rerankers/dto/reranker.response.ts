@@ -5,7 +5,7 @@ import type { Reranker } from '../../generated/prisma/client.js';
 import { Modality, ProviderType, ScoreNormalization } from '../../generated/prisma/enums.js';
 import type { Pricing } from '../../usage/pricing.js';
 import { RerankerUsageSummary } from '../../usage/dto/usage.response.js';
-import { CREDENTIAL_KINDS, type CredentialKind, type CredentialMetadata } from '../credentials/credential.js';
+import { CREDENTIAL_KINDS, type CredentialKind, type CredentialMetadata } from '../../credentials/credential.js';
 import { PricingResponse } from './pricing.dto.js';
 
 export class SecretRefMetadata {

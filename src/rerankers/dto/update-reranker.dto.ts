@@ -5,8 +5,8 @@ import { IsCanonicalUuid } from '../../common/validation/canonical-uuid.js';
 import { LabelChangesDto } from '../../common/validation/label-changes.dto.js';
 import { IsOptionalNonNull } from '../../common/validation/optional.js';
 import { Modality, ProviderType, ScoreNormalization } from '../../generated/prisma/enums.js';
-import { CredentialsDto } from '../credentials/credentials.dto.js';
-import { IsExtraHeaders } from '../extra-headers.js';
+import { CredentialsDto } from '../../credentials/credentials.dto.js';
+import { IsExtraHeaders } from '../../credentials/extra-headers.js';
 import { PricingDto, PricingRules } from './pricing.dto.js';
 import {
   ApiPathRules,

@@ -1,0 +1,108 @@
+import type { CallCredentials, RequestSigner } from '../credentials/call-credentials.js';
+import type { Modality, ProviderType, ScoreNormalization } from '../generated/prisma/enums.js';
+import type { Principal } from '../auth/principal.js';
+import type { ProviderAdapter } from '../providers/provider-adapter.js';
+import type { RateLimitHeaders } from '../limits/rate-limits.js';
+import type { CompiledPricing } from '../usage/pricing.js';
+import type { RerankDocument } from './document-text.js';
+import type { SecretScrubber } from './upstream/secret-scrubber.js';
+
+// The types the execution path shares: a call's input, its target, its outcome, its trace.
+
+/**
+ * Everything needed to call a reranker's upstream, prepared once and cached: the wire
+ * format, where to send, and the headers (a static credential included, decrypted). In
+ * memory only.
+ */
+export interface RerankTarget {
+  readonly rerankerId: string;
+  readonly ownerId: string;
+  readonly providerType: ProviderType;
+  readonly adapter: ProviderAdapter;
+  readonly model: string;
+  readonly modalities: readonly Modality[];
+  readonly origin: string;
+  /** apiPath appended to the endpoint's path, with the endpoint's query. */
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+  /** Per-call credentials (cloud identities, signing keys): asked once per call, shared by its batches. */
+  readonly authorize?: () => Promise<CallCredentials>;
+  /** The reference the credential's secret was read from, when it has one (read again on a 401). */
+  readonly secretRef?: string;
+  /** Set on a call's copy of the target when each upstream request must be signed. */
+  readonly sign?: RequestSigner;
+  /** Removes the credential (and extra header values) from anything the upstream sends back. */
+  readonly scrubber: SecretScrubber;
+  readonly timeoutMs: number;
+  readonly batchSize: number;
+  /** Estimated-token budget of one upstream request; absent: none. */
+  readonly maxTokensPerRequest?: number;
+  readonly scoreNormalization: ScoreNormalization;
+  /** What a call costs (for its usage record); absent: unpriced. */
+  readonly pricing?: CompiledPricing;
+}
+
+/** A rerank call, whichever endpoint it came through. */
+export interface RerankInput {
+  readonly query: string;
+  readonly documents: readonly RerankDocument[];
+  readonly topN?: number;
+  readonly rankFields?: readonly string[];
+  readonly maxTokensPerDoc?: number;
+}
+
+export interface RankedDocument {
+  readonly index: number;
+  readonly score: number;
+}
+
+export interface RerankOutcome {
+  readonly rerankerId: string;
+  readonly model: string;
+  readonly providerType: ProviderType;
+  readonly results: RankedDocument[];
+  readonly usage?: Record<string, unknown>;
+  readonly upstreamLatencyMs: number;
+  readonly upstreamRequests: number;
+  /** The rendered documents of each upstream request that answered (after any split), for billing rules. */
+  readonly sentBatches: ReadonlyArray<readonly string[]>;
+}
+
+export interface PingOutcome {
+  ok: boolean;
+  httpStatus: number | null;
+  rttMs: number;
+  errorMessage?: string;
+}
+
+/** One upstream tried for a call: which, how it went (`ok` or the error code, lower case), how long. */
+export interface Attempt {
+  readonly rerankerId: string;
+  readonly outcome: string;
+  readonly latencyMs: number;
+}
+
+/** A rerank outcome with the route it took. `servedBy` is a reranker id, or `LEXICAL` for the last resort. */
+export interface RoutedOutcome extends Omit<RerankOutcome, 'providerType'> {
+  readonly providerType: ProviderType | 'LEXICAL';
+  readonly servedBy: string;
+  readonly attempts: readonly Attempt[];
+  readonly degraded: boolean;
+  readonly alias?: string;
+  /** The caller's rate-limit state after this call, for the reply's RateLimit-* headers. */
+  readonly rateLimitHeaders?: RateLimitHeaders;
+}
+
+/** How far a call got, filled in as its route unfolds: the target tried last (the one that answered), the alias it went through. */
+export interface RerankTrace {
+  target?: RerankTarget;
+  alias?: string;
+}
+
+/** A finished rerank call, whichever endpoint it came through. */
+export interface MeteredRerank extends Readonly<RerankTrace> {
+  readonly principal: Principal;
+  readonly input: RerankInput;
+  /** Service-side duration of the whole call. */
+  readonly latencyMs: number;
+}
