@@ -1,9 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Caller, CurrentCaller } from '../auth/caller.js';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CurrentPrincipal, Requires } from '../auth/access.decorators.js';
-import type { Principal } from '../auth/principal.js';
-import { CurrentActor, type AuditActor } from '../audit/audit-actor.js';
+import { Requires } from '../auth/access.decorators.js';
 import { AUTHENTICATED_ERRORS, ApiErrors, JSON_BODY_ERRORS } from '../common/openapi/api-errors.decorator.js';
 import { AliasNameParam } from './alias-name.pipe.js';
 import { AliasesService } from './aliases.service.js';
@@ -28,13 +27,12 @@ export class AliasesController {
   })
   @ApiErrors(...JSON_BODY_ERRORS, 'ALREADY_EXISTS')
   async create(
-    @CurrentPrincipal() principal: Principal,
-    @CurrentActor() actor: AuditActor,
+    @CurrentCaller() caller: Caller,
     @Body() dto: CreateAliasDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AliasResponse> {
-    const alias = await this.aliases.create(principal, actor, dto);
-    void reply.header('location', `/v1/aliases/${encodeURIComponent(alias.name)}${alias.ownerId === principal.userId ? '' : `?ownerId=${alias.ownerId}`}`);
+    const alias = await this.aliases.create(caller, dto);
+    void reply.header('location', `/v1/aliases/${encodeURIComponent(alias.name)}${alias.ownerId === caller.principal.userId ? '' : `?ownerId=${alias.ownerId}`}`);
     return toAliasResponse(alias);
   }
 
@@ -45,10 +43,10 @@ export class AliasesController {
   @ApiQuery({ type: ListAliasesQuery })
   @ApiQuery({ name: 'label.<key>', required: false, description: 'Label filter, repeatable; all must match' })
   async list(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentCaller() caller: Caller,
     @Query() query: Record<string, unknown>,
   ): Promise<AliasPage> {
-    const page = await this.aliases.list(principal, parseListAliasesQuery(query));
+    const page = await this.aliases.list(caller.principal, parseListAliasesQuery(query));
     return { ...page, aliases: page.aliases.map(toAliasResponse) };
   }
 
@@ -57,11 +55,11 @@ export class AliasesController {
   @ApiOkResponse({ type: AliasResponse })
   @ApiErrors('INVALID_ARGUMENT', 'NOT_FOUND')
   async get(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentCaller() caller: Caller,
     @Param('name', AliasNameParam) name: string,
     @Query() { ownerId }: AliasOwnerQuery,
   ): Promise<AliasResponse> {
-    return toAliasResponse(await this.aliases.get(principal, name, ownerId));
+    return toAliasResponse(await this.aliases.get(caller.principal, name, ownerId));
   }
 
   @Patch(':name')
@@ -69,13 +67,12 @@ export class AliasesController {
   @ApiOkResponse({ type: AliasResponse })
   @ApiErrors(...JSON_BODY_ERRORS, 'NOT_FOUND')
   async update(
-    @CurrentPrincipal() principal: Principal,
-    @CurrentActor() actor: AuditActor,
+    @CurrentCaller() caller: Caller,
     @Param('name', AliasNameParam) name: string,
     @Query() { ownerId }: AliasOwnerQuery,
     @Body() dto: UpdateAliasDto,
   ): Promise<AliasResponse> {
-    return toAliasResponse(await this.aliases.update(principal, actor, name, dto, ownerId));
+    return toAliasResponse(await this.aliases.update(caller, name, dto, ownerId));
   }
 
   @Delete(':name')
@@ -84,11 +81,10 @@ export class AliasesController {
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiErrors('INVALID_ARGUMENT', 'NOT_FOUND')
   async delete(
-    @CurrentPrincipal() principal: Principal,
-    @CurrentActor() actor: AuditActor,
+    @CurrentCaller() caller: Caller,
     @Param('name', AliasNameParam) name: string,
     @Query() { ownerId }: AliasOwnerQuery,
   ): Promise<void> {
-    await this.aliases.delete(principal, actor, name, ownerId);
+    await this.aliases.delete(caller, name, ownerId);
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { permitsActingOn, ROLE_PERMISSIONS, type Action } from '../auth/permissions.js';
+import type { Caller } from '../auth/caller.js';
 import type { Principal } from '../auth/principal.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { assertOneLabelChange } from '../common/validation/label-changes.dto.js';
@@ -36,7 +37,8 @@ export class AliasesService {
     private readonly audit: AuditLog,
   ) {}
 
-  async create(principal: Principal, actor: AuditActor, dto: CreateAliasDto): Promise<AliasWithTargets> {
+  async create(caller: Caller, dto: CreateAliasDto): Promise<AliasWithTargets> {
+    const { principal } = caller;
     const owner = await this.owners.forCreate(principal, 'ALIAS', dto.ownerId);
     if (!principal.mayUseAlias(dto.name)) {
       throw DomainError.permissionDenied('This API key is narrowed to certain aliases: it can only create one with a name among them');
@@ -56,7 +58,7 @@ export class AliasesService {
           createdById: principal.userId,
           targets,
         });
-        await this.record(tx, actor, 'alias.create', null, alias);
+        await this.record(tx, caller, 'alias.create', null, alias);
         return alias;
       });
       this.invalidations.publish({ kind: 'alias', ownerId });
@@ -77,7 +79,8 @@ export class AliasesService {
     return { aliases: page.items, ...(page.next ? { nextToken: encodePageToken(page.next) } : {}) };
   }
 
-  async update(principal: Principal, actor: AuditActor, name: string, dto: UpdateAliasDto, ownerId?: string): Promise<AliasWithTargets> {
+  async update(caller: Caller, name: string, dto: UpdateAliasDto, ownerId?: string): Promise<AliasWithTargets> {
+    const { principal } = caller;
     const current = await this.visible(principal, 'UPDATE', name, ownerId);
     await this.owners.requireReachOf(principal, 'UPDATE', 'ALIAS', current.ownerId);
     assertOneLabelChange(dto);
@@ -92,18 +95,19 @@ export class AliasesService {
       lastResort: dto.lastResort,
       labels: dto.replaceLabels,
     };
-    const updated = await this.write(actor, current.id, { changes, targets, mergeLabels: dto.mergeLabels, updatedById: principal.userId });
+    const updated = await this.write(caller, current.id, { changes, targets, mergeLabels: dto.mergeLabels, updatedById: principal.userId });
     this.invalidations.publish({ kind: 'alias', ownerId: current.ownerId });
     return updated;
   }
 
-  async delete(principal: Principal, actor: AuditActor, name: string, ownerId?: string): Promise<void> {
+  async delete(caller: Caller, name: string, ownerId?: string): Promise<void> {
+    const { principal } = caller;
     const alias = await this.visible(principal, 'DELETE', name, ownerId);
     await this.owners.requireReachOf(principal, 'DELETE', 'ALIAS', alias.ownerId);
     await this.transactions.run(async (tx) => {
       const deleted = await this.aliases.delete(tx, alias.id);
       if (!deleted) throw DomainError.notFound('Alias');
-      await this.record(tx, actor, 'alias.delete', deleted, null);
+      await this.record(tx, caller, 'alias.delete', deleted, null);
     });
     this.invalidations.publish({ kind: 'alias', ownerId: alias.ownerId });
   }

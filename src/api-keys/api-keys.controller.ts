@@ -1,8 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Caller, CurrentCaller } from '../auth/caller.js';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Requires } from '../auth/access.decorators.js';
-import type { Principal } from '../auth/principal.js';
-import { CurrentActor, type AuditActor } from '../audit/audit-actor.js';
+import { Requires } from '../auth/access.decorators.js';
 import { AUTHENTICATED_ERRORS, ApiErrors, JSON_BODY_ERRORS } from '../common/openapi/api-errors.decorator.js';
 import { UuidParam } from '../common/validation/uuid-param.pipe.js';
 import { ApiKeysService } from './api-keys.service.js';
@@ -23,11 +22,10 @@ export class ApiKeysController {
   @ApiCreatedResponse({ type: CreatedApiKeyResponse })
   @ApiErrors(...JSON_BODY_ERRORS, 'NOT_FOUND')
   async create(
-    @CurrentPrincipal() principal: Principal,
-    @CurrentActor() actor: AuditActor,
+    @CurrentCaller() caller: Caller,
     @Body() dto: CreateApiKeyDto,
   ): Promise<CreatedApiKeyResponse> {
-    const created = await this.apiKeys.create(principal, actor, dto);
+    const created = await this.apiKeys.create(caller, dto);
     return { apiKey: toApiKeyResponse(created.apiKey), rawApiKey: created.rawApiKey };
   }
 
@@ -36,10 +34,10 @@ export class ApiKeysController {
   @ApiOkResponse({ type: ApiKeyPage })
   @ApiErrors('INVALID_ARGUMENT')
   async list(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentCaller() caller: Caller,
     @Query() query: ListApiKeysQuery,
   ): Promise<ApiKeyPage> {
-    const page = await this.apiKeys.list(principal, query);
+    const page = await this.apiKeys.list(caller.principal, query);
     return { ...page, apiKeys: page.apiKeys.map(toApiKeyResponse) };
   }
 
@@ -47,8 +45,8 @@ export class ApiKeysController {
   @Requires('READ', 'APIKEY')
   @ApiOkResponse({ type: ApiKeyResponse })
   @ApiErrors('INVALID_ARGUMENT', 'NOT_FOUND')
-  async get(@CurrentPrincipal() principal: Principal, @Param('id', UuidParam) id: string): Promise<ApiKeyResponse> {
-    return toApiKeyResponse(await this.apiKeys.get(principal, id));
+  async get(@CurrentCaller() caller: Caller, @Param('id', UuidParam) id: string): Promise<ApiKeyResponse> {
+    return toApiKeyResponse(await this.apiKeys.get(caller.principal, id));
   }
 
   @Delete(':id')
@@ -57,10 +55,9 @@ export class ApiKeysController {
   @ApiNoContentResponse({ description: 'Revoked' })
   @ApiErrors('INVALID_ARGUMENT', 'NOT_FOUND')
   async revoke(
-    @CurrentPrincipal() principal: Principal,
-    @CurrentActor() actor: AuditActor,
+    @CurrentCaller() caller: Caller,
     @Param('id', UuidParam) id: string,
   ): Promise<void> {
-    await this.apiKeys.revoke(principal, actor, id);
+    await this.apiKeys.revoke(caller, id);
   }
 }

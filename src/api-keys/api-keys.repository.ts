@@ -28,7 +28,7 @@ export interface NewApiKey {
 }
 
 /** The row to insert for a new key. */
-export function apiKeyColumns({ scopes = {}, ...key }: NewApiKey): Prisma.ApiKeyUncheckedCreateInput {
+function apiKeyColumns({ scopes = {}, ...key }: NewApiKey): Prisma.ApiKeyUncheckedCreateInput {
   return { ...key, scopes: Object.keys(scopes).length > 0 ? (scopes as Prisma.InputJsonObject) : Prisma.DbNull };
 }
 

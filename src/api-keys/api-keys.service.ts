@@ -2,7 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { DomainError } from '../common/errors/domain-error.js';
 import { InvalidationBus } from '../database/invalidation-bus.js';
 import { decodePageToken, encodePageToken } from '../common/pagination/page-token.js';
+import type { Caller } from '../auth/caller.js';
+import type { KeyScopes } from '../auth/key-scopes.js';
 import type { Principal } from '../auth/principal.js';
+import type { Labels } from '../common/validation/labels.js';
 import type { ApiKey, UserRole } from '../generated/prisma/client.js';
 import { UsersService } from '../users/users.service.js';
 import { hashKeySecret, issueApiKey } from './api-key-material.js';
@@ -10,7 +13,7 @@ import type { AuditActor } from '../audit/audit-actor.js';
 import type { AuditAction } from '../audit/audit-entry.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { Transactions, type Tx } from '../database/transactions.js';
-import { ApiKeysRepository, type ApiKeyWithOwnerRole } from './api-keys.repository.js';
+import { ApiKeysRepository, type ApiKeyWithOwnerRole, type NewApiKey } from './api-keys.repository.js';
 import { toApiKeyResponse } from './dto/api-key.response.js';
 import type { CreateApiKeyDto } from './dto/create-api-key.dto.js';
 import type { ListApiKeysQuery } from './dto/list-api-keys.query.js';
@@ -19,6 +22,12 @@ import { mintedScopes } from './minted-scopes.js';
 export interface CreatedApiKey {
   apiKey: ApiKey;
   rawApiKey: string;
+}
+
+/** A key issued and hashed, not yet stored: argon2 runs outside the transaction that stores it. */
+export interface PreparedApiKey {
+  readonly row: NewApiKey;
+  readonly rawApiKey: string;
 }
 
 @Injectable()
@@ -31,7 +40,8 @@ export class ApiKeysService {
     private readonly audit: AuditLog,
   ) {}
 
-  async create(principal: Principal, actor: AuditActor, dto: CreateApiKeyDto): Promise<CreatedApiKey> {
+  async create(caller: Caller, dto: CreateApiKeyDto): Promise<CreatedApiKey> {
+    const { principal } = caller;
     const userId = dto.userId ?? principal.userId;
     this.requireScopeFor(principal, 'CREATE', userId);
     const user = await this.users.find(userId);
@@ -42,22 +52,34 @@ export class ApiKeysService {
       throw DomainError.invalidArgument('expiresAt must be in the future');
     }
     const scopes = mintedScopes(principal, dto.scopes ?? {}, user.role);
-    const issued = issueApiKey();
-    const secretHash = await hashKeySecret(issued.secret);
+    const prepared = await this.prepare(userId, { labels: dto.labels ?? {}, expiresAt: dto.expiresAt, scopes });
     const apiKey = await this.transactions.run(async (tx) => {
-      const created = await this.keys.create(tx, {
-        id: issued.id,
-        userId,
-        keyPrefix: issued.displayPrefix,
-        secretHash,
-        labels: dto.labels ?? {},
-        expiresAt: dto.expiresAt === undefined ? null : new Date(dto.expiresAt),
-        scopes,
-      });
-      await this.record(tx, actor, 'apikey.create', null, created);
+      const created = await this.insert(tx, prepared);
+      await this.record(tx, caller, 'apikey.create', null, created);
       return created;
     });
-    return { apiKey, rawApiKey: issued.raw };
+    return { apiKey, rawApiKey: prepared.rawApiKey };
+  }
+
+  /** A new key for `userId`, hashed; no check (the caller's service decided), nothing stored yet. */
+  async prepare(userId: string, { labels, expiresAt, scopes }: { labels: Labels; expiresAt?: number; scopes?: KeyScopes }): Promise<PreparedApiKey> {
+    const issued = issueApiKey();
+    const secretHash = await hashKeySecret(issued.secret);
+    const row: NewApiKey = {
+      id: issued.id,
+      userId,
+      keyPrefix: issued.displayPrefix,
+      secretHash,
+      labels,
+      expiresAt: expiresAt === undefined ? null : new Date(expiresAt),
+      ...(scopes ? { scopes } : {}),
+    };
+    return { row, rawApiKey: issued.raw };
+  }
+
+  /** Stores a prepared key in the caller's transaction (system init stores the root key with its user). */
+  insert(tx: Tx, prepared: PreparedApiKey): Promise<ApiKey> {
+    return this.keys.create(tx, prepared.row);
   }
 
   async list(principal: Principal, query: ListApiKeysQuery): Promise<{ apiKeys: ApiKey[]; nextToken?: string }> {
@@ -84,12 +106,13 @@ export class ApiKeysService {
    * Revokes at once (the verification cache is told); idempotent. Others' keys answer 404;
    * a key of a user above the caller's role answers 403.
    */
-  async revoke(principal: Principal, actor: AuditActor, id: string): Promise<void> {
+  async revoke(caller: Caller, id: string): Promise<void> {
+    const { principal } = caller;
     await this.reachable(principal, 'DELETE', id);
     await this.transactions.run(async (tx) => {
       const revoked = await this.keys.revoke(tx, id);
       // Exactly what the conditional write changed: revokedAt, from null.
-      if (revoked) await this.record(tx, actor, 'apikey.revoke', { ...revoked, revokedAt: null }, revoked);
+      if (revoked) await this.record(tx, caller, 'apikey.revoke', { ...revoked, revokedAt: null }, revoked);
     });
     this.invalidations.publish({ kind: 'api-key', id });
   }

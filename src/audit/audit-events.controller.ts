@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
+import { Caller, CurrentCaller } from '../auth/caller.js';
 import { ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Requires } from '../auth/access.decorators.js';
-import type { Principal } from '../auth/principal.js';
+import { Requires } from '../auth/access.decorators.js';
 import { AUTHENTICATED_ERRORS, ApiErrors } from '../common/openapi/api-errors.decorator.js';
 import { AuditEventsService } from './audit-events.service.js';
 import { AuditEventPage, toAuditEventResponse } from './dto/audit-event.response.js';
@@ -20,8 +20,8 @@ export class AuditEventsController {
   @Requires('READ', 'AUDIT')
   @ApiOkResponse({ type: AuditEventPage })
   @ApiErrors('INVALID_ARGUMENT')
-  async list(@CurrentPrincipal() principal: Principal, @Query() query: ListAuditEventsQuery): Promise<AuditEventPage> {
-    const page = await this.events.list(principal, query);
+  async list(@CurrentCaller() caller: Caller, @Query() query: ListAuditEventsQuery): Promise<AuditEventPage> {
+    const page = await this.events.list(caller.principal, query);
     return { auditEvents: page.events.map(toAuditEventResponse), ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
   }
 }

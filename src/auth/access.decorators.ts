@@ -1,4 +1,4 @@
-import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { SetMetadata } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { Action, Resource } from './permissions.js';
 import type { Principal } from './principal.js';
@@ -24,10 +24,3 @@ export const AuthenticatedOnly = (): MethodDecorator => SetMetadata(AUTHENTICATE
 export interface AuthenticatedRequest extends FastifyRequest {
   principal?: Principal;
 }
-
-/** The principal the guard attached to the request. */
-export const CurrentPrincipal = createParamDecorator((_data: unknown, context: ExecutionContext): Principal => {
-  const principal = context.switchToHttp().getRequest<AuthenticatedRequest>().principal;
-  if (!principal) throw new Error('CurrentPrincipal used on a route without authentication');
-  return principal;
-});

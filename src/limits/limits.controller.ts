@@ -1,8 +1,7 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
+import { Caller, CurrentCaller } from '../auth/caller.js';
 import { ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { CurrentActor, type AuditActor } from '../audit/audit-actor.js';
-import { CurrentPrincipal, Requires } from '../auth/access.decorators.js';
-import type { Principal } from '../auth/principal.js';
+import { Requires } from '../auth/access.decorators.js';
 import { AUTHENTICATED_ERRORS, ApiErrors, JSON_BODY_ERRORS } from '../common/openapi/api-errors.decorator.js';
 import { UuidParam } from '../common/validation/uuid-param.pipe.js';
 import { LimitsResponse, toLimitsResponse } from './dto/limits.response.js';
@@ -20,8 +19,8 @@ export class LimitsController {
   @Requires('READ', 'LIMITS')
   @ApiOkResponse({ type: LimitsResponse })
   @ApiErrors('INVALID_ARGUMENT', 'PERMISSION_DENIED', 'NOT_FOUND')
-  async getUser(@CurrentPrincipal() principal: Principal, @Param('id', UuidParam) id: string): Promise<LimitsResponse> {
-    return toLimitsResponse(await this.limits.get(principal, 'USER', id));
+  async getUser(@CurrentCaller() caller: Caller, @Param('id', UuidParam) id: string): Promise<LimitsResponse> {
+    return toLimitsResponse(await this.limits.get(caller.principal, 'USER', id));
   }
 
   @Put('users/:id')
@@ -29,20 +28,19 @@ export class LimitsController {
   @ApiOkResponse({ type: LimitsResponse })
   @ApiErrors(...JSON_BODY_ERRORS, 'PERMISSION_DENIED', 'NOT_FOUND')
   async putUser(
-    @CurrentPrincipal() principal: Principal,
-    @CurrentActor() actor: AuditActor,
+    @CurrentCaller() caller: Caller,
     @Param('id', UuidParam) id: string,
     @Body() dto: UpdateLimitsDto,
   ): Promise<LimitsResponse> {
-    return toLimitsResponse(await this.limits.update(principal, actor, 'USER', id, dto));
+    return toLimitsResponse(await this.limits.update(caller, 'USER', id, dto));
   }
 
   @Get('apikeys/:id')
   @Requires('READ', 'LIMITS')
   @ApiOkResponse({ type: LimitsResponse })
   @ApiErrors('INVALID_ARGUMENT', 'PERMISSION_DENIED', 'NOT_FOUND')
-  async getApiKey(@CurrentPrincipal() principal: Principal, @Param('id', UuidParam) id: string): Promise<LimitsResponse> {
-    return toLimitsResponse(await this.limits.get(principal, 'APIKEY', id));
+  async getApiKey(@CurrentCaller() caller: Caller, @Param('id', UuidParam) id: string): Promise<LimitsResponse> {
+    return toLimitsResponse(await this.limits.get(caller.principal, 'APIKEY', id));
   }
 
   @Put('apikeys/:id')
@@ -50,11 +48,10 @@ export class LimitsController {
   @ApiOkResponse({ type: LimitsResponse })
   @ApiErrors(...JSON_BODY_ERRORS, 'PERMISSION_DENIED', 'NOT_FOUND')
   async putApiKey(
-    @CurrentPrincipal() principal: Principal,
-    @CurrentActor() actor: AuditActor,
+    @CurrentCaller() caller: Caller,
     @Param('id', UuidParam) id: string,
     @Body() dto: UpdateLimitsDto,
   ): Promise<LimitsResponse> {
-    return toLimitsResponse(await this.limits.update(principal, actor, 'APIKEY', id, dto));
+    return toLimitsResponse(await this.limits.update(caller, 'APIKEY', id, dto));
   }
 }

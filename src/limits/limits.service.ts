@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
-import type { AuditActor } from '../audit/audit-actor.js';
 import { AuditLog } from '../audit/audit-log.js';
+import type { Caller } from '../auth/caller.js';
 import type { Principal } from '../auth/principal.js';
 import { Transactions } from '../database/transactions.js';
 import { DomainError } from '../common/errors/domain-error.js';
@@ -51,14 +51,15 @@ export class LimitsService {
   }
 
   /** The overrides and their audit event (`limits.update` on the user or key) in one transaction. */
-  async update(principal: Principal, actor: AuditActor, subject: LimitSubject, id: string, dto: UpdateLimitsDto): Promise<LimitsView> {
+  async update(caller: Caller, subject: LimitSubject, id: string, dto: UpdateLimitsDto): Promise<LimitsView> {
+    const { principal } = caller;
     const owner = await this.visibleOwner(principal, 'UPDATE', subject, id);
     principal.requireReach(owner.role);
     const row = await this.transactions.run(async (tx) => {
       const before = await this.limits.find(subject, id, tx);
       const after = await this.limits.write(tx, subject, id, changesOf(dto), principal.userId);
       await this.audit.record(tx, {
-        actor,
+        actor: caller,
         action: 'limits.update',
         target: { type: subject === 'USER' ? 'user' : 'apikey', id, ownerId: owner.userId },
         before: toOverrides(before),

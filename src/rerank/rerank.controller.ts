@@ -1,8 +1,8 @@
 import { Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Caller, CurrentCaller } from '../auth/caller.js';
 import { ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { AUTHENTICATED_ERRORS, ApiErrors } from '../common/openapi/api-errors.decorator.js';
-import { CurrentPrincipal, Requires } from '../auth/access.decorators.js';
-import type { Principal } from '../auth/principal.js';
+import { Requires } from '../auth/access.decorators.js';
 import { UuidParam } from '../common/validation/uuid-param.pipe.js';
 import { PingResponse } from './dto/ping.response.js';
 import { RerankService } from './rerank.service.js';
@@ -20,7 +20,7 @@ export class RerankController {
   @Requires('PING', 'RERANKER')
   @ApiOkResponse({ type: PingResponse, description: 'Upstream failures are reported in the body' })
   @ApiErrors('INVALID_ARGUMENT', 'PERMISSION_DENIED', 'NOT_FOUND', 'UNAVAILABLE')
-  ping(@CurrentPrincipal() principal: Principal, @Param('id', UuidParam) id: string): Promise<PingResponse> {
-    return this.rerank.ping(principal, id);
+  ping(@CurrentCaller() caller: Caller, @Param('id', UuidParam) id: string): Promise<PingResponse> {
+    return this.rerank.ping(caller.principal, id);
   }
 }

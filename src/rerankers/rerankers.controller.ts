@@ -1,9 +1,8 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { Caller, CurrentCaller } from '../auth/caller.js';
 import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CurrentPrincipal, Requires } from '../auth/access.decorators.js';
-import type { Principal } from '../auth/principal.js';
-import { CurrentActor, type AuditActor } from '../audit/audit-actor.js';
+import { Requires } from '../auth/access.decorators.js';
 import { AUTHENTICATED_ERRORS, ApiErrors, JSON_BODY_ERRORS } from '../common/openapi/api-errors.decorator.js';
 import type { Reranker } from '../generated/prisma/client.js';
 import { UuidParam } from '../common/validation/uuid-param.pipe.js';
@@ -50,12 +49,11 @@ export class RerankersController {
   })
   @ApiErrors(...JSON_BODY_ERRORS, 'ALREADY_EXISTS')
   async create(
-    @CurrentPrincipal() principal: Principal,
-    @CurrentActor() actor: AuditActor,
+    @CurrentCaller() caller: Caller,
     @Body() dto: CreateRerankerDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RerankerResponse> {
-    const reranker = await this.rerankers.create(principal, actor, dto);
+    const reranker = await this.rerankers.create(caller, dto);
     void reply.header('location', `/v1/rerankers/${reranker.id}`);
     return withEtag(reply, reranker);
   }
@@ -67,10 +65,10 @@ export class RerankersController {
   @ApiQuery({ type: ListRerankersQuery })
   @ApiQuery({ name: 'label.<key>', required: false, description: 'Label filter, repeatable; all must match' })
   async list(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentCaller() caller: Caller,
     @Query() query: Record<string, unknown>,
   ): Promise<RerankerPage> {
-    const page = await this.rerankers.list(principal, parseListRerankersQuery(query));
+    const page = await this.rerankers.list(caller.principal, parseListRerankersQuery(query));
     return { ...page, rerankers: page.rerankers.map(toRerankerResponse) };
   }
 
@@ -79,11 +77,11 @@ export class RerankersController {
   @ApiOkResponse({ type: RerankerResponse, headers: ETAG_HEADER })
   @ApiErrors('INVALID_ARGUMENT', 'NOT_FOUND')
   async get(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentCaller() caller: Caller,
     @Param('id', UuidParam) id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RerankerResponse> {
-    const reranker = await this.rerankers.get(principal, id);
+    const reranker = await this.rerankers.get(caller.principal, id);
     const usage = await this.usage.monthToDate({ rerankerId: reranker.id });
     return { ...withEtag(reply, reranker), usage: toRerankerUsageSummary(usage) };
   }
@@ -94,14 +92,13 @@ export class RerankersController {
   @ApiOkResponse({ type: RerankerResponse, headers: ETAG_HEADER })
   @ApiErrors(...UPDATE_ERRORS)
   async replace(
-    @CurrentPrincipal() principal: Principal,
-    @CurrentActor() actor: AuditActor,
+    @CurrentCaller() caller: Caller,
     @Param('id', UuidParam) id: string,
     @Body() dto: UpdateRerankerDto,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RerankerResponse> {
-    return withEtag(reply, await this.rerankers.update(principal, actor, id, dto, ifMatch));
+    return withEtag(reply, await this.rerankers.update(caller, id, dto, ifMatch));
   }
 
   @Patch(':id')
@@ -110,14 +107,13 @@ export class RerankersController {
   @ApiOkResponse({ type: RerankerResponse, headers: ETAG_HEADER })
   @ApiErrors(...UPDATE_ERRORS)
   async update(
-    @CurrentPrincipal() principal: Principal,
-    @CurrentActor() actor: AuditActor,
+    @CurrentCaller() caller: Caller,
     @Param('id', UuidParam) id: string,
     @Body() dto: UpdateRerankerDto,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RerankerResponse> {
-    return withEtag(reply, await this.rerankers.update(principal, actor, id, dto, ifMatch));
+    return withEtag(reply, await this.rerankers.update(caller, id, dto, ifMatch));
   }
 
   @Delete(':id')
@@ -126,11 +122,10 @@ export class RerankersController {
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiErrors('INVALID_ARGUMENT', 'NOT_FOUND', 'IN_USE')
   async delete(
-    @CurrentPrincipal() principal: Principal,
-    @CurrentActor() actor: AuditActor,
+    @CurrentCaller() caller: Caller,
     @Param('id', UuidParam) id: string,
     @Query() { force }: DeleteRerankerQuery,
   ): Promise<void> {
-    await this.rerankers.delete(principal, actor, id, force);
+    await this.rerankers.delete(caller, id, force);
   }
 }

@@ -12,6 +12,7 @@ import type { AuditActor } from '../audit/audit-actor.js';
 import type { AuditAction } from '../audit/audit-entry.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { EgressPolicy } from '../egress/egress-policy.js';
+import type { Caller } from '../auth/caller.js';
 import type { Principal } from '../auth/principal.js';
 import type { Action } from '../auth/permissions.js';
 import type { Reranker } from '../generated/prisma/client.js';
@@ -76,7 +77,8 @@ export class RerankersService {
     private readonly audit: AuditLog,
   ) {}
 
-  async create(principal: Principal, actor: AuditActor, dto: CreateRerankerDto): Promise<Reranker> {
+  async create(caller: Caller, dto: CreateRerankerDto): Promise<Reranker> {
+    const { principal } = caller;
     const { id: ownerId } = await this.owners.forCreate(principal, 'RERANKER', dto.ownerId);
     const id = dto.rerankerId ?? randomUUID();
     if (!principal.mayUseReranker(id)) {
@@ -94,7 +96,7 @@ export class RerankersService {
     try {
       const created = await this.transactions.run(async (tx) => {
         const row = await this.rerankers.create(tx, { id, ownerId, providerType: dto.providerType, createdById: principal.userId, ...fields });
-        await this.record(tx, actor, 'reranker.create', null, row);
+        await this.record(tx, caller, 'reranker.create', null, row);
         return row;
       });
       this.invalidations.publish({ kind: 'reranker', id, ownerId });
@@ -125,7 +127,8 @@ export class RerankersService {
    * identity and credential being those the rules were checked on; if another update
    * changed them meanwhile, this one is re-planned on the new row.
    */
-  async update(principal: Principal, actor: AuditActor, id: string, dto: UpdateRerankerDto, ifMatch?: string): Promise<Reranker> {
+  async update(caller: Caller, id: string, dto: UpdateRerankerDto, ifMatch?: string): Promise<Reranker> {
+    const { principal } = caller;
     assertOneLabelChange(dto);
     for (let attempt = 1; ; attempt++) {
       const current = await this.visible(principal, 'UPDATE', id);
@@ -134,7 +137,7 @@ export class RerankersService {
         throw new DomainError('PRECONDITION_FAILED', 'The reranker changed since the ETag in If-Match was read; read it again');
       }
       const { changes, identity } = this.plannedUpdate(principal, current, dto);
-      const outcome = await this.write(principal, actor, { current, changes, identity, dto, conditional: ifMatch !== undefined });
+      const outcome = await this.write(caller, { current, changes, identity, dto, conditional: ifMatch !== undefined });
       if (outcome !== 'stale') {
         this.invalidations.publish({ kind: 'reranker', id, ownerId: current.ownerId });
         return outcome.row;
@@ -146,7 +149,8 @@ export class RerankersService {
   }
 
   /** Refused with 409 IN_USE while an alias routes to it, unless `force` removes it from those aliases. */
-  async delete(principal: Principal, actor: AuditActor, id: string, force = false): Promise<void> {
+  async delete(caller: Caller, id: string, force = false): Promise<void> {
+    const { principal } = caller;
     const { ownerId } = await this.visible(principal, 'DELETE', id);
     await this.owners.requireReachOf(principal, 'DELETE', 'RERANKER', ownerId);
     let detachedFrom: DetachedAlias[];
@@ -155,8 +159,8 @@ export class RerankersService {
         const detached = force ? await this.rerankers.detachFromAliases(tx, id) : [];
         const deleted = await this.rerankers.delete(tx, id);
         if (!deleted) throw DomainError.notFound('Reranker');
-        await this.record(tx, actor, 'reranker.delete', deleted, null);
-        await this.recordDetached(tx, actor, id, detached);
+        await this.record(tx, caller, 'reranker.delete', deleted, null);
+        await this.recordDetached(tx, caller, id, detached);
         return detached;
       });
     } catch (error) {
@@ -260,7 +264,8 @@ export class RerankersService {
    * Writes a planned update and its audit event in one transaction. The row is locked and
    * read first, so the event's "before" is exactly what this update changed.
    */
-  private async write(principal: Principal, actor: AuditActor, plan: PlannedWrite): Promise<UpdateOutcome> {
+  private async write(caller: Caller, plan: PlannedWrite): Promise<UpdateOutcome> {
+    const { principal } = caller;
     const { current, changes, identity, dto, conditional } = plan;
     try {
       return await this.transactions.run(async (tx) => {
@@ -273,7 +278,7 @@ export class RerankersService {
           updatedById: principal.userId,
           expected: { identityHash: current.identityHash, ...(conditional ? { revision: current.revision } : {}) },
         });
-        if (outcome !== 'stale') await this.record(tx, actor, 'reranker.update', before, outcome.row);
+        if (outcome !== 'stale') await this.record(tx, caller, 'reranker.update', before, outcome.row);
         return outcome;
       });
     } catch (error) {

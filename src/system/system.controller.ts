@@ -1,8 +1,9 @@
-import { Body, Controller, Get, Headers, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiExtraModels, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { FastifyRequest } from 'fastify';
 import { presentedCredential } from '../auth/request-authenticator.js';
-import { CurrentActor, type AuditActor } from '../audit/audit-actor.js';
+import { anonymousActor } from '../audit/audit-actor.js';
 import { ApiErrors, JSON_BODY_ERRORS } from '../common/openapi/api-errors.decorator.js';
 import { Public } from '../auth/public.decorator.js';
 import { InitSystemDto } from './dto/init-system.dto.js';
@@ -26,11 +27,11 @@ export class SystemController {
   @ApiHeader({ name: INIT_TOKEN_HEADER, required: false, description: 'SYSTEM_INIT_TOKEN (or Authorization: Bearer)' })
   @ApiErrors(...JSON_BODY_ERRORS, 'UNAUTHENTICATED', 'PERMISSION_DENIED')
   initialize(
-    @CurrentActor() actor: AuditActor,
+    @Req() request: FastifyRequest,
     @Body() dto: InitSystemDto,
     @Headers() headers: IncomingHttpHeaders,
   ): Promise<InitResult> {
-    return this.system.initialize(actor, dto, presentedCredential(headers, INIT_TOKEN_HEADER));
+    return this.system.initialize(anonymousActor(request), dto, presentedCredential(headers, INIT_TOKEN_HEADER));
   }
 
   /** `initialized` is shown in production only to a caller presenting the init token. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
-import { hashKeySecret, issueApiKey } from '../api-keys/api-key-material.js';
+import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { toApiKeyResponse } from '../api-keys/dto/api-key.response.js';
 import type { AuditActor } from '../audit/audit-actor.js';
 import { AuditLog } from '../audit/audit-log.js';
@@ -11,6 +11,7 @@ import { DatabaseService } from '../database/database.service.js';
 import { isUniqueViolation } from '../common/errors/prisma-errors.js';
 import { Transactions } from '../database/transactions.js';
 import { toUserResponse } from '../users/dto/user.response.js';
+import { UsersService } from '../users/users.service.js';
 import { SERVICE_VERSION } from './build-info.js';
 import type { InitSystemDto } from './dto/init-system.dto.js';
 import { SystemRepository } from './system.repository.js';
@@ -33,6 +34,8 @@ export class SystemService {
 
   constructor(
     private readonly system: SystemRepository,
+    private readonly users: UsersService,
+    private readonly apiKeys: ApiKeysService,
     private readonly database: DatabaseService,
     private readonly transactions: Transactions,
     private readonly audit: AuditLog,
@@ -52,19 +55,13 @@ export class SystemService {
     this.requireInitToken(presentedToken);
     if (await this.system.isInitialized()) return { alreadyInitialized: true };
     const userId = randomUUID();
-    const key = issueApiKey();
     const root = { id: userId, email: dto.email ?? 'root@localhost', displayName: dto.displayName ?? 'Root', role: 'ROOT' as const };
-    const rootKey = {
-      id: key.id,
-      userId,
-      keyPrefix: key.displayPrefix,
-      secretHash: await hashKeySecret(key.secret),
-      labels: { purpose: 'root' },
-      expiresAt: null,
-    };
+    const rootKey = await this.apiKeys.prepare(userId, { labels: { purpose: 'root' } });
     try {
       await this.transactions.run(async (tx) => {
-        const { user, apiKey } = await this.system.initialize(tx, root, rootKey);
+        await this.system.markInitialized(tx, userId);
+        const user = await this.users.insert(tx, root);
+        const apiKey = await this.apiKeys.insert(tx, rootKey);
         await this.audit.record(tx, {
           actor,
           action: 'system.init',
@@ -77,7 +74,7 @@ export class SystemService {
       if (isUniqueViolation(error)) return { alreadyInitialized: true };
       throw error;
     }
-    return { alreadyInitialized: false, userId, rootApiKey: key.raw };
+    return { alreadyInitialized: false, userId, rootApiKey: rootKey.rawApiKey };
   }
 
   /** Whether init has run tells an attacker a fresh instance is up for grabs: production hides it. */

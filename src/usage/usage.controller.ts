@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
+import { Caller, CurrentCaller } from '../auth/caller.js';
 import { ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Requires } from '../auth/access.decorators.js';
-import type { Principal } from '../auth/principal.js';
+import { Requires } from '../auth/access.decorators.js';
 import { AUTHENTICATED_ERRORS, ApiErrors } from '../common/openapi/api-errors.decorator.js';
 import { parseTime, UsageQuery } from './dto/usage.query.js';
 import { toUsageBucket, UsageReport } from './dto/usage.response.js';
@@ -21,11 +21,11 @@ export class UsageController {
   @Requires('READ', 'USAGE')
   @ApiOkResponse({ type: UsageReport })
   @ApiErrors('INVALID_ARGUMENT', 'PERMISSION_DENIED')
-  async report(@CurrentPrincipal() principal: Principal, @Query() query: UsageQuery): Promise<UsageReport> {
+  async report(@CurrentCaller() caller: Caller, @Query() query: UsageQuery): Promise<UsageReport> {
     const to = query.to ? parseTime(query.to)! : new Date();
     const from = query.from ? parseTime(query.from)! : new Date(to.getTime() - DEFAULT_RANGE_MS);
     const granularity = query.granularity ?? 'hour';
-    const buckets = await this.usage.report(principal, { from, to, granularity, groupBy: query.groupBy, ownerId: query.ownerId });
+    const buckets = await this.usage.report(caller.principal, { from, to, granularity, groupBy: query.groupBy, ownerId: query.ownerId });
     return {
       from: from.getTime(),
       to: to.getTime(),

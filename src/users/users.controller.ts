@@ -1,8 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { Caller, CurrentCaller } from '../auth/caller.js';
 import { ApiCreatedResponse, ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { AuthenticatedOnly, CurrentPrincipal, Requires } from '../auth/access.decorators.js';
-import type { Principal } from '../auth/principal.js';
-import { CurrentActor, type AuditActor } from '../audit/audit-actor.js';
+import { AuthenticatedOnly, Requires } from '../auth/access.decorators.js';
 import { AUTHENTICATED_ERRORS, ApiErrors, JSON_BODY_ERRORS } from '../common/openapi/api-errors.decorator.js';
 import { PageQueryDto } from '../common/pagination/page-query.dto.js';
 import { UuidParam } from '../common/validation/uuid-param.pipe.js';
@@ -23,11 +22,10 @@ export class UsersController {
   @ApiCreatedResponse({ type: UserResponse })
   @ApiErrors(...JSON_BODY_ERRORS, 'PERMISSION_DENIED', 'ALREADY_EXISTS')
   async create(
-    @CurrentPrincipal() principal: Principal,
-    @CurrentActor() actor: AuditActor,
+    @CurrentCaller() caller: Caller,
     @Body() dto: CreateUserDto,
   ): Promise<UserResponse> {
-    return toUserResponse(await this.users.create(principal, actor, dto));
+    return toUserResponse(await this.users.create(caller, dto));
   }
 
   @Get()
@@ -42,16 +40,16 @@ export class UsersController {
   @Get('me')
   @AuthenticatedOnly()
   @ApiOkResponse({ type: UserResponse })
-  async me(@CurrentPrincipal() principal: Principal): Promise<UserResponse> {
-    return toUserResponse(await this.users.me(principal));
+  async me(@CurrentCaller() caller: Caller): Promise<UserResponse> {
+    return toUserResponse(await this.users.me(caller.principal));
   }
 
   @Get(':id')
   @Requires('READ', 'USER')
   @ApiOkResponse({ type: UserResponse })
   @ApiErrors('INVALID_ARGUMENT', 'PERMISSION_DENIED', 'NOT_FOUND')
-  async get(@CurrentPrincipal() principal: Principal, @Param('id', UuidParam) id: string): Promise<UserResponse> {
-    return toUserResponse(await this.users.get(principal, id));
+  async get(@CurrentCaller() caller: Caller, @Param('id', UuidParam) id: string): Promise<UserResponse> {
+    return toUserResponse(await this.users.get(caller.principal, id));
   }
 
   @Patch(':id')
@@ -59,11 +57,10 @@ export class UsersController {
   @ApiOkResponse({ type: UserResponse })
   @ApiErrors(...JSON_BODY_ERRORS, 'PERMISSION_DENIED', 'NOT_FOUND')
   async update(
-    @CurrentPrincipal() principal: Principal,
-    @CurrentActor() actor: AuditActor,
+    @CurrentCaller() caller: Caller,
     @Param('id', UuidParam) id: string,
     @Body() dto: UpdateUserDto,
   ): Promise<UserResponse> {
-    return toUserResponse(await this.users.update(principal, actor, id, dto));
+    return toUserResponse(await this.users.update(caller, id, dto));
   }
 }

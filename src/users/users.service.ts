@@ -5,6 +5,7 @@ import { DomainError } from '../common/errors/domain-error.js';
 import { encodePageToken, decodePageToken } from '../common/pagination/page-token.js';
 import type { PageQueryDto } from '../common/pagination/page-query.dto.js';
 import { isUniqueViolation } from '../common/errors/prisma-errors.js';
+import type { Caller } from '../auth/caller.js';
 import type { Principal } from '../auth/principal.js';
 import type { DirectoryUser, UserDirectory } from '../auth/user-directory.js';
 import type { User } from '../generated/prisma/client.js';
@@ -15,7 +16,7 @@ import type { AuditAction } from '../audit/audit-entry.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { Transactions, type Tx } from '../database/transactions.js';
 import { toUserResponse } from './dto/user.response.js';
-import { UsersRepository, type UserChanges } from './users.repository.js';
+import { UsersRepository, type NewUser, type UserChanges } from './users.repository.js';
 
 @Injectable()
 export class UsersService implements UserDirectory {
@@ -26,7 +27,8 @@ export class UsersService implements UserDirectory {
     private readonly audit: AuditLog,
   ) {}
 
-  async create(principal: Principal, actor: AuditActor, dto: CreateUserDto): Promise<User> {
+  async create(caller: Caller, dto: CreateUserDto): Promise<User> {
+    const { principal } = caller;
     principal.requireReach(dto.role ?? 'MEMBER');
     try {
       return await this.transactions.run(async (tx) => {
@@ -36,13 +38,18 @@ export class UsersService implements UserDirectory {
           displayName: dto.displayName,
           role: dto.role ?? 'MEMBER',
         });
-        await this.record(tx, actor, 'user.create', null, user);
+        await this.record(tx, caller, 'user.create', null, user);
         return user;
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw DomainError.alreadyExists('A user with this email already exists');
       throw error;
     }
+  }
+
+  /** Stores a user in the caller's transaction, unchecked (system init creates the root user with its key). */
+  insert(tx: Tx, user: NewUser): Promise<User> {
+    return this.users.create(tx, user);
   }
 
   /** A user by id, for the ownership rules of other modules; no access check. */
@@ -69,7 +76,8 @@ export class UsersService implements UserDirectory {
     return { users: page.items, ...(page.next ? { nextToken: encodePageToken(page.next) } : {}) };
   }
 
-  async update(principal: Principal, actor: AuditActor, id: string, dto: UpdateUserDto): Promise<User> {
+  async update(caller: Caller, id: string, dto: UpdateUserDto): Promise<User> {
+    const { principal } = caller;
     const user = await this.users.findById(id);
     if (!user) throw DomainError.notFound('User');
     principal.requireReach(user.role);
@@ -86,7 +94,7 @@ export class UsersService implements UserDirectory {
       const before = await this.users.findForUpdate(tx, id);
       if (!before) throw DomainError.notFound('User');
       const after = await this.users.update(tx, id, changes);
-      await this.record(tx, actor, 'user.update', before, after);
+      await this.record(tx, caller, 'user.update', before, after);
       return after;
     });
     if (changingAccess) this.invalidations.publish({ kind: 'user', id });
