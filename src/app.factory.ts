@@ -13,9 +13,8 @@ import { NestPinoLogger } from './common/logging/nest-logger.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import type { AppConfig } from './config/app-config.js';
 import { MetricsService } from './metrics/metrics.service.js';
-import { RequestAuthenticator } from './auth/request-authenticator.js';
 import { ErrorBodySchema } from './common/openapi/error-body.schema.js';
-import { hotRouteOperations, registerHotRoutes, type HotRoute } from './rerank/http/hot-route.js';
+import { hotRouteOperations, type HotRoute } from './rerank/http/hot-route.js';
 import { RerankRoutes } from './rerank/http/rerank-routes.js';
 import { SERVICE_VERSION } from './system/build-info.js';
 
@@ -44,15 +43,14 @@ export async function createApp(
   return app;
 }
 
-export function configureApp(app: NestFastifyApplication, logger: Logger): void {
+/** Before init: the body parser, pipes, filter and request hooks every route (the hot ones too, added by RerankModule at init) runs with. */
+function configureApp(app: NestFastifyApplication, logger: Logger): void {
   installJsonBodyParser(app.getHttpAdapter().getInstance());
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter(logger));
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   addRequestHooks(app, logger);
-  const hotRoutes = app.get(RerankRoutes).routes;
-  registerHotRoutes(app.getHttpAdapter().getInstance(), hotRoutes, app.get(RequestAuthenticator), logger);
-  setupOpenApi(app, hotRoutes);
+  setupOpenApi(app, app.get(RerankRoutes).routes);
 }
 
 /** Callback hooks (not async ones): no promise per request for the request id, metrics and the access line. */

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { visibleOr404 } from '../auth/visibility.js';
 import { randomUUID } from 'node:crypto';
 import { permitsActingOn, ROLE_PERMISSIONS, type Action } from '../auth/permissions.js';
 import type { Caller } from '../auth/caller.js';
@@ -141,10 +142,7 @@ export class AliasesService {
 
   /** The alias if the caller may perform `action` on it; 404 whether missing, someone else's or outside the key's scope. */
   private async visible(principal: Principal, action: Action, name: string, ownerId = principal.userId): Promise<AliasWithTargets> {
-    if (!principal.canActOnAlias(action, name, ownerId)) throw DomainError.notFound('Alias');
-    const alias = await this.aliases.findByName(ownerId, name);
-    if (!alias) throw DomainError.notFound('Alias');
-    return alias;
+    return visibleOr404(this.aliases.findByName(ownerId, name), () => principal.canActOnAlias(action, name, ownerId), 'Alias');
   }
 
   /** An owner's alias with its targets, by name, for the execution path (which checks access itself). */

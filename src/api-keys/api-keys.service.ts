@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { visibleOr404 } from '../auth/visibility.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { InvalidationBus } from '../database/invalidation-bus.js';
 import { decodePageToken, encodePageToken } from '../common/pagination/page-token.js';
@@ -123,8 +124,7 @@ export class ApiKeysService {
   }
 
   private async reachable(principal: Principal, action: 'READ' | 'DELETE', id: string): Promise<ApiKeyWithOwnerRole> {
-    const key = await this.keys.findWithOwnerRole(id);
-    if (!key || !principal.canActOn(action, 'APIKEY', key.userId)) throw DomainError.notFound('API key');
+    const key = await visibleOr404(this.keys.findWithOwnerRole(id), (found) => principal.canActOn(action, 'APIKEY', found.userId), 'API key');
     principal.requireReach(key.user.role);
     return key;
   }

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { visibleOr404 } from '../auth/visibility.js';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { AuditLog } from '../audit/audit-log.js';
 import type { Caller } from '../auth/caller.js';
 import type { Principal } from '../auth/principal.js';
 import { Transactions } from '../database/transactions.js';
-import { DomainError } from '../common/errors/domain-error.js';
 import { InvalidationBus } from '../database/invalidation-bus.js';
 import { AppConfig } from '../config/app-config.js';
 import type { LimitOverride, LimitSubject, UserRole } from '../generated/prisma/client.js';
@@ -73,9 +73,7 @@ export class LimitsService {
 
   /** The subject's owner; 404 when there is no such subject or the caller may not see it. */
   private async visibleOwner(principal: Principal, action: 'READ' | 'UPDATE', subject: LimitSubject, id: string): Promise<SubjectOwner> {
-    const owner = await this.ownerOf(subject, id);
-    if (!owner || !principal.canActOn(action, 'LIMITS', owner.userId)) throw DomainError.notFound(subject === 'USER' ? 'User' : 'API key');
-    return owner;
+    return visibleOr404(this.ownerOf(subject, id), (owner) => principal.canActOn(action, 'LIMITS', owner.userId), subject === 'USER' ? 'User' : 'API key');
   }
 
   private async ownerOf(subject: LimitSubject, id: string): Promise<SubjectOwner | undefined> {

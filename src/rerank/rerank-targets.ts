@@ -1,4 +1,5 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { visibleOr404 } from '../auth/visibility.js';
 import { BoundedTtlCache } from '../common/cache/bounded-ttl-cache.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { InvalidationBus } from '../database/invalidation-bus.js';
@@ -61,8 +62,7 @@ export class RerankTargets implements OnModuleDestroy {
       return cached;
     }
     const since = this.cache.fillToken();
-    const row = await this.rerankers.findStored(id);
-    if (!row || !allowed(row.ownerId)) throw DomainError.notFound('Reranker');
+    const row = await visibleOr404(this.rerankers.findStored(id), (found) => allowed(found.ownerId), 'Reranker');
     try {
       return await this.cache.getOrFill(id, () => this.build(row), { since, ttlOf: (target) => this.ttlOf(target) });
     } catch (error) {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { visibleOr404 } from '../auth/visibility.js';
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../common/errors/domain-error.js';
 import { assertOneLabelChange } from '../common/validation/label-changes.dto.js';
@@ -231,9 +232,7 @@ export class RerankersService {
 
   /** The reranker if the caller may perform `action` on it; 404 whether missing, someone else's or outside the key's scope. */
   async visible(principal: Principal, action: Action, id: string): Promise<Reranker> {
-    const reranker = await this.rerankers.findById(id);
-    if (!reranker || !principal.canActOnReranker(action, id, reranker.ownerId)) throw DomainError.notFound('Reranker');
-    return reranker;
+    return visibleOr404(this.rerankers.findById(id), (reranker) => principal.canActOnReranker(action, id, reranker.ownerId), 'Reranker');
   }
 
   /** The validated changes of an update and the identity the row will have. */

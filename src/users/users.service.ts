@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { visibleOr404 } from '../auth/visibility.js';
 import { randomUUID } from 'node:crypto';
 import { InvalidationBus } from '../database/invalidation-bus.js';
 import { DomainError } from '../common/errors/domain-error.js';
@@ -66,9 +67,7 @@ export class UsersService implements UserDirectory {
 
   /** A user the caller may read: themself, or anyone with READ_USER_ANY; 404 otherwise. */
   async get(principal: Principal, id: string): Promise<User> {
-    const user = await this.users.findById(id);
-    if (!user || !principal.canActOn('READ', 'USER', user.id)) throw DomainError.notFound('User');
-    return user;
+    return visibleOr404(this.users.findById(id), (user) => principal.canActOn('READ', 'USER', user.id), 'User');
   }
 
   async list(query: PageQueryDto): Promise<{ users: User[]; nextToken?: string }> {

@@ -1,6 +1,6 @@
 import type { JSONSchemaType } from 'ajv';
 import { UUID_PATTERN } from '../../common/validation/canonical-uuid.js';
-import { ajv } from '../../common/validation/json-schema.pipe.js';
+import { ajv } from '../../common/validation/validated-body.js';
 import type { RerankDocument } from '../document-text.js';
 
 /**

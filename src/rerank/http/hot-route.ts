@@ -9,7 +9,7 @@ import type { RequestAuthenticator } from '../../auth/request-authenticator.js';
 import { errorResponses } from '../../common/openapi/api-errors.decorator.js';
 import { sendError } from '../../common/errors/error-response.js';
 import type { ErrorCode } from '../../common/errors/error-code.js';
-import { validatedBody } from '../../common/validation/json-schema.pipe.js';
+import { validatedBody } from '../../common/validation/validated-body.js';
 
 /** What a hot route's handler gets: the authenticated caller, its validated body and path parameter. */
 export interface HotCall<Body> {

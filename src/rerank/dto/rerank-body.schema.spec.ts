@@ -1,12 +1,12 @@
-import { DomainError } from '../errors/domain-error.js';
-import { COMPAT_MESSAGES, validateCompatBody, validateRerankBody } from '../../rerank/dto/rerank-body.schema.js';
-import { JsonSchemaPipe } from './json-schema.pipe.js';
+import { DomainError } from '../../common/errors/domain-error.js';
+import { COMPAT_MESSAGES, validateCompatBody, validateRerankBody } from './rerank-body.schema.js';
+import { validatedBody } from '../../common/validation/validated-body.js';
 
-describe('JsonSchemaPipe', () => {
-  const rerank = new JsonSchemaPipe(validateRerankBody);
-  const v2 = new JsonSchemaPipe(validateCompatBody, COMPAT_MESSAGES);
+describe('rerank body schemas (validatedBody)', () => {
+  const rerank = { transform: (body: unknown) => validatedBody(validateRerankBody, body) };
+  const v2 = { transform: (body: unknown) => validatedBody(validateCompatBody, body, COMPAT_MESSAGES) };
 
-  function problem(pipe: JsonSchemaPipe<unknown>, body: unknown): string {
+  function problem(pipe: { transform(body: unknown): unknown }, body: unknown): string {
     try {
       pipe.transform(body);
     } catch (error) {

@@ -1,4 +1,3 @@
-import type { PipeTransform } from '@nestjs/common';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { DomainError } from '../errors/domain-error.js';
 import type { FieldViolation } from './validation.pipe.js';
@@ -7,22 +6,10 @@ import type { FieldViolation } from './validation.pipe.js';
 export const ajv = new Ajv({ allErrors: false, coerceTypes: false, strict: true });
 
 /**
- * Validates a body against a compiled JSON schema, for hot routes where the
+ * Validation of a body against a compiled JSON schema, for the hot routes, where the
  * class-transformer + class-validator pass is measurably slower. Errors have the same
  * shape as the global pipe's: 400 INVALID_ARGUMENT naming the field.
  */
-export class JsonSchemaPipe<T> implements PipeTransform<unknown, T> {
-  constructor(
-    private readonly validate: ValidateFunction<T>,
-    /** Friendlier messages for some fields, by field path (e.g. `model`). */
-    private readonly messages: Record<string, string> = {},
-  ) {}
-
-  transform(value: unknown): T {
-    return validatedBody(this.validate, value, this.messages);
-  }
-}
-
 /** `value` if it satisfies the compiled schema; else 400 INVALID_ARGUMENT naming the first field at fault. */
 export function validatedBody<T>(validate: ValidateFunction<T>, value: unknown, messages: Record<string, string> = {}): T {
   if (validate(value)) return value;
