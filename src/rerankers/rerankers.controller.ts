@@ -86,19 +86,20 @@ export class RerankersController {
     return { ...withEtag(reply, reranker), usage: toRerankerUsageSummary(usage) };
   }
 
+  /** PUT has PATCH's partial semantics (GoodMem's clients send PUT). */
   @Put(':id')
   @Requires('UPDATE', 'RERANKER')
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOkResponse({ type: RerankerResponse, headers: ETAG_HEADER })
   @ApiErrors(...UPDATE_ERRORS)
-  async replace(
+  replace(
     @CurrentCaller() caller: Caller,
     @Param('id', UuidParam) id: string,
     @Body() dto: UpdateRerankerDto,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RerankerResponse> {
-    return withEtag(reply, await this.rerankers.update(caller, id, dto, ifMatch));
+    return this.update(caller, id, dto, ifMatch, reply);
   }
 
   @Patch(':id')

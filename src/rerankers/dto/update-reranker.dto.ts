@@ -1,49 +1,25 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional, IntersectionType, OmitType, PartialType } from '@nestjs/swagger';
 import { Transform, type TransformFnParams } from 'class-transformer';
-import { IsEnum, IsOptional } from 'class-validator';
+import { IsOptional } from 'class-validator';
 import { IsCanonicalUuid } from '../../common/validation/canonical-uuid.js';
 import { LabelChangesDto } from '../../common/validation/label-changes.dto.js';
 import { IsOptionalNonNull } from '../../common/validation/optional.js';
-import { Modality, ProviderType, ScoreNormalization } from '../../generated/prisma/enums.js';
+import { Modality, ScoreNormalization } from '../../generated/prisma/enums.js';
 import { CredentialsDto } from '../../credentials/credentials.dto.js';
-import { IsExtraHeaders } from '../../credentials/extra-headers.js';
-import { PricingDto, PricingRules } from './pricing.dto.js';
-import {
-  ApiPathRules,
-  BatchSizeRules,
-  CredentialsRules,
-  DescriptionRules,
-  DisplayNameRules,
-  EndpointUrlRules,
-  ModalitiesRules,
-  ModelIdentifierRules,
-  MonitoringEndpointRules,
-  ScoreNormalizationRules,
-  TimeoutRules,
-  TokenBudgetRules,
-  VersionRules,
-} from './reranker-field-rules.js';
+import { CreateRerankerDto } from './create-reranker.dto.js';
+import { ApiPathRules, CredentialsRules, ModalitiesRules, ScoreNormalizationRules } from './reranker-field-rules.js';
 
 /**
- * Partial update (PUT and PATCH alike): only sent fields change; `null` clears the
- * nullable ones and removes credentials, and is refused for the others.
+ * The create body's fields, each optional. Null clears what create lets be null and is
+ * refused for the rest (skipNullProperties: false validates it); the fields below differ
+ * from create in what null or an empty list means.
  */
-export class UpdateRerankerDto extends LabelChangesDto {
-  @ApiPropertyOptional()
-  @IsOptionalNonNull()
-  @DisplayNameRules()
-  displayName?: string;
+const EDITABLE = PartialType(OmitType(CreateRerankerDto, ['rerankerId', 'labels', 'apiPath', 'ownerId', 'supportedModalities', 'credentials', 'scoreNormalization'] as const), {
+  skipNullProperties: false,
+});
 
-  @ApiPropertyOptional({ nullable: true })
-  @IsOptional()
-  @DescriptionRules()
-  description?: string | null;
-
-  @ApiPropertyOptional({ enum: ProviderType, description: 'Immutable: only the current value is accepted' })
-  @IsOptionalNonNull()
-  @IsEnum(ProviderType)
-  providerType?: ProviderType;
-
+/** Partial update (PUT and PATCH alike): only sent fields change; labels change through replaceLabels or mergeLabels. */
+export class UpdateRerankerDto extends IntersectionType(EDITABLE, LabelChangesDto) {
   @ApiPropertyOptional({ description: 'Immutable: only the current value is accepted' })
   @IsOptionalNonNull()
   @IsCanonicalUuid()
@@ -51,18 +27,8 @@ export class UpdateRerankerDto extends LabelChangesDto {
 
   @ApiPropertyOptional()
   @IsOptionalNonNull()
-  @EndpointUrlRules()
-  endpointUrl?: string;
-
-  @ApiPropertyOptional()
-  @IsOptionalNonNull()
   @ApiPathRules()
   apiPath?: string;
-
-  @ApiPropertyOptional()
-  @IsOptionalNonNull()
-  @ModelIdentifierRules()
-  modelIdentifier?: string;
 
   @ApiPropertyOptional({ enum: Modality, isArray: true, description: 'An empty list means no change (as in GoodMem)' })
   @Transform(emptyMeansUnchanged)
@@ -75,45 +41,10 @@ export class UpdateRerankerDto extends LabelChangesDto {
   @CredentialsRules()
   credentials?: CredentialsDto | null;
 
-  @ApiPropertyOptional({ nullable: true })
-  @IsOptional()
-  @VersionRules()
-  version?: string | null;
-
-  @ApiPropertyOptional({ nullable: true })
-  @IsOptional()
-  @MonitoringEndpointRules()
-  monitoringEndpoint?: string | null;
-
-  @ApiPropertyOptional({ nullable: true })
-  @IsOptional()
-  @TimeoutRules()
-  requestTimeoutMs?: number | null;
-
-  @ApiPropertyOptional({ nullable: true })
-  @IsOptional()
-  @BatchSizeRules()
-  maxDocumentsPerRequest?: number | null;
-
-  @ApiPropertyOptional({ nullable: true, description: 'null: the provider default' })
-  @IsOptional()
-  @TokenBudgetRules()
-  maxTokensPerRequest?: number | null;
-
-  @ApiPropertyOptional({ enum: ScoreNormalization })
+  @ApiPropertyOptional({ enum: ScoreNormalization, description: 'May change, not to null' })
   @IsOptionalNonNull()
   @ScoreNormalizationRules()
   scoreNormalization?: ScoreNormalization;
-
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, nullable: true })
-  @IsOptional()
-  @IsExtraHeaders()
-  extraHeaders?: Record<string, string> | null;
-
-  @ApiPropertyOptional({ type: PricingDto, nullable: true, description: 'What a call costs, for usage and cost reports; omitted: keep; object: replace; null: unpriced' })
-  @IsOptional()
-  @PricingRules()
-  pricing?: PricingDto | null;
 }
 
 /** GoodMem clients send every repeated field, so an empty list stands for "not sent". */
