@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import floors from './eslint/import-floors.mjs';
 
 export default tseslint.config(
   { ignores: ['dist/', 'coverage/', 'node_modules/', 'src/generated/', 'bench/results/', 'bench/.scratch/'] },
@@ -16,6 +17,11 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['error'] }],
       eqeqeq: ['error', 'always'],
     },
+  },
+  {
+    files: ['src/**/*.ts'],
+    plugins: { floors },
+    rules: { 'floors/import-floors': 'error' },
   },
   {
     files: ['test/**', 'bench/**', 'scripts/**', '**/*.spec.ts', 'src/**/*-cli.ts'],

@@ -2,7 +2,7 @@ import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { DomainError } from '../common/errors/domain-error.js';
 import { AuthenticatedOnly, Requires, type AuthenticatedRequest } from './access.decorators.js';
-import type { ApiKeyVerifier } from '../api-keys/api-key-verifier.js';
+import type { KeyVerifier } from './key-verifier.js';
 import { ApiKeyGuard } from './api-key.guard.js';
 import { presentedApiKey, RequestAuthenticator } from './request-authenticator.js';
 import { Principal } from './principal.js';
@@ -22,7 +22,7 @@ class Routes {
 }
 
 const member = new Principal('u1', 'MEMBER', 'k1');
-const verifier = { verify: async (key: string) => (key === 'good' ? member : undefined) } as unknown as ApiKeyVerifier;
+const verifier = { verify: async (key: string) => (key === 'good' ? member : undefined) } satisfies KeyVerifier;
 const guard = new ApiKeyGuard(new Reflector(), new RequestAuthenticator(verifier));
 
 function contextFor(handler: keyof Routes, headers: Record<string, string> = {}): ExecutionContext {
