@@ -4,7 +4,9 @@ WORKDIR /app
 COPY package.json package-lock.json prisma.config.ts ./
 COPY scripts ./scripts
 COPY prisma ./prisma
-# postinstall runs `prisma generate` (offline; see scripts/prisma-generate.mjs)
+# postinstall runs `prisma generate` (offline; see scripts/prisma-generate.mjs). onnxruntime-node
+# ships its CPU library in the package; its install script would only fetch CUDA libraries.
+ENV ONNXRUNTIME_NODE_INSTALL=skip
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src

@@ -6,6 +6,8 @@ const tsJest = ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostic
 
 export default {
   testEnvironment: 'node',
+  // Compiles the built-in rankers' worker thread into dist/ (workers load JavaScript, not ts-jest's modules).
+  globalSetup: '<rootDir>/test/support/global-setup.mjs',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {

@@ -171,4 +171,17 @@ describe('AppConfig', () => {
       expectConfigError(env, variable, problem);
     });
   });
+
+  it('configures the built-in rankers: models under DATA_DIR, downloads off in production, the allowlist as globs', () => {
+    const config = load({});
+    expect(config.builtin.models.dir).toBe(join(dataDir, 'models'));
+    expect(config.builtin.models.allowDownload).toBe(true);
+    expect(config.builtin.models.allowed).toContain('Xenova/ms-marco-MiniLM-L-6-v2');
+    expect(config.builtin.workers).toBeGreaterThanOrEqual(1);
+    expect(load({ NODE_ENV: 'production', SECRETS_ENCRYPTION_KEY: KEY_A, SECRETS_FINGERPRINT_KEY: KEY_B, SYSTEM_INIT_TOKEN: 'a-long-enough-init-token' }).builtin.models.allowDownload).toBe(false);
+    expect(load({ LOCAL_MODELS_ALLOWED: 'Xenova/*, acme/reranker-?' }).builtin.models.allowed).toEqual(['Xenova/*', 'acme/reranker-?']);
+    expect(load({ MODELS_HUB_URL: 'http://127.0.0.1:9999/' }).builtin.models.hubUrl).toBe('http://127.0.0.1:9999');
+    expectConfigError({ MODELS_HUB_URL: 'ftp://hub' }, 'MODELS_HUB_URL', /http/);
+    expectConfigError({ LOCAL_WORKERS: '0' }, 'LOCAL_WORKERS', /between 1/);
+  });
 });

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
+import { loadBuiltinConfig, type BuiltinConfig } from './builtin-config.js';
 import { largestAnswerBytes } from './byte-budget-rule.js';
 import { ConfigError } from './config-error.js';
 import { EnvReader, type Env } from './env-reader.js';
@@ -119,6 +120,8 @@ export class AppConfig {
   readonly usage: UsageConfig;
   /** Rate limits and monthly quotas: defaults, and where the counters live. */
   readonly limits: LimitsConfig;
+  /** The built-in rankers (LEXICAL, LOCAL): worker pool, queue, model store. */
+  readonly builtin: BuiltinConfig;
 
   private constructor(env: EnvReader) {
     this.production = env.oneOf('NODE_ENV', ['development', 'production', 'test'], 'development') === 'production';
@@ -185,6 +188,7 @@ export class AppConfig {
       maxPendingKeys: env.integer('USAGE_MAX_PENDING_KEYS', 100_000, { min: 1, max: 10_000_000 }),
     };
     this.limits = loadLimitsConfig(env);
+    this.builtin = loadBuiltinConfig(env, this.database.dataDir, this.production);
   }
 
   static fromEnv(env: Env = process.env): AppConfig {

@@ -77,6 +77,35 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly builtinPairs = new Counter({
+    name: 'builtin_ranker_pairs_total',
+    help: 'Pairs (query x document) the built-in rankers scored, by kind (LEXICAL, LOCAL); rate() gives pairs per second',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly builtinBatches = new Histogram({
+    name: 'builtin_ranker_batch_duration_seconds',
+    help: 'Time a worker of the built-in rankers spent on one unit of work (a LOCAL batch of pairs, a LEXICAL call), by kind and outcome',
+    labelNames: ['kind', 'outcome'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  private readonly builtinModelLoads = new Counter({
+    name: 'builtin_ranker_model_loads_total',
+    help: 'LOCAL models loaded into a worker (each worker loads its own; LOCAL_MAX_MODELS per worker), by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly builtinWorkerExits = new Counter({
+    name: 'builtin_ranker_worker_exits_total',
+    help: 'Worker threads of the built-in rankers that ended unexpectedly (each is replaced), by whether they were running work',
+    labelNames: ['running'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
@@ -160,6 +189,42 @@ export class MetricsService {
       registers: [this.registry],
       collect() {
         for (const [state, count] of Object.entries(counts())) this.set({ state }, count);
+      },
+    });
+  }
+
+  countBuiltinPairs(kind: string, pairs: number): void {
+    this.builtinPairs.inc({ kind }, pairs);
+  }
+
+  observeBuiltinBatch(kind: string, outcome: string, seconds: number): void {
+    this.builtinBatches.observe({ kind, outcome }, seconds);
+  }
+
+  countModelLoad(outcome: 'ok' | 'failed'): void {
+    this.builtinModelLoads.inc({ outcome });
+  }
+
+  countBuiltinWorkerExit(running: boolean): void {
+    this.builtinWorkerExits.inc({ running: String(running) });
+  }
+
+  /** The built-in rankers' queue (pairs waiting for a worker) and live workers, read at scrape time. */
+  registerBuiltinQueue(queuedPairs: () => number, workers: () => number): void {
+    new Gauge({
+      name: 'builtin_ranker_queued_pairs',
+      help: 'Pairs waiting for a worker of the built-in rankers (bounded by LOCAL_MAX_QUEUED_PAIRS)',
+      registers: [this.registry],
+      collect() {
+        this.set(queuedPairs());
+      },
+    });
+    new Gauge({
+      name: 'builtin_ranker_workers',
+      help: 'Worker threads of the built-in rankers running (started on demand, up to LOCAL_WORKERS)',
+      registers: [this.registry],
+      collect() {
+        this.set(workers());
       },
     });
   }

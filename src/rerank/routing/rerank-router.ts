@@ -9,7 +9,7 @@ import { RerankTargets } from '../rerank-targets.js';
 import { RerankService } from '../rerank.service.js';
 import { RerankMetering } from '../rerank-metering.js';
 import type { Attempt, RerankInput, RerankOutcome, RerankTarget, RerankTrace, RoutedOutcome } from '../rerank-types.js';
-import { rankLexically } from './lexical-ranker.js';
+import { rankLexically } from '../../providers/builtin/lexical-ranker.js';
 import { ModelResolver, type AliasRoute } from './model-resolver.js';
 
 /** How far a call got (for its usage record), and the rate-limit state it was admitted with. */
