@@ -51,6 +51,8 @@ export interface FakeUpstreamOptions {
   errorStyle?: 'nested' | 'flat';
   /** false: answers carry no usage block (Cohere's `meta`, everyone else's `usage`). */
   reportsUsage?: boolean;
+  /** The marker a document's score is read from (`<marker>=<n>`; default `score`), so two fakes can rank the same documents differently. */
+  scoreMarker?: string;
 }
 
 /** The fake's tokenizer: whitespace-separated words. */
@@ -178,7 +180,7 @@ export class FakeUpstream {
     const invalidDocuments = this.validate(body, documents);
     if (invalidDocuments) return send(invalidDocuments.status, invalidDocuments.body);
     const topN = (this.format === 'VOYAGE' || this.format === 'MIXEDBREAD' ? body.top_k : body.top_n) as number | undefined;
-    let scored = documents.map((text, index) => ({ index, score: scoreOf(text) }));
+    let scored = documents.map((text, index) => ({ index, score: scoreOf(text, this.options.scoreMarker) }));
     if (fault?.kind !== 'ignore-top-n') {
       scored.sort((a, b) => b.score - a.score);
       if (topN !== undefined && this.format !== 'TEI' && this.format !== 'NVIDIA_NIM') scored = scored.slice(0, topN);
@@ -338,8 +340,8 @@ function streamForever(res: import('node:http').ServerResponse, chunk: string, i
 }
 
 /** `score=<number>` inside the text, else a stable pseudo-score in [0, 0.5). */
-export function scoreOf(text: string): number {
-  const marked = /score=(-?\d+(?:\.\d+)?)/.exec(text);
+export function scoreOf(text: string, marker = 'score'): number {
+  const marked = new RegExp(`\\b${marker}=(-?\\d+(?:\\.\\d+)?)`).exec(text);
   if (marked) return Number(marked[1]);
   let hash = 0;
   for (const char of text) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
