@@ -14,7 +14,9 @@ import { EgressModule } from './egress/egress.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { RerankModule } from './rerank/rerank.module.js';
 import { RerankersModule } from './rerankers/rerankers.module.js';
+import { SessionsModule } from './sessions/sessions.module.js';
 import { SystemModule } from './system/system.module.js';
+import { ConsoleUiModule } from './ui/console-ui.module.js';
 import { UsageModule } from './usage/usage.module.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -29,7 +31,7 @@ export class AppModule {
         InvalidationModule,
         EgressModule,
         MetricsModule,
-        AuthModule.register([ApiKeysModule, UsersModule]),
+        AuthModule.register([ApiKeysModule, UsersModule, SessionsModule]),
         AuditModule,
         HealthModule,
         SystemModule,
@@ -40,6 +42,8 @@ export class AppModule {
         AliasesModule,
         UsageModule,
         LimitsModule,
+        SessionsModule,
+        ConsoleUiModule,
       ],
     };
   }

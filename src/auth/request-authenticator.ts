@@ -1,10 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
 import { DomainError } from '../common/errors/domain-error.js';
 import type { AuthenticatedRequest, RequiredAccess } from './access.decorators.js';
 import { KEY_VERIFIER, type KeyVerifier } from './key-verifier.js';
 import type { Principal } from './principal.js';
+import { SESSION_AUTHENTICATOR, assertCsrfHeader, presentedSessionToken, type SessionAuthenticator } from './session-credentials.js';
 
 /**
  * Who is calling and whether they may: the one place both the Nest guard and the hot
@@ -12,14 +13,30 @@ import type { Principal } from './principal.js';
  */
 @Injectable()
 export class RequestAuthenticator {
-  constructor(@Inject(KEY_VERIFIER) private readonly verifier: KeyVerifier) {}
+  constructor(
+    @Inject(KEY_VERIFIER) private readonly verifier: KeyVerifier,
+    @Optional() @Inject(SESSION_AUTHENTICATOR) private readonly sessions?: SessionAuthenticator,
+  ) {}
 
-  /** The caller's principal, attached to the request; 401 UNAUTHENTICATED without a valid key. */
+  /**
+   * The caller's principal, attached to the request; 401 UNAUTHENTICATED without a valid key.
+   * A key in the headers wins; else the console's session cookie stands for the key it was
+   * opened with, and a state-changing request must then carry the CSRF header (403).
+   */
   async authenticate(request: FastifyRequest): Promise<Principal> {
     const rawKey = presentedApiKey(request.headers);
-    if (!rawKey) throw DomainError.unauthenticated('An API key is required (x-api-key or Authorization: Bearer)');
-    const principal = await this.verifier.verify(rawKey, request.ip);
-    if (!principal) throw DomainError.unauthenticated('The API key is invalid, expired or revoked');
+    const token = rawKey ? undefined : this.sessions && presentedSessionToken(request.headers);
+    let principal: Principal | undefined;
+    if (rawKey) {
+      principal = await this.verifier.verify(rawKey, request.ip);
+      if (!principal) throw DomainError.unauthenticated('The API key is invalid, expired or revoked');
+    } else if (token) {
+      principal = (await this.sessions!.authenticate(token))?.principal;
+      if (!principal) throw DomainError.unauthenticated('The console session ended: sign in again');
+      assertCsrfHeader(request.method, request.headers);
+    } else {
+      throw DomainError.unauthenticated('An API key is required (x-api-key or Authorization: Bearer)');
+    }
     (request as AuthenticatedRequest).principal = principal;
     return principal;
   }

@@ -4,6 +4,7 @@ import { loadBuiltinConfig, type BuiltinConfig } from './builtin-config.js';
 import { largestAnswerBytes } from './byte-budget-rule.js';
 import { ConfigError } from './config-error.js';
 import { EnvReader, type Env } from './env-reader.js';
+import { loadConsoleConfig, type ConsoleConfig } from './console-config.js';
 import { loadLimitsConfig, type LimitsConfig } from './limits-config.js';
 import { Secret } from './secret.js';
 import { loadSecretSourcesConfig, type SecretSourcesConfig } from './secret-sources-config.js';
@@ -122,6 +123,8 @@ export class AppConfig {
   readonly limits: LimitsConfig;
   /** The built-in rankers (LEXICAL, LOCAL): worker pool, queue, model store. */
   readonly builtin: BuiltinConfig;
+  /** The admin console and its sign-in sessions. */
+  readonly console: ConsoleConfig;
 
   private constructor(env: EnvReader) {
     this.production = env.oneOf('NODE_ENV', ['development', 'production', 'test'], 'development') === 'production';
@@ -189,6 +192,7 @@ export class AppConfig {
     };
     this.limits = loadLimitsConfig(env);
     this.builtin = loadBuiltinConfig(env, this.database.dataDir, this.production);
+    this.console = loadConsoleConfig(env);
   }
 
   static fromEnv(env: Env = process.env): AppConfig {

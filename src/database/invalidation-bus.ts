@@ -11,6 +11,7 @@ export type Invalidation =
   | { readonly kind: 'reranker'; readonly id: string; readonly ownerId: string }
   | { readonly kind: 'alias'; readonly ownerId: string }
   | { readonly kind: 'limits'; readonly subject: 'USER' | 'APIKEY'; readonly id: string }
+  | { readonly kind: 'console-session'; readonly id: string }
   | { readonly kind: 'all' };
 
 type Listener = (event: Invalidation) => void;

@@ -4,6 +4,8 @@ export const ERROR_STATUS = {
   UNAUTHENTICATED: 401,
   PERMISSION_DENIED: 403,
   EGRESS_BLOCKED: 403,
+  /** A state-changing request authenticated by the console's session cookie, without the x-rr-csrf header. */
+  CSRF_HEADER_MISSING: 403,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   NOT_ACCEPTABLE: 406,
