@@ -4,6 +4,7 @@ import { Public } from '../auth/public.decorator.js';
 import { ApiErrors } from '../common/openapi/api-errors.decorator.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { DatabaseService } from '../database/database.service.js';
+import { RateLimits } from '../limits/rate-limits.js';
 import { LivenessResponse, ReadinessResponse } from './dto/health.response.js';
 
 const READINESS_TIMEOUT_MS = 2_000;
@@ -11,7 +12,10 @@ const READINESS_TIMEOUT_MS = 2_000;
 @ApiTags('health')
 @Controller()
 export class HealthController {
-  constructor(private readonly database: DatabaseService) {}
+  constructor(
+    private readonly database: DatabaseService,
+    private readonly limits: RateLimits,
+  ) {}
 
   /** Liveness: the process is up and serving. */
   @Public()
@@ -22,15 +26,15 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Readiness: the database answers; 503 otherwise. */
+  /** Readiness: the database answers; 503 otherwise. Also says how the rate-limit store (Redis) is. */
   @Public()
   @Get('readyz')
   @ApiOkResponse({ type: ReadinessResponse })
   @ApiErrors('UNAVAILABLE')
-  async readyz(): Promise<{ status: 'ready'; database: string }> {
+  async readyz(): Promise<ReadinessResponse> {
     if (!(await this.database.isReachable(READINESS_TIMEOUT_MS))) {
       throw new DomainError('UNAVAILABLE', 'Database is not reachable');
     }
-    return { status: 'ready', database: this.database.kind };
+    return { status: 'ready', database: this.database.kind, rateLimitStore: this.limits.storeStatus };
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { LimitsModule } from '../limits/limits.module.js';
 import { HealthController } from './health.controller.js';
 
-@Module({ controllers: [HealthController] })
+@Module({ imports: [LimitsModule], controllers: [HealthController] })
 export class HealthModule {}

@@ -60,6 +60,9 @@ const OWN_WINDOW: WindowOption = Object.freeze({});
 /** In process, a count with no expiry. */
 const NO_EXPIRY: WindowOption = Object.freeze({ customDuration: 0 });
 
+/** Where the counters are: `in-process` (no REDIS_URL), or Redis `up` or `down`. */
+export type StoreStatus = 'in-process' | 'up' | 'down';
+
 /**
  * Atomic windowed counters (rate-limiter-flexible), one family per kind: in process, or in
  * Redis shared by every instance when REDIS_URL is set. They only count; which limit a count
@@ -121,6 +124,12 @@ export class CounterStore implements OnModuleInit, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     await Promise.all(this.connections.map((connection) => connection.quit().catch(() => connection.disconnect())));
+  }
+
+  /** Where the counters live and whether that store answers now: Redis up or down, or in process (no REDIS_URL). */
+  get status(): StoreStatus {
+    if (!this.inRedis) return 'in-process';
+    return this.connections.every((connection) => connection.status === 'ready') ? 'up' : 'down';
   }
 
   /** Adds `points` to a counter (a new one lasts `windowSeconds`, default its kind's window) and returns the count. */

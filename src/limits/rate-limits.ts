@@ -7,7 +7,7 @@ import { LOGGER } from '../common/logging/logger.token.js';
 import type { LimitSubject } from '../generated/prisma/enums.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { calendarMonth, secondsLeft, type CalendarMonth } from './calendar-month.js';
-import { CounterStore, type Count, type CounterKind } from './counter-store.js';
+import { CounterStore, type Count, type CounterKind, type StoreStatus } from './counter-store.js';
 import { COST_DECIMALS, type LimitValues } from '../config/limits-config.js';
 import { LIMIT_NAMES, type LimitName } from './limit-values.js';
 import { LimitsDirectory } from './limits-directory.js';
@@ -105,6 +105,11 @@ export class RateLimits {
     private readonly metrics: MetricsService,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
+
+  /** Where the counters live and whether that store answers (for readiness reports). */
+  get storeStatus(): StoreStatus {
+    return this.store.status;
+  }
 
   /**
    * Admits a call of `documents` documents, or throws: RATE_LIMITED (429, Retry-After and

@@ -70,6 +70,15 @@ export class RerankTargets implements OnModuleDestroy {
     }
   }
 
+  /** A target for a row that is not stored (the dry probe): built like any other, never cached. */
+  async unsaved(principal: Principal, row: Reranker): Promise<RerankTarget> {
+    try {
+      return await this.build(row);
+    } catch (error) {
+      throw unavailableTo(principal, error);
+    }
+  }
+
   /**
    * After the upstream answered 401: the target rebuilt with its referenced secret read
    * again at the source (Vault, file, env), if that secret changed; undefined when the

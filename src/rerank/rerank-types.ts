@@ -1,3 +1,4 @@
+import type { CircuitStatus } from './upstream/circuit-breaker.js';
 import type { CallCredentials, RequestSigner } from '../credentials/call-credentials.js';
 import type { Modality, ProviderType, ScoreNormalization } from '../generated/prisma/enums.js';
 import type { Principal } from '../auth/principal.js';
@@ -73,6 +74,16 @@ export interface PingOutcome {
   httpStatus: number | null;
   rttMs: number;
   errorMessage?: string;
+}
+
+/** A ping, and when (epoch ms). */
+export interface LastProbe extends PingOutcome {
+  at: number;
+}
+
+export interface RerankerHealth {
+  circuit: CircuitStatus;
+  lastProbe: LastProbe | null;
 }
 
 /** One upstream tried for a call: which, how it went (`ok` or the error code, lower case), how long. */

@@ -13,6 +13,7 @@ import { CompatFieldAudit } from './compat-fields.js';
 import { registerHotRoutes } from './http/hot-route.js';
 import { RerankRoutes } from './http/rerank-routes.js';
 import { RerankController } from './rerank.controller.js';
+import { RerankerChecksController } from './reranker-checks.controller.js';
 import { RerankMetering } from './rerank-metering.js';
 import { RerankTargets } from './rerank-targets.js';
 import { RerankService } from './rerank.service.js';
@@ -23,7 +24,7 @@ import { UpstreamClient } from './upstream/upstream-client.js';
 /** Execution: the rerank calls (hot Fastify routes, registered here at init) and ping. */
 @Module({
   imports: [CredentialsModule, RerankersModule, AliasesModule, UsageModule, LimitsModule],
-  controllers: [RerankController],
+  controllers: [RerankerChecksController, RerankController],
   providers: [RerankService, RerankTargets, UpstreamClient, CompatFieldAudit, ModelResolver, RerankRouter, RerankMetering, RerankRoutes],
   exports: [RerankRoutes],
 })

@@ -1,4 +1,6 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
+import type { Reranker } from '../generated/prisma/client.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { elapsedMs } from '../common/time.js';
 import { InvalidationBus } from '../database/invalidation-bus.js';
@@ -12,7 +14,7 @@ import { UpstreamFormatError, type ParsedUpstreamResponse, type UpstreamBatch } 
 import { isObject } from '../providers/wire-format.js';
 import { upstreamHeaders } from '../credentials/header-rules.js';
 import { RerankTargets } from './rerank-targets.js';
-import type { PingOutcome, RankedDocument, RerankInput, RerankOutcome, RerankTarget } from './rerank-types.js';
+import type { LastProbe, PingOutcome, RankedDocument, RerankerHealth, RerankInput, RerankOutcome, RerankTarget } from './rerank-types.js';
 import { normalizeScore } from './score-normalization.js';
 import { CircuitBreakers, outcomeOfError } from './upstream/circuit-breaker.js';
 import { UpstreamClient, type UpstreamReply } from './upstream/upstream-client.js';
@@ -49,6 +51,8 @@ class BatchTooLarge extends Error {
 @Injectable()
 export class RerankService implements OnModuleDestroy {
   private readonly breakers: CircuitBreakers;
+  /** The last ping of each reranker, by this instance: what the console's health badge shows. */
+  private readonly lastProbes: LRUCache<string, LastProbe>;
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -60,8 +64,12 @@ export class RerankService implements OnModuleDestroy {
   ) {
     this.breakers = new CircuitBreakers(config.upstream.circuitFailureThreshold, config.upstream.circuitCooldownMs);
     metrics.registerCircuits(() => this.breakers.counts());
+    this.lastProbes = new LRUCache({ max: config.rerank.targetCacheMaxEntries });
     this.unsubscribe = invalidations.subscribe((event) => {
-      if (event.kind === 'reranker') this.breakers.reset(event.id);
+      if (event.kind !== 'reranker') return;
+      this.breakers.reset(event.id);
+      // A changed or deleted reranker: its last ping says nothing about what it is now.
+      this.lastProbes.delete(event.id);
     });
   }
 
@@ -105,9 +113,27 @@ export class RerankService implements OnModuleDestroy {
     };
   }
 
-  /** A tiny real rerank request, once, no retries: is the upstream there and answering? */
+  /** A tiny real rerank request, once, no retries: is the upstream there and answering? Kept as the reranker's last probe. */
   async ping(principal: Principal, rerankerId: string): Promise<PingOutcome> {
-    const cached = await this.targets.resolve(principal, rerankerId, 'PING');
+    const outcome = await this.pingTarget(await this.targets.resolve(principal, rerankerId, 'PING'));
+    this.lastProbes.set(rerankerId, { ...outcome, at: Date.now() });
+    return outcome;
+  }
+
+  /** The same request to a configuration that is not stored (the dry probe before a save): nothing is cached or kept. */
+  async probe(principal: Principal, unsaved: Reranker): Promise<PingOutcome> {
+    return this.pingTarget(await this.targets.unsaved(principal, unsaved));
+  }
+
+  /**
+   * The reranker's circuit and the last ping this instance made of it. Both live in this
+   * process (circuits are per instance too): another instance may have seen otherwise.
+   */
+  health(rerankerId: string): RerankerHealth {
+    return { circuit: this.breakers.status(rerankerId), lastProbe: this.lastProbes.get(rerankerId) ?? null };
+  }
+
+  private async pingTarget(cached: RerankTarget): Promise<PingOutcome> {
     const started = performance.now();
     const rtt = () => elapsedMs(started);
     const batch: PlannedBatch = { start: 0, documents: ['ping'] };

@@ -2,13 +2,14 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
 import { CredentialsModule } from '../credentials/credentials.module.js';
 import { UsageModule } from '../usage/usage.module.js';
+import { ProvidersController } from './providers.controller.js';
 import { RerankersController } from './rerankers.controller.js';
 import { RerankersRepository } from './rerankers.repository.js';
 import { RerankersService } from './rerankers.service.js';
 
 @Module({
   imports: [AuditModule, CredentialsModule, UsageModule],
-  controllers: [RerankersController],
+  controllers: [RerankersController, ProvidersController],
   providers: [RerankersService, RerankersRepository],
   exports: [RerankersService],
 })

@@ -236,6 +236,37 @@ function jsonOrNull(value: object | null): NullableJson {
 }
 
 /** Domain fields to columns; undefined stays undefined so partial updates touch only what changed. */
+/** The row a create would write, built in memory and never stored (the dry probe). */
+export function unsavedRow(reranker: NewReranker): Reranker {
+  const { id, ownerId, providerType, createdById, ...fields } = reranker;
+  const now = new Date();
+  const columns = toColumns(fields);
+  return {
+    ...columns,
+    id,
+    ownerId,
+    providerType,
+    createdById,
+    updatedById: createdById,
+    identityHash: identityHash({ ownerId, providerType, ...fields }),
+    revision: 0,
+    createdAt: now,
+    updatedAt: now,
+    credentials: columns.credentials as Reranker['credentials'],
+    extraHeaders: columns.extraHeaders as Reranker['extraHeaders'],
+    pricing: columns.pricing as Reranker['pricing'],
+    credentialsCiphertext: fields.sealedSecret?.ciphertext ?? null,
+    credentialsKeyId: fields.sealedSecret?.keyId ?? null,
+    labels: fields.labels,
+  };
+}
+
+/** The row an update would leave, built in memory and never stored (the dry probe). */
+export function changedRow(current: Reranker, changes: Partial<RerankerFields>, updatedById: string): Reranker {
+  const columns = toColumns(changes);
+  return { ...current, ...(columns as Partial<Reranker>), updatedById, updatedAt: new Date() };
+}
+
 function toColumns<F extends Partial<RerankerFields>>(fields: F) {
   const { credentials, sealedSecret, labels, extraHeaders, pricing, ...plain } = fields;
   return {

@@ -29,7 +29,7 @@ import type { UpdateRerankerDto } from './dto/update-reranker.dto.js';
 import type { RerankerIdentity } from './identity-hash.js';
 import { toRerankerResponse } from './dto/reranker.response.js';
 import { ifMatchAccepts, rerankerEtag } from './reranker-etag.js';
-import { RerankersRepository, type DetachedAlias, type RerankerFields, type UpdateOutcome } from './rerankers.repository.js';
+import { RerankersRepository, changedRow, unsavedRow, type DetachedAlias, type RerankerFields, type UpdateOutcome } from './rerankers.repository.js';
 import { canonicalApiPath, canonicalEndpointUrl, parseHttpUrl } from './url-canonicalization.js';
 
 /** Fields that create and update transform the same way when they are sent. */
@@ -80,6 +80,42 @@ export class RerankersService {
 
   async create(caller: Caller, dto: CreateRerankerDto): Promise<Reranker> {
     const { principal } = caller;
+    const { id, ownerId, fields } = await this.prepareCreate(principal, dto);
+    try {
+      const created = await this.transactions.run(async (tx) => {
+        const row = await this.rerankers.create(tx, { id, ownerId, providerType: dto.providerType, createdById: principal.userId, ...fields });
+        await this.record(tx, caller, 'reranker.create', null, row);
+        return row;
+      });
+      this.invalidations.publish({ kind: 'reranker', id, ownerId });
+      return created;
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      throw await this.conflict(principal, identityOf({ ownerId, providerType: dto.providerType, ...fields }), id);
+    }
+  }
+
+  /**
+   * The row a create would store, checked exactly as create checks it (owner, scope,
+   * credential rules, egress) and written nowhere: what the dry probe calls. Duplicates are
+   * the database's to find, so a probe of an existing configuration still answers.
+   */
+  async plannedCreate(principal: Principal, dto: CreateRerankerDto): Promise<Reranker> {
+    const { id, ownerId, fields } = await this.prepareCreate(principal, dto);
+    return unsavedRow({ ...fields, id, ownerId, providerType: dto.providerType, createdById: principal.userId });
+  }
+
+  /** The row an update would leave, checked exactly as update checks it (redirecting a kept credential included), written nowhere. */
+  async plannedChange(principal: Principal, id: string, dto: UpdateRerankerDto): Promise<Reranker> {
+    assertOneLabelChange(dto);
+    const current = await this.visible(principal, 'UPDATE', id);
+    await this.owners.requireReachOf(principal, 'UPDATE', 'RERANKER', current.ownerId);
+    const { changes } = this.plannedUpdate(principal, current, dto);
+    if (dto.mergeLabels) changes.labels = { ...(current.labels as Record<string, string>), ...dto.mergeLabels };
+    return changedRow(current, changes, principal.userId);
+  }
+
+  private async prepareCreate(principal: Principal, dto: CreateRerankerDto): Promise<{ id: string; ownerId: string; fields: RerankerFields }> {
     const { id: ownerId } = await this.owners.forCreate(principal, 'RERANKER', dto.ownerId);
     const id = dto.rerankerId ?? randomUUID();
     if (!principal.mayUseReranker(id)) {
@@ -94,18 +130,7 @@ export class RerankersService {
       credential,
     );
     this.credentialPolicy.assertExtraHeadersClear(fields.extraHeaders, fields.credentials);
-    try {
-      const created = await this.transactions.run(async (tx) => {
-        const row = await this.rerankers.create(tx, { id, ownerId, providerType: dto.providerType, createdById: principal.userId, ...fields });
-        await this.record(tx, caller, 'reranker.create', null, row);
-        return row;
-      });
-      this.invalidations.publish({ kind: 'reranker', id, ownerId });
-      return created;
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-      throw await this.conflict(principal, identityOf({ ownerId, providerType: dto.providerType, ...fields }), id);
-    }
+    return { id, ownerId, fields };
   }
 
   async get(principal: Principal, id: string): Promise<Reranker> {

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { DatabaseKind } from '../../database/database-engine.js';
+import type { StoreStatus } from '../../limits/counter-store.js';
 
 export const DATABASE_KIND_SCHEMA = { enum: ['postgres', 'embedded'] satisfies DatabaseKind[] };
 
@@ -14,4 +15,7 @@ export class ReadinessResponse {
 
   @ApiProperty(DATABASE_KIND_SCHEMA)
   database!: DatabaseKind;
+
+  @ApiProperty({ enum: ['in-process', 'up', 'down'] satisfies StoreStatus[], description: "The rate-limit store: Redis up or down (REDIS_URL; down does not make the service unready, RATE_LIMIT_REDIS_FAILURE decides), or in process" })
+  rateLimitStore!: StoreStatus;
 }

@@ -1,0 +1,20 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { AuthenticatedOnly } from '../auth/access.decorators.js';
+import { AUTHENTICATED_ERRORS, ApiErrors } from '../common/openapi/api-errors.decorator.js';
+import { ProviderList } from './dto/provider.response.js';
+import { providerInfos } from './provider-listing.js';
+
+/** What can be registered: every provider type with its defaults (the console's form per type reads it). */
+@ApiTags('rerankers')
+@ApiSecurity('apiKey')
+@Controller('v1/providers')
+export class ProvidersController {
+  @Get()
+  @AuthenticatedOnly()
+  @ApiOkResponse({ type: ProviderList })
+  @ApiErrors(...AUTHENTICATED_ERRORS)
+  list(): ProviderList {
+    return { providers: providerInfos().map((info) => ({ ...info, credentialKinds: [...info.credentialKinds] })) };
+  }
+}
