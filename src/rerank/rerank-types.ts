@@ -102,6 +102,8 @@ export interface RoutedOutcome extends Omit<RerankOutcome, 'providerType'> {
   readonly alias?: string;
   /** The caller's rate-limit state after this call, for the reply's RateLimit-* headers. */
   readonly rateLimitHeaders?: RateLimitHeaders;
+  /** What the call was charged (its usage record's cost), set once it is metered; absent when unpriced. */
+  cost?: { readonly currency: string; readonly amount: bigint };
 }
 
 /** How far a call got, filled in as its route unfolds: the target tried last (the one that answered), the alias it went through. */

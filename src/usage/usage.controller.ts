@@ -25,7 +25,7 @@ export class UsageController {
     const to = query.to ? parseTime(query.to)! : new Date();
     const from = query.from ? parseTime(query.from)! : new Date(to.getTime() - DEFAULT_RANGE_MS);
     const granularity = query.granularity ?? 'hour';
-    const buckets = await this.usage.report(caller.principal, { from, to, granularity, groupBy: query.groupBy, ownerId: query.ownerId });
+    const buckets = await this.usage.report(caller.principal, { from, to, granularity, groupBy: query.groupBy, ownerId: query.ownerId, alias: query.alias });
     return {
       from: from.getTime(),
       to: to.getTime(),

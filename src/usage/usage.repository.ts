@@ -41,6 +41,8 @@ export interface ReportQuery {
   readonly groupBy?: UsageGroupBy;
   /** undefined: every owner (ANY). */
   readonly ownerId?: string;
+  /** Only calls through this alias. */
+  readonly alias?: string;
   readonly limit: number;
 }
 
@@ -105,13 +107,14 @@ export class UsageRepository {
   async report(query: ReportQuery): Promise<ReportRow[]> {
     const group = query.groupBy ? Prisma.raw(GROUP_COLUMNS[query.groupBy]) : Prisma.sql`''`;
     const owner = query.ownerId ? Prisma.sql`AND "owner_id" = ${query.ownerId}::uuid` : Prisma.empty;
+    const alias = query.alias !== undefined ? Prisma.sql`AND "alias_name" = ${query.alias}` : Prisma.empty;
     const rows = await this.prisma.$queryRaw<Array<TextSums<ReportRow>>>`
       SELECT date_trunc(${query.granularity}, "minute", 'UTC') AS "bucket", ${group} AS "group", "outcome", "currency",
              sum("calls")::text AS "calls", sum("documents")::text AS "documents", sum("upstream_requests")::text AS "upstreamRequests",
              sum("search_units")::text AS "searchUnits", sum("tokens")::text AS "tokens", sum("cost")::text AS "cost",
              sum("latency_ms_sum")::text AS "latencyMsSum", max("latency_ms_max")::text AS "latencyMsMax"
         FROM "usage_rollups"
-       WHERE "minute" >= ${query.from}::timestamptz AND "minute" < ${query.to}::timestamptz ${owner}
+       WHERE "minute" >= ${query.from}::timestamptz AND "minute" < ${query.to}::timestamptz ${owner} ${alias}
        GROUP BY 1, 2, 3, 4
        ORDER BY 1, 2, 3, 4
        LIMIT ${query.limit}`;

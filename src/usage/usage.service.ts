@@ -20,6 +20,7 @@ export interface UsageReportRequest {
   readonly granularity: Granularity;
   readonly groupBy?: UsageGroupBy;
   readonly ownerId?: string;
+  readonly alias?: string;
 }
 
 /** One bucket of one group: rows of several outcomes and currencies folded together. */

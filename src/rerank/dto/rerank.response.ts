@@ -3,6 +3,8 @@ import { ANY_OBJECT } from '../../common/openapi/schema-properties.js';
 import { ProviderType } from '../../generated/prisma/enums.js';
 import type { RerankDocument } from '../document-text.js';
 import type { RoutedOutcome } from '../rerank-types.js';
+import { UsageAmount } from '../../usage/dto/usage.response.js';
+import { formatAmount } from '../../usage/money.js';
 
 const DOCUMENT_SCHEMA = { oneOf: [{ type: 'string' }, ANY_OBJECT], description: "The caller's document, as sent" };
 const USAGE_SCHEMA = { ...ANY_OBJECT, description: 'Usage as reported upstream (tokens, search units), summed over batches' };
@@ -39,6 +41,9 @@ export class RerankMeta {
 
   @ApiProperty({ type: 'integer', description: 'Upstream calls made (batches)' })
   upstreamRequests!: number;
+
+  @ApiPropertyOptional({ type: [UsageAmount], description: "What the call was charged, from the reranker's pricing (as booked in usage); absent when unpriced" })
+  cost?: UsageAmount[];
 }
 
 export class RerankResult {
@@ -145,6 +150,7 @@ function meta(outcome: RoutedOutcome, apiVersion?: string): RerankMeta | CompatR
     attempts: [...outcome.attempts],
     degraded: outcome.degraded,
     alias: outcome.alias,
+    cost: outcome.cost && [{ currency: outcome.cost.currency, amount: formatAmount(outcome.cost.amount) }],
   };
 }
 

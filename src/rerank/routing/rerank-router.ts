@@ -84,6 +84,7 @@ export class RerankRouter {
       admission?.release();
     }
     const charge = this.metering.succeeded({ principal, input, target: trace.target, alias: trace.alias, latencyMs: elapsedMs(started) }, outcome);
+    outcome.cost = charge.cost;
     if (!outcome.degraded) this.limits.consume(principal, { documents: input.documents.length, cost: charge.cost && amountAsNumber(charge.cost.amount) });
     return outcome;
   }
@@ -199,6 +200,7 @@ function lexicalOutcome(input: RerankInput, attempts: Attempt[], route: Route, t
     degraded: true,
     alias: route.alias,
     rateLimitHeaders: trace.rateLimitHeaders,
+    cost: undefined,
   };
 }
 
@@ -221,6 +223,7 @@ function served(outcome: RerankOutcome, attempts: readonly Attempt[], alias: str
     degraded: false,
     alias,
     rateLimitHeaders: trace.rateLimitHeaders,
+    cost: undefined,
   };
 }
 

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { ALIAS_NAME, ALIAS_NAME_RULE } from '../../common/validation/alias-name.js';
 import { MAX_TIMESTAMP_MS } from '../../common/time.js';
 import { IsCanonicalUuid } from '../../common/validation/canonical-uuid.js';
 import { ValidateProblem } from '../../common/validation/problem-validator.js';
@@ -48,4 +49,10 @@ export class UsageQuery {
   @IsOptional()
   @IsCanonicalUuid()
   ownerId?: string;
+
+  @ApiPropertyOptional({ description: 'Only calls made through the alias of this name (with groupBy=reranker: which of its targets served them)' })
+  @IsOptional()
+  @IsString()
+  @Matches(ALIAS_NAME, { message: ALIAS_NAME_RULE })
+  alias?: string;
 }
