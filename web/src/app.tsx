@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { LocationProvider, Route, Router, useLocation } from 'preact-iso/router';
-import { api, onSignedOut, unwrap } from './api.js';
+import { CSRF_HEADER, api, onSignedOut, unwrap } from './api.js';
 import { ErrorNotice, Loading } from './components/ui.js';
 import { asApiError } from './hooks.js';
 import type { ApiError } from './lib/api-error.js';
@@ -80,7 +80,7 @@ function SignedIn({ session, ended, onSignedIn, onSignedOut }: { session: Consol
       session,
       permissions,
       signOut: async () => {
-        await unwrap(api.DELETE('/v1/console/session')).catch(() => undefined);
+        await unwrap(api.DELETE('/v1/console/session', { params: { header: { [CSRF_HEADER]: '1' } } })).catch(() => undefined);
         onSignedOut();
       },
     }),

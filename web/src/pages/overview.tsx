@@ -12,7 +12,7 @@ interface Overview {
   readinessError?: string;
   rerankers?: Schemas['RerankerResponse'][];
   rerankersMore: boolean;
-  health: Map<string, Schemas['RerankerHealth']>;
+  health: Map<string, Schemas['RerankerHealthResponse']>;
   aliases?: number;
   aliasesMore: boolean;
   keys?: Schemas['ApiKeyResponse'][];
@@ -90,10 +90,10 @@ export function OverviewPage() {
             </dd>
             <dt>Redis</dt>
             <dd>
-              {data.readiness?.redis === undefined || data.readiness.redis === 'not-configured' ? (
-                <Badge tone="neutral">not configured (limits in process)</Badge>
+              {!data.readiness || data.readiness.rateLimitStore === 'in-process' ? (
+                <Badge tone="neutral">not configured (limits counted in process)</Badge>
               ) : (
-                <Badge tone={data.readiness.redis === 'up' ? 'ok' : 'bad'}>{data.readiness.redis}</Badge>
+                <Badge tone={data.readiness.rateLimitStore === 'up' ? 'ok' : 'bad'}>{data.readiness.rateLimitStore}</Badge>
               )}
             </dd>
           </dl>

@@ -184,7 +184,8 @@ export function RerankerEditor({ rerankerId, catalog, onDone }: { rerankerId?: s
         onDone('/console/rerankers');
       } catch (error) {
         if (error instanceof ApiError && error.code === 'IN_USE') {
-          setInUse(Array.isArray(error.details?.aliases) ? (error.details.aliases as string[]) : []);
+          const aliases = Array.isArray(error.details?.aliases) ? (error.details.aliases as Array<{ name?: unknown }>) : [];
+          setInUse(aliases.map((alias) => String(alias.name)));
           return;
         }
         throw error;

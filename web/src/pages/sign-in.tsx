@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, unwrap } from '../api.js';
+import { CSRF_HEADER, api, unwrap } from '../api.js';
 import { ErrorNotice } from '../components/ui.js';
 import { asApiError } from '../hooks.js';
 import type { ApiError } from '../lib/api-error.js';
@@ -22,7 +22,7 @@ export function SignIn({ onSignedIn, modal = false }: { onSignedIn(session: Cons
     setBusy(true);
     setError(undefined);
     try {
-      const { data } = await unwrap(api.POST('/v1/console/session', { body: { apiKey } }));
+      const { data } = await unwrap(api.POST('/v1/console/session', { params: { header: { [CSRF_HEADER]: '1' } }, body: { apiKey } }));
       setApiKey('');
       onSignedIn(data);
     } catch (failure) {
