@@ -120,6 +120,9 @@ describe('console sessions', () => {
       expect(page.text).toContain('<div id="app"></div>');
       expect(page.text).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>|\sstyle=/);
     }
+    // Mounting the console leaves the error model of every other route as it is (Fastify's error handler included).
+    const refused = await request(t.server).get('/healthz?__proto__=1').expect(400);
+    expect(refused.body).toMatchObject({ code: 'INVALID_ARGUMENT', detail: refused.body.message, requestId: refused.headers['x-request-id'] });
     const asset = /src="(\/console\/assets\/[^"]+\.js)"/.exec((await request(t.server).get('/console/')).text)![1]!;
     const js = await request(t.server).get(asset).expect(200);
     expect(js.headers['cache-control']).toContain('immutable');
