@@ -10,8 +10,8 @@ export const FLOORS = [
   ['generated'],
   ['config', 'common'],
   ['database', 'auth', 'providers', 'credentials', 'egress', 'metrics'],
-  ['users', 'api-keys', 'audit', 'usage', 'limits', 'health', 'sessions'],
-  ['rerankers', 'aliases', 'system', 'ui'],
+  ['users', 'api-keys', 'audit', 'usage', 'limits', 'health'],
+  ['rerankers', 'aliases', 'system'],
   ['rerank'],
   ['(src root)', 'cli'],
 ];

@@ -14,9 +14,9 @@ import { EgressModule } from './egress/egress.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { RerankModule } from './rerank/rerank.module.js';
 import { RerankersModule } from './rerankers/rerankers.module.js';
-import { SessionsModule } from './sessions/sessions.module.js';
+import { SessionsModule } from './api-keys/sessions/sessions.module.js';
 import { SystemModule } from './system/system.module.js';
-import { ConsoleUiModule } from './ui/console-ui.module.js';
+import { ConsoleUiModule } from './system/console/console-ui.module.js';
 import { UsageModule } from './usage/usage.module.js';
 import { UsersModule } from './users/users.module.js';
 

@@ -2,13 +2,13 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Post, Req, Res } from
 import { ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
-import { Public } from '../auth/public.decorator.js';
-import { DomainError } from '../common/errors/domain-error.js';
-import { ApiErrors, JSON_BODY_ERRORS } from '../common/openapi/api-errors.decorator.js';
+import { Public } from '../../auth/public.decorator.js';
+import { DomainError } from '../../common/errors/domain-error.js';
+import { ApiErrors, JSON_BODY_ERRORS } from '../../common/openapi/api-errors.decorator.js';
 import { ConsoleSessions } from './console-sessions.service.js';
 import { ConsoleSessionResponse, toConsoleSessionResponse } from './dto/console-session.response.js';
 import { SignInDto } from './dto/sign-in.dto.js';
-import { CSRF_HEADER, assertCsrfHeader, presentedSessionToken } from '../auth/session-credentials.js';
+import { CSRF_HEADER, assertCsrfHeader, presentedSessionToken } from '../../auth/session-credentials.js';
 import { clearedSessionCookie, sessionCookie } from './session-cookie.js';
 
 const CSRF_HEADER_DOC = { name: CSRF_HEADER, required: true, description: 'Must be 1: the console sends it; a page on another site cannot' };

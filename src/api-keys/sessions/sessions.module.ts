@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { SESSION_AUTHENTICATOR } from '../auth/session-credentials.js';
-import { ApiKeysModule } from '../api-keys/api-keys.module.js';
+import { SESSION_AUTHENTICATOR } from '../../auth/session-credentials.js';
+import { ApiKeysModule } from '../api-keys.module.js';
 import { ConsoleSessionController } from './console-session.controller.js';
 import { ConsoleSessionsRepository } from './console-sessions.repository.js';
 import { ConsoleSessions } from './console-sessions.service.js';

@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { storedKeyScopes, type KeyScopes } from '../auth/key-scopes.js';
-import type { Permission } from '../auth/permissions.js';
-import { Principal } from '../auth/principal.js';
-import { BoundedTtlCache } from '../common/cache/bounded-ttl-cache.js';
-import { DomainError } from '../common/errors/domain-error.js';
-import { InvalidationBus, type Invalidation } from '../database/invalidation-bus.js';
-import { KEY_VERIFIER, type KeyVerifier } from '../auth/key-verifier.js';
-import { LOGGER } from '../common/logging/logger.token.js';
-import { AppConfig } from '../config/app-config.js';
-import type { ConsoleConfig } from '../config/console-config.js';
-import type { UserRole } from '../generated/prisma/enums.js';
+import { storedKeyScopes, type KeyScopes } from '../../auth/key-scopes.js';
+import type { Permission } from '../../auth/permissions.js';
+import { Principal } from '../../auth/principal.js';
+import { BoundedTtlCache } from '../../common/cache/bounded-ttl-cache.js';
+import { DomainError } from '../../common/errors/domain-error.js';
+import { InvalidationBus, type Invalidation } from '../../database/invalidation-bus.js';
+import { KEY_VERIFIER, type KeyVerifier } from '../../auth/key-verifier.js';
+import { LOGGER } from '../../common/logging/logger.token.js';
+import { AppConfig } from '../../config/app-config.js';
+import type { ConsoleConfig } from '../../config/console-config.js';
+import type { UserRole } from '../../generated/prisma/enums.js';
 import { ConsoleSessionsRepository, type SessionForAuth } from './console-sessions.repository.js';
 import { newSessionToken, tokenHash } from './session-cookie.js';
 

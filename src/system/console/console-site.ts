@@ -5,7 +5,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 
 /** Where `npm run build` puts the console (web/ built by Vite): dist/console beside the compiled service. */
-export const CONSOLE_DIR = fileURLToPath(new URL('../../dist/console', import.meta.url));
+export const CONSOLE_DIR = fileURLToPath(new URL('../../../dist/console', import.meta.url));
 
 /**
  * Only files from this origin; no inline script or style (the build emits none), no eval,

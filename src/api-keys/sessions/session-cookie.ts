@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { serialize } from 'cookie';
-import { SESSION_COOKIE } from '../auth/session-credentials.js';
+import { SESSION_COOKIE } from '../../auth/session-credentials.js';
 
 const TOKEN_BYTES = 32;
 

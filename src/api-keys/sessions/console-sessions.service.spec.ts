@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import type { KeyVerifier } from '../auth/key-verifier.js';
-import { Principal } from '../auth/principal.js';
-import type { AppConfig } from '../config/app-config.js';
-import type { Invalidation, InvalidationBus } from '../database/invalidation-bus.js';
+import type { KeyVerifier } from '../../auth/key-verifier.js';
+import { Principal } from '../../auth/principal.js';
+import type { AppConfig } from '../../config/app-config.js';
+import type { Invalidation, InvalidationBus } from '../../database/invalidation-bus.js';
 import type { ConsoleSessionsRepository, SessionForAuth } from './console-sessions.repository.js';
 import { ConsoleSessions } from './console-sessions.service.js';
 

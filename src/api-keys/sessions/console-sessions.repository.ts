@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '../database/prisma.service.js';
-import type { UserRole } from '../generated/prisma/enums.js';
+import { PrismaService } from '../../database/prisma.service.js';
+import type { UserRole } from '../../generated/prisma/enums.js';
 
 /** A session with what authenticating it needs: its key's state and its user's. */
 export interface SessionForAuth {

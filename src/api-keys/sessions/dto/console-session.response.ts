@@ -1,8 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ApiKeyScopesResponse } from '../../api-keys/dto/api-key.response.js';
-import { PERMISSIONS, type Permission } from '../../auth/permissions.js';
-import { ApiEpochMs } from '../../common/openapi/schema-properties.js';
-import { UserRole } from '../../generated/prisma/enums.js';
+import { ApiKeyScopesResponse } from '../../dto/api-key.response.js';
+import { PERMISSIONS, type Permission } from '../../../auth/permissions.js';
+import { ApiEpochMs } from '../../../common/openapi/schema-properties.js';
+import { UserRole } from '../../../generated/prisma/enums.js';
 import type { SessionView } from '../console-sessions.service.js';
 
 export class ConsoleSessionUser {
