@@ -1,9 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { Caller, CurrentCaller } from '../auth/caller.js';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Requires } from '../auth/access.decorators.js';
 import { AUTHENTICATED_ERRORS, ApiErrors, JSON_BODY_ERRORS } from '../common/openapi/api-errors.decorator.js';
+import { etagResponseHeader, ifMatchRequestHeader, revisionEtag } from '../common/http/etag.js';
+import type { AliasWithTargets } from './aliases.repository.js';
 import { AliasNameParam } from './alias-name.pipe.js';
 import { AliasesService } from './aliases.service.js';
 import { AliasOwnerQuery } from './dto/alias-owner.query.js';
@@ -11,6 +13,13 @@ import { AliasPage, AliasResponse, toAliasResponse } from './dto/alias.response.
 import { CreateAliasDto } from './dto/create-alias.dto.js';
 import { ListAliasesQuery, parseListAliasesQuery } from './dto/list-aliases.query.js';
 import { UpdateAliasDto } from './dto/update-alias.dto.js';
+
+const ETAG_HEADER = etagResponseHeader('alias');
+
+function withEtag(reply: FastifyReply, alias: AliasWithTargets): AliasResponse {
+  void reply.header('etag', revisionEtag(alias));
+  return toAliasResponse(alias);
+}
 
 @ApiTags('aliases')
 @ApiSecurity('apiKey')
@@ -23,7 +32,7 @@ export class AliasesController {
   @Requires('CREATE', 'ALIAS')
   @ApiCreatedResponse({
     type: AliasResponse,
-    headers: { Location: { description: 'The new alias: /v1/aliases/{name}', schema: { type: 'string' } } },
+    headers: { Location: { description: 'The new alias: /v1/aliases/{name}', schema: { type: 'string' } }, ...ETAG_HEADER },
   })
   @ApiErrors(...JSON_BODY_ERRORS, 'ALREADY_EXISTS')
   async create(
@@ -33,7 +42,7 @@ export class AliasesController {
   ): Promise<AliasResponse> {
     const alias = await this.aliases.create(caller, dto);
     void reply.header('location', `/v1/aliases/${encodeURIComponent(alias.name)}${alias.ownerId === caller.principal.userId ? '' : `?ownerId=${alias.ownerId}`}`);
-    return toAliasResponse(alias);
+    return withEtag(reply, alias);
   }
 
   @Get()
@@ -52,27 +61,31 @@ export class AliasesController {
 
   @Get(':name')
   @Requires('READ', 'ALIAS')
-  @ApiOkResponse({ type: AliasResponse })
+  @ApiOkResponse({ type: AliasResponse, headers: ETAG_HEADER })
   @ApiErrors('INVALID_ARGUMENT', 'NOT_FOUND')
   async get(
     @CurrentCaller() caller: Caller,
     @Param('name', AliasNameParam) name: string,
     @Query() { ownerId }: AliasOwnerQuery,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AliasResponse> {
-    return toAliasResponse(await this.aliases.get(caller.principal, name, ownerId));
+    return withEtag(reply, await this.aliases.get(caller.principal, name, ownerId));
   }
 
   @Patch(':name')
   @Requires('UPDATE', 'ALIAS')
-  @ApiOkResponse({ type: AliasResponse })
-  @ApiErrors(...JSON_BODY_ERRORS, 'NOT_FOUND')
+  @ApiHeader(ifMatchRequestHeader('alias'))
+  @ApiOkResponse({ type: AliasResponse, headers: ETAG_HEADER })
+  @ApiErrors(...JSON_BODY_ERRORS, 'NOT_FOUND', 'PRECONDITION_FAILED')
   async update(
     @CurrentCaller() caller: Caller,
     @Param('name', AliasNameParam) name: string,
     @Query() { ownerId }: AliasOwnerQuery,
     @Body() dto: UpdateAliasDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AliasResponse> {
-    return toAliasResponse(await this.aliases.update(caller, name, dto, ownerId));
+    return withEtag(reply, await this.aliases.update(caller, name, dto, ownerId, ifMatch));
   }
 
   @Delete(':name')

@@ -97,7 +97,7 @@ export class AliasesRepository {
    */
   async update(tx: Tx, id: string, update: AliasUpdate): Promise<AliasWithTargets> {
     const { changes, targets, mergeLabels, updatedById } = update;
-    await tx.alias.update({ where: { id }, data: { ...changes, updatedById } });
+    await tx.alias.update({ where: { id }, data: { ...changes, updatedById, revision: { increment: 1 } } });
     if (targets) {
       await tx.aliasTarget.deleteMany({ where: { aliasId: id } });
       await tx.aliasTarget.createMany({ data: positioned(targets).map((target) => ({ ...target, aliasId: id })) });

@@ -12,6 +12,7 @@ import { decodePageToken, encodePageToken } from '../common/pagination/page-toke
 import { isUniqueViolation } from '../common/errors/prisma-errors.js';
 import { LabelLimitReached } from '../database/label-merge.js';
 import { Transactions, type Tx } from '../database/transactions.js';
+import { ifMatchAccepts, revisionEtag } from '../common/http/etag.js';
 import type { AuditActor } from '../audit/audit-actor.js';
 import type { AuditAction } from '../audit/audit-entry.js';
 import { AuditLog } from '../audit/audit-log.js';
@@ -80,7 +81,8 @@ export class AliasesService {
     return { aliases: page.items, ...(page.next ? { nextToken: encodePageToken(page.next) } : {}) };
   }
 
-  async update(caller: Caller, name: string, dto: UpdateAliasDto, ownerId?: string): Promise<AliasWithTargets> {
+  /** With `ifMatch`, only if the alias still has that ETag (412 otherwise, checked on the locked row). */
+  async update(caller: Caller, name: string, dto: UpdateAliasDto, ownerId?: string, ifMatch?: string): Promise<AliasWithTargets> {
     const { principal } = caller;
     const current = await this.visible(principal, 'UPDATE', name, ownerId);
     await this.owners.requireReachOf(principal, 'UPDATE', 'ALIAS', current.ownerId);
@@ -96,7 +98,7 @@ export class AliasesService {
       lastResort: dto.lastResort,
       labels: dto.replaceLabels,
     };
-    const updated = await this.write(caller, current.id, { changes, targets, mergeLabels: dto.mergeLabels, updatedById: principal.userId });
+    const updated = await this.write(caller, current.id, { changes, targets, mergeLabels: dto.mergeLabels, updatedById: principal.userId }, ifMatch);
     this.invalidations.publish({ kind: 'alias', ownerId: current.ownerId });
     return updated;
   }
@@ -114,11 +116,14 @@ export class AliasesService {
   }
 
   /** The update and its audit event in one transaction; the row is locked and read first, so "before" is exact. */
-  private async write(actor: AuditActor, id: string, update: AliasUpdate): Promise<AliasWithTargets> {
+  private async write(actor: AuditActor, id: string, update: AliasUpdate, ifMatch?: string): Promise<AliasWithTargets> {
     try {
       return await this.transactions.run(async (tx) => {
         const before = await this.aliases.findForUpdate(tx, id);
         if (!before) throw DomainError.notFound('Alias');
+        if (ifMatch !== undefined && !ifMatchAccepts(ifMatch, revisionEtag(before))) {
+          throw new DomainError('PRECONDITION_FAILED', 'The alias changed since the ETag in If-Match was read; read it again');
+        }
         const after = await this.aliases.update(tx, id, update);
         await this.record(tx, actor, 'alias.update', before, after);
         return after;

@@ -6,28 +6,24 @@ import { Requires } from '../auth/access.decorators.js';
 import { AUTHENTICATED_ERRORS, ApiErrors, JSON_BODY_ERRORS } from '../common/openapi/api-errors.decorator.js';
 import type { Reranker } from '../generated/prisma/client.js';
 import { UuidParam } from '../common/validation/uuid-param.pipe.js';
+import { etagResponseHeader, ifMatchRequestHeader, revisionEtag } from '../common/http/etag.js';
 import { DeleteRerankerQuery } from './dto/delete-reranker.query.js';
 import { CreateRerankerDto } from './dto/create-reranker.dto.js';
 import { ListRerankersQuery, parseListRerankersQuery } from './dto/list-rerankers.query.js';
 import { RerankerPage, RerankerResponse, toRerankerResponse } from './dto/reranker.response.js';
 import { UpdateRerankerDto } from './dto/update-reranker.dto.js';
-import { rerankerEtag } from './reranker-etag.js';
 import { RerankersService } from './rerankers.service.js';
 import { toRerankerUsageSummary } from '../usage/dto/usage.response.js';
 import { UsageService } from '../usage/usage.service.js';
 
-const ETAG_HEADER = { ETag: { description: "The reranker's current revision (strong); send it back in If-Match", schema: { type: 'string' } } };
-const IF_MATCH_HEADER = {
-  name: 'If-Match',
-  required: false,
-  description: 'Apply only if the reranker still has this ETag (or `*`); 412 PRECONDITION_FAILED otherwise',
-};
+const ETAG_HEADER = etagResponseHeader('reranker');
+const IF_MATCH_HEADER = ifMatchRequestHeader('reranker');
 
 /** An update can also be refused as a duplicate, or by a stale If-Match. */
 const UPDATE_ERRORS = [...JSON_BODY_ERRORS, 'NOT_FOUND', 'ALREADY_EXISTS', 'PRECONDITION_FAILED'] as const;
 
 function withEtag(reply: FastifyReply, reranker: Reranker): RerankerResponse {
-  void reply.header('etag', rerankerEtag(reranker));
+  void reply.header('etag', revisionEtag(reranker));
   return toRerankerResponse(reranker);
 }
 

@@ -15,6 +15,7 @@ import { identityHash, type RerankerIdentity } from './identity-hash.js';
 
 /** Every stored field a create or an update sets (updates send only what changed). */
 export interface RerankerFields {
+  name: string | null;
   displayName: string;
   description: string | null;
   endpointUrl: string;
@@ -69,6 +70,7 @@ export interface DetachedAlias {
 export interface RerankerFilter {
   ownerId?: string;
   providerType?: ProviderType;
+  name?: string;
   labels: Array<[string, string]>;
   /** Only these rerankers (an API key's scope); absent: any. */
   ids?: readonly string[];
@@ -124,6 +126,10 @@ export class RerankersRepository {
     return rows.map((row) => row.id);
   }
 
+  findByName(ownerId: string, name: string): Promise<Reranker | null> {
+    return this.prisma.reranker.findUnique({ where: { ownerId_name: { ownerId, name } } });
+  }
+
   findByIdentity(identity: RerankerIdentity): Promise<Reranker | null> {
     return this.prisma.reranker.findUnique({ where: { identityHash: identityHash(identity) } });
   }
@@ -133,6 +139,7 @@ export class RerankersRepository {
       where: {
         ownerId: filter.ownerId,
         providerType: filter.providerType,
+        name: filter.name,
         ...amongIds(filter.ids),
         AND: [afterCursor(cursor), ...filter.labels.map(([key, value]) => ({ labels: { path: [key], equals: value } }))],
       },
@@ -165,7 +172,7 @@ export class RerankersRepository {
     return rows.map((row) => row.alias);
   }
 
-  /** Removes the reranker from every alias that routes to it; returns those aliases as they were. */
+  /** Removes the reranker from every alias that routes to it (a new revision of each); returns those aliases as they were. */
   async detachFromAliases(tx: Tx, id: string): Promise<DetachedAlias[]> {
     const aliases = await tx.alias.findMany({
       where: { targets: { some: { rerankerId: id } } },
@@ -176,6 +183,8 @@ export class RerankersRepository {
       },
     });
     await tx.aliasTarget.deleteMany({ where: { rerankerId: id } });
+    // Their targets changed: a new revision, so an If-Match read before no longer applies.
+    await tx.alias.updateMany({ where: { id: { in: aliases.map((alias) => alias.id) } }, data: { revision: { increment: 1 } } });
     return aliases;
   }
 

@@ -28,12 +28,13 @@ import type { RerankerListFilter } from './dto/list-rerankers.query.js';
 import type { UpdateRerankerDto } from './dto/update-reranker.dto.js';
 import type { RerankerIdentity } from './identity-hash.js';
 import { toRerankerResponse } from './dto/reranker.response.js';
-import { ifMatchAccepts, rerankerEtag } from './reranker-etag.js';
 import { RerankersRepository, changedRow, unsavedRow, type DetachedAlias, type RerankerFields, type UpdateOutcome } from './rerankers.repository.js';
-import { canonicalApiPath, canonicalEndpointUrl, parseHttpUrl } from './url-canonicalization.js';
+import { canonicalApiPath, canonicalEndpointUrl, parseHttpUrl } from '../common/validation/url-canonicalization.js';
+import { ifMatchAccepts, revisionEtag } from '../common/http/etag.js';
 
 /** Fields that create and update transform the same way when they are sent. */
-type EditableInput = Partial<
+type EditableInput = Partial<Pick<UpdateRerankerDto, 'name'>> &
+  Partial<
   Pick<
     CreateRerankerDto,
     | 'displayName'
@@ -91,7 +92,7 @@ export class RerankersService {
       return created;
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
-      throw await this.conflict(principal, identityOf({ ownerId, providerType: dto.providerType, ...fields }), id);
+      throw await this.conflict(principal, identityOf({ ownerId, providerType: dto.providerType, ...fields }), id, fields.name);
     }
   }
 
@@ -140,7 +141,7 @@ export class RerankersService {
   async list(principal: Principal, { query, labels }: RerankerListFilter): Promise<{ rerankers: Reranker[]; nextToken?: string }> {
     const ownerId = this.owners.listedOwner(principal, 'RERANKER', query.ownerId);
     const page = await this.rerankers.listPage(
-      { ownerId, providerType: query.providerType, labels, ids: principal.scopes.rerankerIds },
+      { ownerId, providerType: query.providerType, name: query.name, labels, ids: principal.scopes.rerankerIds },
       decodePageToken(query.nextToken),
       query.pageSize,
     );
@@ -159,7 +160,7 @@ export class RerankersService {
     for (let attempt = 1; ; attempt++) {
       const current = await this.visible(principal, 'UPDATE', id);
       await this.owners.requireReachOf(principal, 'UPDATE', 'RERANKER', current.ownerId);
-      if (ifMatch !== undefined && !ifMatchAccepts(ifMatch, rerankerEtag(current))) {
+      if (ifMatch !== undefined && !ifMatchAccepts(ifMatch, revisionEtag(current))) {
         throw new DomainError('PRECONDITION_FAILED', 'The reranker changed since the ETag in If-Match was read; read it again');
       }
       const { changes, identity } = this.plannedUpdate(principal, current, dto);
@@ -308,7 +309,7 @@ export class RerankersService {
     } catch (error) {
       if (error instanceof LabelLimitReached) throw DomainError.invalidArgument(`mergeLabels would leave more than ${MAX_LABELS} labels`);
       if (!isUniqueViolation(error)) throw error;
-      throw await this.conflict(principal, identity, current.id);
+      throw await this.conflict(principal, identity, current.id, changes.name);
     }
   }
 
@@ -319,6 +320,7 @@ export class RerankersService {
     credential: StoredCredential,
   ): RerankerFields {
     return {
+      name: dto.name ?? null,
       displayName: dto.displayName,
       modelIdentifier: dto.modelIdentifier,
       endpointUrl: editable.endpointUrl!,
@@ -341,6 +343,7 @@ export class RerankersService {
   /** Canonical forms of whatever of these fields the input carries (and no key for the others). */
   private editableFields(input: EditableInput): Partial<RerankerFields> {
     const fields: Partial<RerankerFields> = withoutUndefined({
+      name: input.name,
       displayName: input.displayName,
       description: input.description,
       modelIdentifier: input.modelIdentifier,
@@ -370,12 +373,16 @@ export class RerankersService {
     return endpointUrl;
   }
 
-  private async conflict(principal: Principal, identity: RerankerIdentity, id: string): Promise<DomainError> {
-    const existing = await this.rerankers.findByIdentity(identity);
+  /** Which unique rule a write broke: the owner's name, the identity, or the id. */
+  private async conflict(principal: Principal, identity: RerankerIdentity, id: string, name?: string | null): Promise<DomainError> {
+    const named = name ? await this.rerankers.findByName(identity.ownerId, name) : null;
+    const existing = named && named.id !== id ? named : await this.rerankers.findByIdentity(identity);
     if (!existing || existing.id === id) return DomainError.alreadyExists('rerankerId is already in use');
     const readable = principal.canActOnReranker('READ', existing.id, existing.ownerId);
     return DomainError.alreadyExists(
-      'This owner already has a reranker with the same provider, endpoint, path, model and credentials',
+      existing === named
+        ? `This owner already has a reranker named "${name}"`
+        : 'This owner already has a reranker with the same provider, endpoint, path, model and credentials',
       readable ? { existingRerankerId: existing.id } : undefined,
     );
   }

@@ -1,9 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsEnum, IsInt, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsEnum, IsInt, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { AliasStrategy, LastResort } from '../../generated/prisma/enums.js';
-import { ALIAS_NAME, ALIAS_NAME_RULE } from '../../common/validation/alias-name.js';
 import { IsCanonicalUuid } from '../../common/validation/canonical-uuid.js';
 
 export const MAX_TARGETS = 16;
@@ -31,8 +30,6 @@ export class AliasTargetDto {
 }
 
 /** What a value of each alias field must be, shared by create and update. */
-export const AliasNameRules = () =>
-  applyDecorators(IsString(), Matches(ALIAS_NAME, { message: ALIAS_NAME_RULE }));
 export const AliasDescriptionRules = () => applyDecorators(IsString(), MaxLength(4096));
 export const StrategyRules = () => applyDecorators(IsEnum(AliasStrategy));
 export const LastResortRules = () => applyDecorators(IsEnum(LastResort));

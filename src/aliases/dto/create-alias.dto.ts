@@ -3,9 +3,9 @@ import { IsOptional } from 'class-validator';
 import { IsCanonicalUuid } from '../../common/validation/canonical-uuid.js';
 import { AliasStrategy, LastResort } from '../../generated/prisma/enums.js';
 import { IsLabels, type Labels } from '../../common/validation/labels.js';
+import { ResourceNameRules } from '../../common/validation/resource-name.js';
 import {
   AliasDescriptionRules,
-  AliasNameRules,
   AliasTargetDto,
   LastResortRules,
   MAX_TARGETS,
@@ -15,7 +15,7 @@ import {
 
 export class CreateAliasDto {
   @ApiProperty({ example: 'rerank-v3.5', description: 'Unique per owner; what clients send as `model`' })
-  @AliasNameRules()
+  @ResourceNameRules()
   name!: string;
 
   @ApiPropertyOptional({ nullable: true })

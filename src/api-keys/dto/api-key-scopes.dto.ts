@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ALIAS_NAME, ALIAS_NAME_RULE } from '../../common/validation/alias-name.js';
+import { RESOURCE_NAME, RESOURCE_NAME_RULE } from '../../common/validation/resource-name.js';
 import { PERMISSIONS, type Permission } from '../../auth/permissions.js';
 import { canonicalUuid, isUuid } from '../../common/validation/canonical-uuid.js';
 import { IsOptionalNonNull } from '../../common/validation/optional.js';
@@ -33,7 +33,7 @@ const rerankerIdsProblem = listProblem(MAX_SCOPED_RERANKERS, (item) =>
   typeof item === 'string' && isUuid(item) ? undefined : `${named(item)} is not a UUID`,
 );
 const aliasesProblem = listProblem(MAX_SCOPED_ALIASES, (item) =>
-  typeof item === 'string' && ALIAS_NAME.test(item) ? undefined : `${named(item)}: ${ALIAS_NAME_RULE}`,
+  typeof item === 'string' && RESOURCE_NAME.test(item) ? undefined : `${named(item)}: ${RESOURCE_NAME_RULE}`,
 );
 
 const lowercaseIds = ({ value }: { value: unknown }) =>

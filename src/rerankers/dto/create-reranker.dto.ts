@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEnum, IsOptional } from 'class-validator';
 import { IsCanonicalUuid } from '../../common/validation/canonical-uuid.js';
 import { IsLabels, type Labels } from '../../common/validation/labels.js';
+import { ResourceNameRules } from '../../common/validation/resource-name.js';
 import { Modality, ProviderType, ScoreNormalization } from '../../generated/prisma/enums.js';
 import { CredentialsDto } from '../../credentials/credentials.dto.js';
 import { IsExtraHeaders } from '../../credentials/extra-headers.js';
@@ -32,6 +33,16 @@ export class CreateRerankerDto {
   @IsOptional()
   @IsCanonicalUuid()
   rerankerId?: string;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'cohere-v3.5',
+    description: 'Unique per owner (1-128 of A-Z a-z 0-9 . _ : / -, not a UUID): a stable name, e.g. what rrctl manifests key the reranker by; null: unnamed',
+  })
+  @IsOptional()
+  @ResourceNameRules()
+  name?: string | null;
 
   @ApiProperty({ example: 'Cohere v3.5' })
   @DisplayNameRules()

@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEnum, IsOptional } from 'class-validator';
 import { IsCanonicalUuid } from '../../common/validation/canonical-uuid.js';
 import { PageQueryDto } from '../../common/pagination/page-query.dto.js';
+import { ResourceNameRules } from '../../common/validation/resource-name.js';
 import { parseLabelFilteredQuery, type LabelFilteredQuery } from '../../common/validation/label-filters.js';
 import { ProviderType } from '../../generated/prisma/enums.js';
 
@@ -15,6 +16,11 @@ export class ListRerankersQuery extends PageQueryDto {
   @IsOptional()
   @IsEnum(ProviderType)
   providerType?: ProviderType;
+
+  @ApiPropertyOptional({ description: 'Only the reranker with this name (one per owner)' })
+  @IsOptional()
+  @ResourceNameRules()
+  name?: string;
 }
 
 export type RerankerListFilter = LabelFilteredQuery<ListRerankersQuery>;

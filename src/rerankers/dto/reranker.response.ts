@@ -81,6 +81,9 @@ export class RerankerResponse extends AuditedResponse {
   @ApiProperty({ format: 'uuid' })
   rerankerId!: string;
 
+  @ApiProperty({ type: String, nullable: true, description: 'Unique per owner; null: unnamed' })
+  name!: string | null;
+
   @ApiProperty()
   displayName!: string;
 
@@ -150,6 +153,7 @@ export class RerankerPage {
 export function toRerankerResponse(row: Reranker): RerankerResponse {
   return {
     rerankerId: row.id,
+    name: row.name,
     displayName: row.displayName,
     description: row.description,
     providerType: row.providerType,

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
-import { ALIAS_NAME, ALIAS_NAME_RULE } from '../../common/validation/alias-name.js';
+import { RESOURCE_NAME, RESOURCE_NAME_RULE } from '../../common/validation/resource-name.js';
 import { MAX_TIMESTAMP_MS } from '../../common/time.js';
 import { IsCanonicalUuid } from '../../common/validation/canonical-uuid.js';
 import { ValidateProblem } from '../../common/validation/problem-validator.js';
@@ -53,6 +53,6 @@ export class UsageQuery {
   @ApiPropertyOptional({ description: 'Only calls made through the alias of this name (with groupBy=reranker: which of its targets served them)' })
   @IsOptional()
   @IsString()
-  @Matches(ALIAS_NAME, { message: ALIAS_NAME_RULE })
+  @Matches(RESOURCE_NAME, { message: RESOURCE_NAME_RULE })
   alias?: string;
 }

@@ -1,4 +1,4 @@
-import { DomainError } from '../common/errors/domain-error.js';
+import { DomainError } from '../errors/domain-error.js';
 import { canonicalApiPath, canonicalEndpointUrl } from './url-canonicalization.js';
 
 describe('canonicalEndpointUrl', () => {

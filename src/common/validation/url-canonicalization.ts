@@ -1,4 +1,4 @@
-import { DomainError } from '../common/errors/domain-error.js';
+import { DomainError } from '../errors/domain-error.js';
 
 const UNRESERVED = /[A-Za-z0-9\-._~]/;
 const MAX_URL_LENGTH = 2048;
