@@ -30,7 +30,8 @@ let validators: Map<Kind, ValidateFunction> | undefined;
 
 function validatorFor(kind: Kind): ValidateFunction {
   if (!validators) {
-    const ajv = new Ajv({ allErrors: true, strict: true });
+    // strictRequired would refuse the standard oneOf-of-required that says "user or apiKey".
+    const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false });
     ajv.addSchema(MANIFEST_SCHEMA);
     validators = new Map(KINDS.map((k) => [k, ajv.getSchema(`${MANIFEST_SCHEMA.$id}#/definitions/${k}`)!]));
   }
@@ -180,13 +181,13 @@ interface SchemaProblem {
   message: string;
 }
 
-/** ajv's errors as fields and sentences; the branches of a failed `anyOf` (a nullable field) become one. */
+/** ajv's errors as fields and sentences; the branches of a failed `anyOf` (a nullable field) or `oneOf` become one. */
 function schemaErrors(errors: readonly ErrorObject[]): SchemaProblem[] {
   const problems: SchemaProblem[] = [];
   const branches = new Map<string, string[]>();
   for (const error of errors) {
     const path = pointerPath(error.instancePath);
-    const inBranch = /\/anyOf\/\d+\//.test(error.schemaPath);
+    const inBranch = /\/(anyOf|oneOf)\/\d+\//.test(error.schemaPath);
     if (inBranch) {
       const key = error.instancePath;
       branches.set(key, [...(branches.get(key) ?? []), sentence(error)]);
