@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { as, createActor, initRoot, type Actor } from './support/actors.js';
 import { rerankerBody } from './support/reranker-bodies.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -197,5 +198,47 @@ describe('aliases', () => {
     await as(t.server, owner).get(`/v1/rerankers/${kept}`).expect(404);
     const alias = await as(t.server, owner).get('/v1/aliases/uses-it').expect(200);
     expect(alias.body.targets).toEqual([{ rerankerId: other, weight: 1, priority: 0 }]);
+  });
+
+  describe('ETags', () => {
+    const events = async (aliasId: string) =>
+      (await as(t.server, root).get(`/v1/audit-events?targetType=alias&targetId=${aliasId}`).expect(200)).body.auditEvents.length;
+
+    it('answers an ETag on create, read and update; a stale If-Match gets 412 and writes nothing', async () => {
+      const owner = await createActor(t.server, root);
+      const [first, second] = [await reranker(owner), await reranker(owner)];
+      const created = await as(t.server, owner).post('/v1/aliases').send({ name: 'etagged', targets: [{ rerankerId: first }] }).expect(201);
+      const read = await as(t.server, owner).get('/v1/aliases/etagged').expect(200);
+      expect(read.headers.etag).toMatch(/^"[^"]+"$/);
+      expect(read.headers.etag).toBe(created.headers.etag);
+
+      const updated = await as(t.server, owner).patch('/v1/aliases/etagged').set('if-match', read.headers.etag).send({ targets: [{ rerankerId: second }] }).expect(200);
+      expect(updated.headers.etag).not.toBe(read.headers.etag);
+      const before = await events(created.body.aliasId);
+      const stale = await as(t.server, owner).patch('/v1/aliases/etagged').set('if-match', read.headers.etag).send({ description: 'lost update' }).expect(412);
+      expect(stale.body.code).toBe('PRECONDITION_FAILED');
+      const after = await as(t.server, owner).get('/v1/aliases/etagged').expect(200);
+      expect(after.body).toMatchObject({ description: null, targets: [{ rerankerId: second, weight: 1, priority: 0 }] });
+      expect(await events(created.body.aliasId)).toBe(before);
+      await as(t.server, owner).patch('/v1/aliases/etagged').set('if-match', `W/${after.headers.etag}`).send({ description: 'weak' }).expect(412);
+      await as(t.server, owner).patch('/v1/aliases/etagged').set('if-match', '*').send({ description: 'any' }).expect(200);
+    });
+
+    it('gives an alias a new ETag when a forced reranker delete removes one of its targets', async () => {
+      const owner = await createActor(t.server, root);
+      const [gone, kept] = [await reranker(owner), await reranker(owner)];
+      await as(t.server, owner).post('/v1/aliases').send({ name: 'detached', targets: [{ rerankerId: gone }, { rerankerId: kept }] }).expect(201);
+      const { etag } = (await as(t.server, owner).get('/v1/aliases/detached').expect(200)).headers;
+      await as(t.server, owner).delete(`/v1/rerankers/${gone}?force=true`).expect(204);
+      await as(t.server, owner).patch('/v1/aliases/detached').set('if-match', etag as string).send({ description: 'x' }).expect(412);
+    });
+
+    it('documents ETag and If-Match in the OpenAPI document', async () => {
+      const document = (await request(t.server).get('/openapi.json').expect(200)).body;
+      const item = document.paths['/v1/aliases/{name}'];
+      expect(item.get.responses['200'].headers).toHaveProperty('ETag');
+      expect(item.patch.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'If-Match', in: 'header' })]));
+      expect(item.patch.responses).toHaveProperty('412');
+    });
   });
 });

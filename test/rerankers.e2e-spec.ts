@@ -326,6 +326,47 @@ describe('reranker registry', () => {
     });
   });
 
+  describe('names', () => {
+    it('are optional, unique per owner, shared across owners, and filter the list', async () => {
+      const unnamed = await create(alice, rerankerBody()).expect(201);
+      expect(unnamed.body.name).toBeNull();
+      const named = await create(alice, rerankerBody({ name: 'cohere-prod' })).expect(201);
+      expect(named.body.name).toBe('cohere-prod');
+      const taken = await create(alice, rerankerBody({ name: 'cohere-prod' })).expect(409);
+      expect(taken.body).toMatchObject({ code: 'ALREADY_EXISTS', details: { existingRerankerId: named.body.rerankerId } });
+      expect(taken.body.message).toContain('cohere-prod');
+      await create(bob, rerankerBody({ name: 'cohere-prod' })).expect(201);
+
+      const listed = await as(t.server, alice).get('/v1/rerankers?name=cohere-prod').expect(200);
+      expect(listed.body.rerankers.map((r: { rerankerId: string }) => r.rerankerId)).toEqual([named.body.rerankerId]);
+      const everyone = await as(t.server, admin).get('/v1/rerankers?name=cohere-prod').expect(200);
+      expect(everyone.body.rerankers).toHaveLength(2);
+    });
+
+    it('refuse a UUID, dots and other characters, like alias names', async () => {
+      for (const name of [randomUUID(), '..', 'has space', '', 'x'.repeat(129)]) {
+        const res = await create(alice, rerankerBody({ name })).expect(400);
+        expect(res.body.message).toMatch(/name must be/);
+      }
+      await as(t.server, alice).get('/v1/rerankers?name=a%20b').expect(400);
+    });
+
+    it('change and clear on update, audited, and a taken one answers 409 without writing', async () => {
+      const a = await create(alice, rerankerBody({ name: 'first' })).expect(201);
+      await create(alice, rerankerBody({ name: 'second' })).expect(201);
+      const path = `/v1/rerankers/${a.body.rerankerId}`;
+      const renamed = await as(t.server, alice).patch(path).send({ name: 'renamed' }).expect(200);
+      expect(renamed.body.name).toBe('renamed');
+      const events = await as(t.server, alice).get(`/v1/audit-events?targetId=${a.body.rerankerId}&action=reranker.update`).expect(200);
+      expect(events.body.auditEvents[0].diff).toMatchObject({ before: { name: 'first' }, after: { name: 'renamed' } });
+      const clash = await as(t.server, alice).patch(path).send({ name: 'second' }).expect(409);
+      expect(clash.body.message).toContain('second');
+      expect((await as(t.server, alice).get(path).expect(200)).body.name).toBe('renamed');
+      const cleared = await as(t.server, alice).patch(path).send({ name: null }).expect(200);
+      expect(cleared.body.name).toBeNull();
+    });
+  });
+
   describe('delete', () => {
     it("deletes with 204, then 404; others' rerankers answer 404", async () => {
       const { body } = await create(alice, rerankerBody()).expect(201);
