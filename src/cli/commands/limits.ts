@@ -18,8 +18,9 @@ export async function limitsSubject(api: ApiClient, kind: string, ref: string): 
   throw new UsageError(`limits apply to a user or a key, not ${JSON.stringify(kind)}`);
 }
 
-function limitValue(raw: string): number | null {
-  if (raw === 'default') return null;
+/** A limit, or "default" (sent as null; commander would turn a null from a parser into ''). */
+function limitValue(raw: string): number | 'default' {
+  if (raw === 'default') return raw;
   const value = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(value) || value < 0) throw new InvalidArgumentError('expected a number (0: unlimited) or "default"');
   return value;
@@ -46,8 +47,8 @@ export function limitsCommand(runtime: CliRuntime): Command {
   const set = group.command('set').description('set limits (admins): a number, 0 for unlimited, or "default"; others unchanged').argument('<user|key>').argument('<id>', 'user id or me; key id');
   for (const name of LIMIT_NAMES) set.option(`--${kebab(name)} <n|default>`, name === 'monthlyCost' ? 'cost per calendar month (UTC)' : name, limitValue);
   examples(withOutput(set), ['rrctl limits set key 1c0e… --requests-per-minute 600 --monthly-cost 250', 'rrctl limits set user 9a7b… --requests-per-minute default']).action(
-    action(runtime, async (ctx, [kind, ref], o: OutputOptions & Partial<Record<LimitName, number | null>>) => {
-      const body = Object.fromEntries(LIMIT_NAMES.filter((name) => o[name] !== undefined).map((name) => [name, o[name]]));
+    action(runtime, async (ctx, [kind, ref], o: OutputOptions & Partial<Record<LimitName, number | 'default'>>) => {
+      const body = Object.fromEntries(LIMIT_NAMES.filter((name) => o[name] !== undefined).map((name) => [name, o[name] === 'default' ? null : o[name]]));
       if (Object.keys(body).length === 0) throw new UsageError(`nothing to set: give at least one of ${LIMIT_NAMES.map((n) => `--${kebab(n)}`).join(', ')}`);
       const api = await ctx.api();
       const subject = await limitsSubject(api, kind!, ref!);
