@@ -330,6 +330,17 @@ ${reranker('literal', '  credentials: {kind: CREDENTIAL_KIND_API_KEY, apiKey: {i
     expect(down.stderr).toContain('cannot reach');
   });
 
+  it("applies the docs' first manifest as it is, and its alias ranks at once", async () => {
+    const example = new URL('../docs/examples/registry.yaml', import.meta.url).pathname;
+    const newcomer = await createActor(t.server, admin, 'MEMBER');
+    const applied = await cli(newcomer, ['apply', '-f', example]);
+    expect(applied.stdout.replace(/ \([0-9a-f-]+\)/g, '')).toBe('reranker/tei-local created\nalias/rerank-english created\nApplied 2 changes (0 unchanged).\n');
+    expect((await cli(newcomer, ['diff', '-f', example])).code).toBe(0);
+    const ranked = await cli(newcomer, ['rerank', '--alias', 'rerank-english', '-q', 'rotate keys', '-d', 'Rotate keys with secrets:rotate.', '-d', 'Labels are pairs.', '-o', 'json']);
+    expect(ranked.code).toBe(0);
+    expect(JSON.parse(ranked.stdout).results[0].index).toBe(0);
+  });
+
   it('publishes the JSON Schema of manifests', async () => {
     const schema = JSON.parse((await rrctl(['schema'], { home })).stdout);
     expect(schema).toMatchObject({ title: 'rrctl manifest (rrctl/v1)', definitions: { Reranker: expect.any(Object), Alias: expect.any(Object), Limits: expect.any(Object) } });

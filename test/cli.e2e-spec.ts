@@ -171,8 +171,10 @@ describe('rrctl, the admin CLI', () => {
       const stale = await cli(member, ['rerankers', 'update', 'tei', '--description', 'x', '--if-match', '"1.abc"']);
       expect(stale.code).toBe(1);
       expect(stale.stderr).toMatch(/^error: PRECONDITION_FAILED: /);
-      const cleared = await cli(member, ['rerankers', 'update', id, '--unset', 'name', '-o', 'json']);
-      expect(json(cleared).name).toBeNull();
+      const versioned = await cli(member, ['rerankers', 'update', 'tei', '--reranker-version', '2', '-o', 'json']);
+      expect(json(versioned).version).toBe('2');
+      const cleared = await cli(member, ['rerankers', 'update', id, '--unset', 'name', '--unset', 'version', '-o', 'json']);
+      expect(json(cleared)).toMatchObject({ name: null, version: null });
       await cli(member, ['rerankers', 'update', id, '--name', 'tei']);
     });
 

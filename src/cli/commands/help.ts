@@ -65,3 +65,14 @@ export function referenceMarkdown(root: Command): string {
     .map(({ path, command }) => `### \`${path}\`\n\n\`\`\`text\n${helpText(command).trimEnd()}\n\`\`\`\n`)
     .join('\n');
 }
+
+export const REFERENCE_START = '<!-- The reference below is `rrctl help --all`, written by `npm run docs:cli`; a test checks it. -->';
+export const REFERENCE_END = '<!-- End of the generated reference. -->';
+
+/** docs/cli.md with its generated reference replaced by `reference`. */
+export function withReference(markdown: string, reference: string): string {
+  const start = markdown.indexOf(REFERENCE_START);
+  const end = markdown.indexOf(REFERENCE_END);
+  if (start < 0 || end < start) throw new Error('docs/cli.md has lost the markers around its generated reference');
+  return `${markdown.slice(0, start + REFERENCE_START.length)}\n\n${reference}\n${markdown.slice(end)}`;
+}

@@ -31,7 +31,7 @@ export interface RerankerFieldOptions extends Record<string, unknown> {
   apiPath?: string;
   model?: string;
   modality?: string[];
-  version?: string;
+  rerankerVersion?: string;
   monitoringEndpoint?: string;
   timeoutMs?: number;
   maxDocuments?: number;
@@ -65,7 +65,7 @@ export function withRerankerFieldOptions(command: Command): Command {
     .option('--api-path <path>', 'API path (default per provider, e.g. COHERE /v2/rerank)')
     .option('--model <id>', 'model identifier sent upstream, e.g. rerank-v3.5')
     .option('--modality <modality>', 'supported modality TEXT|IMAGE|AUDIO|VIDEO (repeatable)', collect)
-    .option('--version <text>', 'free-form version')
+    .option('--reranker-version <text>', "the reranker's free-form version (--version is rrctl's own)")
     .option('--monitoring-endpoint <url>', 'monitoring URL')
     .option('--timeout-ms <ms>', 'total upstream deadline, 100-600000', integer(100, 600_000))
     .option('--max-documents <n>', 'upstream batch size, 1-10000', integer(1, 10_000))
@@ -106,7 +106,7 @@ export async function rerankerFields(ctx: CliContext, o: RerankerFieldOptions): 
   set('apiPath', o.apiPath);
   set('modelIdentifier', o.model);
   set('supportedModalities', o.modality?.map((m) => m.toUpperCase()));
-  set('version', o.version);
+  set('version', o.rerankerVersion);
   set('monitoringEndpoint', o.monitoringEndpoint);
   set('requestTimeoutMs', o.timeoutMs);
   set('maxDocumentsPerRequest', o.maxDocuments);
