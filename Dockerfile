@@ -1,7 +1,8 @@
 # Production image. Build: docker build -t reranker-registry .
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
-COPY package.json package-lock.json prisma.config.ts ./
+# openapi.json: postinstall generates the API types rrctl (src/cli) is compiled against
+COPY package.json package-lock.json prisma.config.ts openapi.json ./
 COPY scripts ./scripts
 COPY prisma ./prisma
 # postinstall runs `prisma generate` (offline; see scripts/prisma-generate.mjs). onnxruntime-node

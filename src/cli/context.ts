@@ -72,7 +72,10 @@ export class CliContext {
     if (server === undefined) throw new UsageError('no server: pass --server URL, set RRCTL_SERVER, or run rrctl login');
     checkServerUrl(server);
     const profileKey = profile && sameServer(profile.server, server) ? profile.apiKey : undefined;
-    return { server, apiKey: explicitKey ?? profileKey, timeoutMs };
+    const apiKey = explicitKey ?? profileKey;
+    const warning = plainHttpWarning(server, apiKey !== undefined);
+    if (warning) this.note(warning);
+    return { server, apiKey, timeoutMs };
   }
 
   /** The profile named by --profile or RRCTL_PROFILE (which must exist), else the current one if any. */
@@ -99,7 +102,15 @@ export function checkServerUrl(server: string): void {
 }
 
 export function sameServer(a: string, b: string): boolean {
-  return new URL(a).href.replace(/\/+$/, '') === new URL(b).href.replace(/\/+$/, '');
+  const canonical = (server: string) => URL.parse(server)?.href.replace(/\/+$/, '');
+  return canonical(a) !== undefined && canonical(a) === canonical(b);
+}
+
+/** An API key sent in clear text over a network is a key given away: say so (loopback is fine). */
+function plainHttpWarning(server: string, hasKey: boolean): string | undefined {
+  const url = new URL(server);
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) || url.hostname.startsWith('127.');
+  return hasKey && url.protocol === 'http:' && !loopback ? `warning: the API key goes to ${url.host} over plain http; use https` : undefined;
 }
 
 export function requestTimeoutMs(raw: string | undefined): number {

@@ -41,8 +41,9 @@ export async function executePlan(plan: Plan, options: ApplyOptions): Promise<Ap
       applied.push(outcome);
       options.onApplied?.(outcome);
     } catch (error) {
-      if (!(error instanceof CliError)) throw error;
-      return { applied, failed: { action, error: conflictExplained(error, action) }, notAttempted: pending.slice(index + 1) };
+      // Whatever went wrong, what was applied before it is reported.
+      const failure = error instanceof CliError ? conflictExplained(error, action) : new CliError((error as Error).message ?? String(error), EXIT.SERVER);
+      return { applied, failed: { action, error: failure }, notAttempted: pending.slice(index + 1) };
     }
   }
   return { applied, notAttempted: [] };

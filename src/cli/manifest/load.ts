@@ -82,14 +82,15 @@ async function manifestFiles(path: string, recursive: boolean): Promise<string[]
  */
 export function parseManifest(text: string, file: string): RawDocument[] {
   const lines = new LineCounter();
-  const parsed = parseAllDocuments(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true, merge: false });
+  // prettyErrors would quote the offending source line, which may hold a secret: the line number is enough.
+  const parsed = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: false });
   const docs = Array.isArray(parsed) ? parsed : [];
   const documents: RawDocument[] = [];
   const lineAt = (node: Node | null | undefined): number | undefined => (node?.range ? lines.linePos(node.range[0]).line : undefined);
   for (const doc of docs) {
     const error = doc.errors[0];
     if (error) {
-      const line = error.linePos?.[0].line;
+      const line = lines.linePos(error.pos[0]).line;
       throw new ManifestError([{ source: { file, document: documents.length + 1 }, ...(line ? { line } : {}), message: `not valid YAML or JSON: ${error.message.split('\n')[0]}` }]);
     }
     const contents = doc.contents;

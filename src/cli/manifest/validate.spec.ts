@@ -138,6 +138,9 @@ spec: {targets: [{reranker: x}]}
     ]);
     expect(validateManifests(parseManifest(json, 'm.json'), options()).map((o) => o.name)).toEqual(['a', 'b']);
     expect(() => parseManifest('kind: [unclosed\n', 'bad.yaml')).toThrow(/bad\.yaml, document 1 \(line \d\): not valid YAML or JSON/);
+    const broken = 'spec:\n  credentials: {apiKey: {inlineSecret: sk-live-0123456789}\n  x: [\n';
+    expect(() => parseManifest(broken, 'secret.yaml')).toThrow(ManifestError);
+    expect(() => parseManifest(broken, 'secret.yaml')).not.toThrow(/sk-live/);
   });
 
   it('asks for exactly one subject of limits', () => {
