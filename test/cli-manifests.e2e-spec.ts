@@ -1,9 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { as, createActor, initRoot, type Actor } from './support/actors.js';
 import { FakeUpstream } from './support/fake-upstream.js';
-import { finished, requireBuiltCli, rrctl, rrctlProcess, startRrctl, tempHome, waitForStderr, type RrctlOptions } from './support/rrctl.js';
+import { finished, removeTemporaryDirs, requireBuiltCli, rrctl, rrctlProcess, startRrctl, tempHome, waitForStderr, type RrctlOptions } from './support/rrctl.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 const JINA_KEY = 'jina_0123456789abcdefSECRET-ONE';
@@ -28,10 +27,11 @@ describe('rrctl: the registry as code (apply, diff, export, prune)', () => {
     admin = await createActor(t.server, root, 'ADMIN');
     member = await createActor(t.server, admin, 'MEMBER');
     home = tempHome();
-    dir = mkdtempSync(join(tmpdir(), 'rrctl-manifests-'));
+    dir = tempHome('rrctl-manifests-');
   });
 
   afterAll(async () => {
+    removeTemporaryDirs();
     await t.close();
     await upstream.close();
   });

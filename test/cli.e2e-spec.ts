@@ -4,7 +4,7 @@ import request from 'supertest';
 import { parse } from 'yaml';
 import { as, createActor, initRoot, type Actor } from './support/actors.js';
 import { FakeUpstream } from './support/fake-upstream.js';
-import { requireBuiltCli, rrctl, rrctlProcess, tempHome, type RrctlOptions } from './support/rrctl.js';
+import { removeTemporaryDirs, requireBuiltCli, rrctl, rrctlProcess, tempHome, type RrctlOptions } from './support/rrctl.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 const UPSTREAM_SECRET = 'sk-upstream-0123456789-SECRET-VALUE';
@@ -35,6 +35,7 @@ describe('rrctl, the admin CLI', () => {
   });
 
   afterAll(async () => {
+    removeTemporaryDirs();
     await t.close();
     await cohere.close();
     await tei.close();

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -29,8 +29,18 @@ export function requireBuiltCli(): void {
   if (!existsSync(RRCTL_BIN)) throw new Error(`${RRCTL_BIN} is missing: run npm run build before the CLI tests`);
 }
 
-export function tempHome(): string {
-  return mkdtempSync(join(tmpdir(), 'rrctl-home-'));
+const temporary: string[] = [];
+
+/** A directory of its own (a HOME, a folder of manifests), removed by removeTemporaryDirs. */
+export function tempHome(prefix = 'rrctl-home-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temporary.push(dir);
+  return dir;
+}
+
+/** The config files in them hold API keys: nothing is left behind. */
+export function removeTemporaryDirs(): void {
+  for (const dir of temporary.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 function baseEnv(options: RrctlOptions): Record<string, string> {
