@@ -13,6 +13,7 @@ import { NestPinoLogger } from './common/logging/nest-logger.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import type { AppConfig } from './config/app-config.js';
 import { MetricsService } from './metrics/metrics.service.js';
+import { SECURITY_SCHEMES } from './common/openapi/api-key-auth.js';
 import { ErrorBodySchema } from './common/openapi/error-body.schema.js';
 import { hotRouteOperations, type HotRoute } from './rerank/http/hot-route.js';
 import { RerankRoutes } from './rerank/http/rerank-routes.js';
@@ -80,14 +81,28 @@ function addRequestHooks(app: NestFastifyApplication, logger: Logger): void {
   });
 }
 
+/** The document's tags, in the order a reader meets them: set up, register, rerank, route; who may and how much; what happened; running it. */
+const TAGS: ReadonlyArray<[name: string, description: string]> = [
+  ['system', 'First start: create the root user and its key; what this service is'],
+  ['rerankers', 'The registry: reranking backends with their endpoint, model and credentials (encrypted, never returned)'],
+  ['rerank', 'Rerank documents: by reranker id, through an alias, or as a drop-in for Jina and Cohere clients'],
+  ['aliases', 'Named routes over rerankers: fallback order, weights, a last resort'],
+  ['api-keys', "Keys that act as their user, optionally narrowed to some permissions, rerankers and aliases"],
+  ['users', 'Who may do what: ROOT, ADMIN and MEMBER users, each with their own rerankers and aliases'],
+  ['limits', 'Per-minute rates, concurrent calls and monthly quotas, per user and per key'],
+  ['usage', 'Calls, documents, upstream units and cost over time'],
+  ['audit', 'Who changed what and when: an append-only log'],
+  ['operations', 'Liveness, readiness and Prometheus metrics'],
+];
+
 function setupOpenApi(app: NestFastifyApplication, hotRoutes: readonly HotRoute[]): void {
-  const document = new DocumentBuilder()
+  const builder = new DocumentBuilder()
     .setTitle('reranker-registry')
-    .setDescription('Register reranking backends with their credentials, then rerank through them by id.')
-    .setVersion(SERVICE_VERSION)
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, 'apiKey')
-    .addBearerAuth({ type: 'http', scheme: 'bearer' }, 'bearer')
-    .build();
+    .setDescription('Register reranking backends with their credentials, then rerank through them by id, alias or model name.')
+    .setVersion(SERVICE_VERSION);
+  for (const [name, scheme] of Object.entries(SECURITY_SCHEMES)) builder.addSecurity(name, { ...scheme });
+  for (const [name, description] of TAGS) builder.addTag(name, description);
+  const document = builder.build();
   const extraModels = [ErrorBodySchema, ...new Set(hotRoutes.map((route) => route.okType))];
   const create = () => {
     const created = SwaggerModule.createDocument(app, document, { extraModels });

@@ -9,24 +9,25 @@ import ts from 'typescript';
 import { UsageMeter } from '../src/usage/usage-meter.js';
 import { as, initRoot, type Actor } from './support/actors.js';
 import { FakeUpstream } from './support/fake-upstream.js';
+import {
+  fieldsOf,
+  minimalWith,
+  operationsOf,
+  sampleOf,
+  schemaValidator,
+  untypedSchemas,
+  type Field,
+  type OpenApiDocument,
+  type Schema,
+} from './support/openapi-schemas.js';
 import { inlineCredentials, rerankerBody } from './support/reranker-bodies.js';
 import { listRoutes } from './support/routes.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
-type Schema = Record<string, unknown>;
-interface Operation {
-  parameters?: Array<{ in: string; name: string }>;
-  requestBody?: unknown;
-  security?: unknown[];
-  responses: Record<string, { content?: Record<string, { schema?: Schema }>; headers?: Record<string, unknown> }>;
-}
-interface OpenApiDocument {
-  paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, Schema> };
-}
-
-const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 const ERROR_BODY_REF = '#/components/schemas/ErrorBody';
+
+/** The order a reader meets the API in: set up, register, rerank, route; then who may, how much, what happened; then running it. */
+const TAGS = ['system', 'rerankers', 'rerank', 'aliases', 'api-keys', 'users', 'limits', 'usage', 'audit', 'operations'];
 
 describe('OpenAPI document', () => {
   let t: TestApp;
@@ -46,13 +47,7 @@ describe('OpenAPI document', () => {
     await upstream.close();
   });
 
-  function operations(): Array<{ name: string; op: Operation }> {
-    return Object.entries(doc.paths).flatMap(([path, item]) =>
-      Object.entries(item)
-        .filter(([method]) => HTTP_METHODS.includes(method))
-        .map(([method, op]) => ({ name: `${method.toUpperCase()} ${path}`, op })),
-    );
-  }
+  const operations = () => operationsOf(doc);
 
   it('is the document checked in as openapi.json (run `npm run openapi` after an API change)', async () => {
     const checkedIn: unknown = JSON.parse(await readFile(new URL('../openapi.json', import.meta.url), 'utf8'));
@@ -176,6 +171,69 @@ describe('OpenAPI document', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('types every field, parameter and response: nothing a generator would make unknown or Record<string, never>', () => {
+    expect(untypedSchemas(doc)).toEqual([]);
+  });
+
+  it('generates a client (openapi-typescript) that sets every field of every request body, null where documented', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'openapi-client-'));
+    try {
+      await writeFile(join(dir, 'api.d.ts'), astToString(await openapiTS(doc as never)));
+      const { source, bodies, valid } = clientSettingEveryField(doc);
+      expect(bodies).toBeGreaterThanOrEqual(16);
+      expect(valid).toEqual([]);
+      await writeFile(join(dir, 'every-field.ts'), source);
+      expect(typeErrors(join(dir, 'every-field.ts'))).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('documents null exactly where the service takes it, field by field of every request body, and never fails on one', async () => {
+    // Null reaches a field in a body with every field set and in the smallest body around it.
+    const api = as(t.server, root);
+    const problems: string[] = [];
+    for (const { name, method, path, op } of operations()) {
+      const schema = op.requestBody?.content['application/json']?.schema;
+      if (!schema) continue;
+      const full = sampleOf(doc, schema);
+      const url = path.replace('{id}', randomUUID()).replace('{name}', 'no-such-alias');
+      for (const field of fieldsOf(doc, schema)) {
+        const at = field.path.join('.');
+        for (const [variant, body] of [['every field', withValue(full, field.path, null)], ['alone', minimalWith(doc, schema, field.path, null)]] as const) {
+          const reply = await api[method as 'post'](url).send(body as object);
+          const violations = (reply.body.details?.fields ?? []) as Array<{ field: string }>;
+          const refused = reply.status === 400 && violations.some((violation) => violation.field === at);
+          if (reply.status >= 500) problems.push(`${name} ${at} (${variant}): null answered ${reply.status}`);
+          else if (refused === Boolean(field.schema.nullable)) {
+            problems.push(`${name} ${at} (${variant}): ${refused ? 'refuses null, documented nullable' : `takes null (${reply.status}), not documented nullable`}`);
+          }
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('gives every operation a summary and one tag, the tags in reading order, each described', () => {
+    expect(operations().filter(({ op }) => !op.summary?.trim()).map(({ name }) => name)).toEqual([]);
+    expect((doc.tags ?? []).map((tag) => tag.name)).toEqual(TAGS);
+    expect((doc.tags ?? []).filter((tag) => !tag.description?.trim()).map((tag) => tag.name)).toEqual([]);
+    const untagged = operations().filter(({ op }) => op.tags?.length !== 1 || !TAGS.includes(op.tags[0]!));
+    expect(untagged.map(({ name, op }) => `${name}: ${JSON.stringify(op.tags)}`)).toEqual([]);
+  });
+
+  it('takes the API key as x-api-key or as a bearer token (not a JWT) on every secured operation', () => {
+    expect(doc.components.securitySchemes).toEqual({
+      apiKey: expect.objectContaining({ type: 'apiKey', in: 'header', name: 'x-api-key' }),
+      bearer: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+    });
+    expect(doc.components.securitySchemes!.bearer).not.toHaveProperty('bearerFormat');
+    const secured = operations().filter(({ op }) => op.security?.length);
+    expect(secured.length).toBeGreaterThan(20);
+    const other = secured.filter(({ op }) => JSON.stringify(op.security) !== JSON.stringify([{ apiKey: [] }, { bearer: [] }]));
+    expect(other.map(({ name, op }) => `${name}: ${JSON.stringify(op.security)}`)).toEqual([]);
+  });
 });
 
 /** A JSON body needs an object schema with named properties (or a choice of them); text needs a type. */
@@ -219,9 +277,52 @@ function typeErrors(file: string): string[] {
     types: [],
     skipLibCheck: true,
   });
-  return ts
-    .getPreEmitDiagnostics(program)
-    .map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+  return ts.getPreEmitDiagnostics(program).map((diagnostic) => {
+    const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n');
+    if (!diagnostic.file || diagnostic.start === undefined || diagnostic.file.fileName !== file) return message;
+    const { line } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start);
+    return `${message} (at: ${diagnostic.file.text.split('\n')[line]!.trim().slice(0, 200)})`;
+  });
+}
+
+/** `value` with the field at `path` replaced (a copy). */
+function withValue(value: unknown, path: ReadonlyArray<string | number>, replacement: unknown): unknown {
+  if (path.length === 0) return replacement;
+  const copy = structuredClone(value) as Record<string | number, unknown>;
+  copy[path[0]!] = withValue(copy[path[0]!], path.slice(1), replacement);
+  return copy;
+}
+
+/**
+ * A client typed by the generated paths that builds every request body with every field set
+ * (a sample valid against the document), checks no field's type is one no value can be given
+ * (never, Record<string, never>) or no type at all (unknown, any), and sets null where the
+ * document says a field takes it.
+ */
+function clientSettingEveryField(doc: OpenApiDocument): { source: string; bodies: number; valid: string[] } {
+  const validate = schemaValidator(doc);
+  const lines = [
+    "import type { paths } from './api.js';",
+    "type Body<P extends keyof paths, M extends keyof paths[P]> = NonNullable<paths[P][M]> extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never;",
+    "type Untyped<T> = 0 extends 1 & T ? 'any' : unknown extends T ? 'unknown' : [T] extends [never] ? 'never' : NoValue<NonNullable<T>>;",
+    "type NoValue<T> = T extends object ? (string extends keyof T ? ([T[string]] extends [never] ? 'Record<string, never>' : false) : false) : false;",
+  ];
+  const valid: string[] = [];
+  let bodies = 0;
+  for (const { name, method, path, op } of operationsOf(doc)) {
+    const schema = op.requestBody?.content['application/json']?.schema;
+    if (!schema) continue;
+    const body = sampleOf(doc, schema, validate);
+    if (!validate(schema, body)) valid.push(`${name}: the sample body is not valid against the document`);
+    const type = `B${bodies++}`;
+    lines.push(`// ${name}`, `type ${type} = Body<'${path}', '${method}'>;`, `export const body_${type}: ${type} = ${JSON.stringify(body)};`);
+    fieldsOf(doc, schema).forEach((field: Field, index) => {
+      const access = field.path.reduce<string>((type, key) => `NonNullable<${type}>[${typeof key === 'number' ? 'number' : `'${key}'`}]`, type);
+      lines.push(`export const type_${type}_${index}: Untyped<${access}> = false; // ${field.path.join('.')}`);
+      if (field.schema.nullable) lines.push(`export const null_${type}_${index}: ${access} = null; // ${field.path.join('.')}`);
+    });
+  }
+  return { source: lines.join('\n'), bodies, valid };
 }
 
 const CLIENT = `

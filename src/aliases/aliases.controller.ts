@@ -1,9 +1,11 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { Caller, CurrentCaller } from '../auth/caller.js';
-import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiKeyAuth } from '../common/openapi/api-key-auth.js';
 import type { FastifyReply } from 'fastify';
 import { Requires } from '../auth/access.decorators.js';
 import { AUTHENTICATED_ERRORS, ApiErrors, JSON_BODY_ERRORS } from '../common/openapi/api-errors.decorator.js';
+import { ApiLabelFilters } from '../common/openapi/schema-properties.js';
 import { etagResponseHeader, ifMatchRequestHeader, revisionEtag } from '../common/http/etag.js';
 import type { AliasWithTargets } from './aliases.repository.js';
 import { AliasNameParam } from './alias-name.pipe.js';
@@ -22,7 +24,7 @@ function withEtag(reply: FastifyReply, alias: AliasWithTargets): AliasResponse {
 }
 
 @ApiTags('aliases')
-@ApiSecurity('apiKey')
+@ApiKeyAuth()
 @ApiErrors(...AUTHENTICATED_ERRORS, 'PERMISSION_DENIED')
 @Controller('v1/aliases')
 export class AliasesController {
@@ -30,6 +32,10 @@ export class AliasesController {
 
   @Post()
   @Requires('CREATE', 'ALIAS')
+  @ApiOperation({
+    summary: 'Create an alias',
+    description: 'A named route over rerankers, called by sending its name as `model` (or at /v1/aliases/{name}/rerank): targets by priority, by weight within a priority for WEIGHTED, and a last resort (LEXICAL: BM25) when every target failed.',
+  })
   @ApiCreatedResponse({
     type: AliasResponse,
     headers: { Location: { description: 'The new alias: /v1/aliases/{name}', schema: { type: 'string' } }, ...ETAG_HEADER },
@@ -47,10 +53,14 @@ export class AliasesController {
 
   @Get()
   @Requires('LIST', 'ALIAS')
+  @ApiOperation({
+    summary: 'List aliases',
+    description: "Yours, or another owner's with ownerId (LIST_ALIAS_ANY); filtered by labels.",
+  })
   @ApiOkResponse({ type: AliasPage })
   @ApiErrors('INVALID_ARGUMENT')
   @ApiQuery({ type: ListAliasesQuery })
-  @ApiQuery({ name: 'label.<key>', required: false, description: 'Label filter, repeatable; all must match' })
+  @ApiLabelFilters()
   async list(
     @CurrentCaller() caller: Caller,
     @Query() query: Record<string, unknown>,
@@ -61,6 +71,10 @@ export class AliasesController {
 
   @Get(':name')
   @Requires('READ', 'ALIAS')
+  @ApiOperation({
+    summary: 'Get an alias',
+    description: "Names are unique per owner: ownerId picks another owner's alias (needs the ANY permission). With its ETag.",
+  })
   @ApiOkResponse({ type: AliasResponse, headers: ETAG_HEADER })
   @ApiErrors('INVALID_ARGUMENT', 'NOT_FOUND')
   async get(
@@ -74,6 +88,11 @@ export class AliasesController {
 
   @Patch(':name')
   @Requires('UPDATE', 'ALIAS')
+  @ApiOperation({
+    summary: 'Update an alias',
+    description:
+      'Only the fields sent change; null clears description and lastResort. The name cannot change. With If-Match, applies only to that revision (412 PRECONDITION_FAILED otherwise).',
+  })
   @ApiHeader(ifMatchRequestHeader('alias'))
   @ApiOkResponse({ type: AliasResponse, headers: ETAG_HEADER })
   @ApiErrors(...JSON_BODY_ERRORS, 'NOT_FOUND', 'PRECONDITION_FAILED')
@@ -91,6 +110,7 @@ export class AliasesController {
   @Delete(':name')
   @HttpCode(204)
   @Requires('DELETE', 'ALIAS')
+  @ApiOperation({ summary: 'Delete an alias' })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiErrors('INVALID_ARGUMENT', 'NOT_FOUND')
   async delete(

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { Caller, CurrentCaller } from '../auth/caller.js';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiKeyAuth } from '../common/openapi/api-key-auth.js';
 import { Requires } from '../auth/access.decorators.js';
 import { AUTHENTICATED_ERRORS, ApiErrors, JSON_BODY_ERRORS } from '../common/openapi/api-errors.decorator.js';
 import { UuidParam } from '../common/validation/uuid-param.pipe.js';
@@ -10,7 +11,7 @@ import { CreateApiKeyDto } from './dto/create-api-key.dto.js';
 import { ListApiKeysQuery } from './dto/list-api-keys.query.js';
 
 @ApiTags('api-keys')
-@ApiSecurity('apiKey')
+@ApiKeyAuth()
 @ApiErrors(...AUTHENTICATED_ERRORS, 'PERMISSION_DENIED')
 @Controller('v1/apikeys')
 export class ApiKeysController {
@@ -19,6 +20,10 @@ export class ApiKeysController {
   /** The raw key is in this response only; it cannot be shown again. */
   @Post()
   @Requires('CREATE', 'APIKEY')
+  @ApiOperation({
+    summary: 'Create an API key',
+    description: 'The raw key is in this response only: it cannot be shown again. Scopes narrow the key to some permissions, rerankers and aliases, and cannot change later.',
+  })
   @ApiCreatedResponse({ type: CreatedApiKeyResponse })
   @ApiErrors(...JSON_BODY_ERRORS, 'NOT_FOUND')
   async create(
@@ -31,6 +36,10 @@ export class ApiKeysController {
 
   @Get()
   @Requires('LIST', 'APIKEY')
+  @ApiOperation({
+    summary: 'List API keys',
+    description: "Yours, or another user's with userId (LIST_APIKEY_ANY); never the raw keys.",
+  })
   @ApiOkResponse({ type: ApiKeyPage })
   @ApiErrors('INVALID_ARGUMENT')
   async list(
@@ -43,6 +52,7 @@ export class ApiKeysController {
 
   @Get(':id')
   @Requires('READ', 'APIKEY')
+  @ApiOperation({ summary: 'Get an API key' })
   @ApiOkResponse({ type: ApiKeyResponse })
   @ApiErrors('INVALID_ARGUMENT', 'NOT_FOUND')
   async get(@CurrentCaller() caller: Caller, @Param('id', UuidParam) id: string): Promise<ApiKeyResponse> {
@@ -52,6 +62,7 @@ export class ApiKeysController {
   @Delete(':id')
   @HttpCode(204)
   @Requires('DELETE', 'APIKEY')
+  @ApiOperation({ summary: 'Revoke an API key' })
   @ApiNoContentResponse({ description: 'Revoked' })
   @ApiErrors('INVALID_ARGUMENT', 'NOT_FOUND')
   async revoke(

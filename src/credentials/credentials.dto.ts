@@ -14,6 +14,7 @@ import {
 } from 'class-validator';
 import { STRING_MAP } from '../common/openapi/schema-properties.js';
 import { IsLabels } from '../common/validation/labels.js';
+import { IsOptionalNonNull } from '../common/validation/optional.js';
 import { ValidateProblem } from '../common/validation/problem-validator.js';
 import { IsHeaderName, IsHeaderValue } from './header-rules.js';
 import { CREDENTIAL_KINDS, type CredentialKind } from './credential.js';
@@ -46,6 +47,7 @@ export class SecretRefDto {
 
   @ApiPropertyOptional({
     ...STRING_MAP,
+    nullable: true,
     example: { encoding: 'raw' },
     description: `Resolver hints (GoodMem's SecretReference.hints): stored and returned as given, not secret, not part of the credential fingerprint. At most ${MAX_SECRET_REF_HINTS}; keys 1-64 of A-Z a-z 0-9 . _ -; values up to ${MAX_HINT_VALUE_LENGTH} characters`,
   })
@@ -60,16 +62,16 @@ const GCP_PROJECT = /^[a-z0-9][a-z0-9.:-]{0,127}$/;
 
 /** GoodMem's GcpAdcAuth: the service's own Google Application Default Credentials. */
 export class GcpAdcCredentialDto {
-  @ApiPropertyOptional({ type: [String], description: 'Additional OAuth scopes; empty means cloud-platform' })
-  @IsOptional()
+  @ApiPropertyOptional({ type: [String], example: ['https://www.googleapis.com/auth/cloud-platform'], description: 'Additional OAuth scopes; empty means cloud-platform' })
+  @IsOptionalNonNull()
   @IsArray()
   @ArrayMaxSize(MAX_GCP_SCOPES)
   @IsString({ each: true })
   @Matches(OAUTH_SCOPE, { each: true, message: 'each of scopes must be 1-256 characters without spaces' })
   scopes?: string[];
 
-  @ApiPropertyOptional({ description: 'Quota project used for billing' })
-  @IsOptional()
+  @ApiPropertyOptional({ pattern: GCP_PROJECT.source, example: 'my-project', description: 'Quota project used for billing' })
+  @IsOptionalNonNull()
   @IsString()
   @Matches(GCP_PROJECT, { message: 'quotaProjectId must be a GCP project id' })
   quotaProjectId?: string;
@@ -81,33 +83,37 @@ const AWS_SERVICE = /^[a-z0-9-]{1,64}$/;
 
 /** AWS SigV4 signing: inline keys (sealed at rest, never returned) or, without them, the server's default chain. */
 export class AwsSigV4CredentialDto {
-  @ApiPropertyOptional({ description: 'With secretAccessKey; both omitted: the server\'s default credential chain (USE_SERVER_IDENTITY)' })
-  @IsOptional()
+  @ApiPropertyOptional({
+    pattern: AWS_ACCESS_KEY_ID.source,
+    example: 'AKIAIOSFODNN7EXAMPLE',
+    description: "With secretAccessKey; both omitted: the server's default credential chain (USE_SERVER_IDENTITY)",
+  })
+  @IsOptionalNonNull()
   @IsString()
   @Matches(AWS_ACCESS_KEY_ID, { message: 'accessKeyId must be an AWS access key id' })
   accessKeyId?: string;
 
   @ApiPropertyOptional({ description: 'Encrypted at rest, never returned' })
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsString()
   @Length(1, 256)
   @IsHeaderValue()
   secretAccessKey?: string;
 
   @ApiPropertyOptional({ description: 'For temporary keys; encrypted at rest, never returned' })
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsString()
   @Length(1, 8192)
   @IsHeaderValue()
   sessionToken?: string;
 
-  @ApiProperty({ example: 'us-east-1' })
+  @ApiProperty({ pattern: AWS_REGION.source, example: 'us-east-1' })
   @IsString()
   @Matches(AWS_REGION, { message: 'region must be an AWS region such as us-east-1' })
   region!: string;
 
-  @ApiPropertyOptional({ default: 'bedrock', description: 'The SigV4 signing name' })
-  @IsOptional()
+  @ApiPropertyOptional({ pattern: AWS_SERVICE.source, default: 'bedrock', description: 'The SigV4 signing name' })
+  @IsOptionalNonNull()
   @IsString()
   @Matches(AWS_SERVICE, { message: 'service must be an AWS signing name such as bedrock' })
   service?: string;
@@ -115,24 +121,24 @@ export class AwsSigV4CredentialDto {
 
 export class ApiKeyCredentialDto {
   @ApiPropertyOptional({ description: 'The secret itself; encrypted at rest, never returned' })
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsString()
   @Length(1, 8192)
   @IsHeaderValue()
   inlineSecret?: string;
 
   @ApiPropertyOptional({ type: SecretRefDto })
-  @IsOptional()
+  @IsOptionalNonNull()
   @ValidateNested()
   @Type(() => SecretRefDto)
   secretRef?: SecretRefDto;
 
-  @ApiPropertyOptional({ default: 'Authorization', description: 'Defaults to Api-Key for PINECONE' })
+  @ApiPropertyOptional({ nullable: true, default: 'Authorization', description: 'Defaults to Api-Key for PINECONE' })
   @IsOptional()
   @IsHeaderName()
   headerName?: string;
 
-  @ApiPropertyOptional({ default: 'Bearer ', description: 'Defaults to empty for PINECONE' })
+  @ApiPropertyOptional({ nullable: true, default: 'Bearer ', description: 'Defaults to empty for PINECONE' })
   @IsOptional()
   @IsString()
   @MaxLength(64)
@@ -145,7 +151,7 @@ export class CredentialsDto {
   @IsIn(CREDENTIAL_KINDS)
   kind!: CredentialKind;
 
-  @ApiPropertyOptional({ type: ApiKeyCredentialDto })
+  @ApiPropertyOptional({ type: ApiKeyCredentialDto, nullable: true, description: 'For CREDENTIAL_KIND_API_KEY: exactly one of inlineSecret and secretRef' })
   @IsOptional()
   @IsNotEmptyObject()
   @ValidateNested()
@@ -154,6 +160,7 @@ export class CredentialsDto {
 
   @ApiPropertyOptional({
     type: GcpAdcCredentialDto,
+    nullable: true,
     description: "For CREDENTIAL_KIND_GCP_ADC: the service's own Google identity (USE_SERVER_IDENTITY is required); may be omitted for the defaults",
   })
   @IsOptional()
@@ -161,13 +168,13 @@ export class CredentialsDto {
   @Type(() => GcpAdcCredentialDto)
   gcpAdc?: GcpAdcCredentialDto;
 
-  @ApiPropertyOptional({ type: AwsSigV4CredentialDto, description: 'For CREDENTIAL_KIND_AWS_SIGV4' })
+  @ApiPropertyOptional({ type: AwsSigV4CredentialDto, nullable: true, description: 'For CREDENTIAL_KIND_AWS_SIGV4' })
   @IsOptional()
   @ValidateNested()
   @Type(() => AwsSigV4CredentialDto)
   awsSigV4?: AwsSigV4CredentialDto;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
+  @ApiPropertyOptional({ ...STRING_MAP, nullable: true })
   @IsOptional()
   @IsLabels()
   labels?: Record<string, string>;

@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/public.decorator.js';
 import { ApiErrors } from '../common/openapi/api-errors.decorator.js';
 import { DomainError } from '../common/errors/domain-error.js';
@@ -9,7 +9,7 @@ import { LivenessResponse, ReadinessResponse } from './dto/health.response.js';
 
 const READINESS_TIMEOUT_MS = 2_000;
 
-@ApiTags('health')
+@ApiTags('operations')
 @Controller()
 export class HealthController {
   constructor(
@@ -20,6 +20,7 @@ export class HealthController {
   /** Liveness: the process is up and serving. */
   @Public()
   @Get('healthz')
+  @ApiOperation({ summary: 'Liveness: the process is up and serving' })
   @ApiOkResponse({ type: LivenessResponse })
   @ApiErrors()
   healthz(): { status: 'ok' } {
@@ -29,6 +30,10 @@ export class HealthController {
   /** Readiness: the database answers; 503 otherwise. Also says how the rate-limit store (Redis) is. */
   @Public()
   @Get('readyz')
+  @ApiOperation({
+    summary: 'Readiness: the database answers',
+    description: '503 UNAVAILABLE when the database does not answer within 2 seconds.',
+  })
   @ApiOkResponse({ type: ReadinessResponse })
   @ApiErrors('UNAVAILABLE')
   async readyz(): Promise<ReadinessResponse> {

@@ -1,12 +1,13 @@
 import { Controller, Get, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiKeyAuth } from '../common/openapi/api-key-auth.js';
 import type { FastifyReply } from 'fastify';
 import { Requires } from '../auth/access.decorators.js';
 import { AUTHENTICATED_ERRORS, ApiErrors } from '../common/openapi/api-errors.decorator.js';
 import { MetricsService } from './metrics.service.js';
 
 @ApiTags('operations')
-@ApiSecurity('apiKey')
+@ApiKeyAuth()
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}
@@ -14,6 +15,10 @@ export class MetricsController {
   /** Prometheus exposition; admins only (or unauthenticated on METRICS_PORT). */
   @Get()
   @Requires('READ', 'METRICS')
+  @ApiOperation({
+    summary: 'Prometheus metrics',
+    description: 'Admins only here; unauthenticated on METRICS_PORT when that is set.',
+  })
   @ApiOkResponse({
     description: 'Prometheus text exposition format',
     content: { 'text/plain': { schema: { type: 'string' } } },

@@ -1,9 +1,11 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import { Caller, CurrentCaller } from '../auth/caller.js';
-import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiKeyAuth } from '../common/openapi/api-key-auth.js';
 import type { FastifyReply } from 'fastify';
 import { Requires } from '../auth/access.decorators.js';
 import { AUTHENTICATED_ERRORS, ApiErrors, JSON_BODY_ERRORS } from '../common/openapi/api-errors.decorator.js';
+import { ApiLabelFilters } from '../common/openapi/schema-properties.js';
 import type { Reranker } from '../generated/prisma/client.js';
 import { UuidParam } from '../common/validation/uuid-param.pipe.js';
 import { etagResponseHeader, ifMatchRequestHeader, revisionEtag } from '../common/http/etag.js';
@@ -28,7 +30,7 @@ function withEtag(reply: FastifyReply, reranker: Reranker): RerankerResponse {
 }
 
 @ApiTags('rerankers')
-@ApiSecurity('apiKey')
+@ApiKeyAuth()
 @ApiErrors(...AUTHENTICATED_ERRORS, 'PERMISSION_DENIED')
 @Controller('v1/rerankers')
 export class RerankersController {
@@ -39,6 +41,10 @@ export class RerankersController {
 
   @Post()
   @Requires('CREATE', 'RERANKER')
+  @ApiOperation({
+    summary: 'Register a reranker',
+    description: 'GoodMem-compatible. Credentials are encrypted at rest and never returned. The same registration twice for one owner (provider type, endpoint, path, model and credentials) is refused with 409 ALREADY_EXISTS.',
+  })
   @ApiCreatedResponse({
     type: RerankerResponse,
     headers: { Location: { description: 'The new reranker: /v1/rerankers/{id}', schema: { type: 'string' } }, ...ETAG_HEADER },
@@ -56,10 +62,14 @@ export class RerankersController {
 
   @Get()
   @Requires('LIST', 'RERANKER')
+  @ApiOperation({
+    summary: 'List rerankers',
+    description: "Yours, or another owner's with ownerId (LIST_RERANKER_ANY); filtered by provider type and labels.",
+  })
   @ApiOkResponse({ type: RerankerPage })
   @ApiErrors('INVALID_ARGUMENT')
   @ApiQuery({ type: ListRerankersQuery })
-  @ApiQuery({ name: 'label.<key>', required: false, description: 'Label filter, repeatable; all must match' })
+  @ApiLabelFilters()
   async list(
     @CurrentCaller() caller: Caller,
     @Query() query: Record<string, unknown>,
@@ -70,6 +80,10 @@ export class RerankersController {
 
   @Get(':id')
   @Requires('READ', 'RERANKER')
+  @ApiOperation({
+    summary: 'Get a reranker',
+    description: "With this month's usage and its ETag.",
+  })
   @ApiOkResponse({ type: RerankerResponse, headers: ETAG_HEADER })
   @ApiErrors('INVALID_ARGUMENT', 'NOT_FOUND')
   async get(
@@ -85,6 +99,10 @@ export class RerankersController {
   /** PUT has PATCH's partial semantics (GoodMem's clients send PUT). */
   @Put(':id')
   @Requires('UPDATE', 'RERANKER')
+  @ApiOperation({
+    summary: 'Update a reranker (as PATCH)',
+    description: "A partial update like PATCH: GoodMem's clients send PUT.",
+  })
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOkResponse({ type: RerankerResponse, headers: ETAG_HEADER })
   @ApiErrors(...UPDATE_ERRORS)
@@ -100,6 +118,10 @@ export class RerankersController {
 
   @Patch(':id')
   @Requires('UPDATE', 'RERANKER')
+  @ApiOperation({
+    summary: 'Update a reranker',
+    description: 'Only the fields sent change; null clears a field that may be null. Sending kept credentials to another endpoint, path or headers needs the power to supply them. With If-Match, applies only to that revision (412 PRECONDITION_FAILED otherwise).',
+  })
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOkResponse({ type: RerankerResponse, headers: ETAG_HEADER })
   @ApiErrors(...UPDATE_ERRORS)
@@ -116,6 +138,10 @@ export class RerankersController {
   @Delete(':id')
   @HttpCode(204)
   @Requires('DELETE', 'RERANKER')
+  @ApiOperation({
+    summary: 'Delete a reranker',
+    description: '409 IN_USE while an alias routes to it, unless force=true, which also removes it from those aliases.',
+  })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiErrors('INVALID_ARGUMENT', 'NOT_FOUND', 'IN_USE')
   async delete(

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiExtraModels, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyRequest } from 'fastify';
 import { presentedCredential } from '../auth/request-authenticator.js';
@@ -23,6 +23,10 @@ export class SystemController {
   @Public()
   @Post('init')
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Initialize: create the root user and its API key',
+    description: 'The first call creates the root user and answers its API key, once; later calls answer alreadyInitialized. In production (or wherever SYSTEM_INIT_TOKEN is set) it needs that token, as x-init-token or Authorization: Bearer.',
+  })
   @ApiOkResponse({ schema: INIT_RESPONSE_SCHEMA, description: 'The root key on the first call only' })
   @ApiHeader({ name: INIT_TOKEN_HEADER, required: false, description: 'SYSTEM_INIT_TOKEN (or Authorization: Bearer)' })
   @ApiErrors(...JSON_BODY_ERRORS, 'UNAUTHENTICATED', 'PERMISSION_DENIED')
@@ -37,6 +41,10 @@ export class SystemController {
   /** `initialized` is shown in production only to a caller presenting the init token. */
   @Public()
   @Get('info')
+  @ApiOperation({
+    summary: 'What this service is: version, database, whether it is initialized',
+    description: 'In production, `initialized` is shown only to a caller presenting the init token.',
+  })
   @ApiOkResponse({ type: SystemInfoResponse })
   @ApiHeader({ name: INIT_TOKEN_HEADER, required: false, description: 'Shows `initialized` in production' })
   @ApiErrors()

@@ -1,6 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { Caller, CurrentCaller } from '../auth/caller.js';
-import { ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiKeyAuth } from '../common/openapi/api-key-auth.js';
 import { Requires } from '../auth/access.decorators.js';
 import { AUTHENTICATED_ERRORS, ApiErrors } from '../common/openapi/api-errors.decorator.js';
 import { parseTime, UsageQuery } from './dto/usage.query.js';
@@ -10,7 +11,7 @@ import { UsageService } from './usage.service.js';
 const DEFAULT_RANGE_MS = 86_400_000;
 
 @ApiTags('usage')
-@ApiSecurity('apiKey')
+@ApiKeyAuth()
 @ApiErrors(...AUTHENTICATED_ERRORS)
 @Controller('v1/usage')
 export class UsageController {
@@ -19,6 +20,10 @@ export class UsageController {
   /** Written usage (up to USAGE_FLUSH_INTERVAL_MS behind), summed per bucket and group. */
   @Get()
   @Requires('READ', 'USAGE')
+  @ApiOperation({
+    summary: 'Usage and cost report',
+    description: 'Calls, documents, upstream units, cost, errors and latency per time bucket, optionally one series per reranker, alias, API key or owner. Usage is written in batches, up to USAGE_FLUSH_INTERVAL_MS behind.',
+  })
   @ApiOkResponse({ type: UsageReport })
   @ApiErrors('INVALID_ARGUMENT', 'PERMISSION_DENIED')
   async report(@CurrentCaller() caller: Caller, @Query() query: UsageQuery): Promise<UsageReport> {

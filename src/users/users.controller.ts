@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { Caller, CurrentCaller } from '../auth/caller.js';
-import { ApiCreatedResponse, ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiKeyAuth } from '../common/openapi/api-key-auth.js';
 import { AuthenticatedOnly, Requires } from '../auth/access.decorators.js';
 import { AUTHENTICATED_ERRORS, ApiErrors, JSON_BODY_ERRORS } from '../common/openapi/api-errors.decorator.js';
 import { PageQueryDto } from '../common/pagination/page-query.dto.js';
@@ -11,7 +12,7 @@ import { toUserResponse, UserPage, UserResponse } from './dto/user.response.js';
 import { UsersService } from './users.service.js';
 
 @ApiTags('users')
-@ApiSecurity('apiKey')
+@ApiKeyAuth()
 @ApiErrors(...AUTHENTICATED_ERRORS)
 @Controller('v1/users')
 export class UsersController {
@@ -19,6 +20,10 @@ export class UsersController {
 
   @Post()
   @Requires('CREATE', 'USER')
+  @ApiOperation({
+    summary: 'Create a user',
+    description: 'No role can create a user with a role above its own. The user gets API keys from POST /v1/apikeys.',
+  })
   @ApiCreatedResponse({ type: UserResponse })
   @ApiErrors(...JSON_BODY_ERRORS, 'PERMISSION_DENIED', 'ALREADY_EXISTS')
   async create(
@@ -30,6 +35,7 @@ export class UsersController {
 
   @Get()
   @Requires('LIST', 'USER')
+  @ApiOperation({ summary: 'List users' })
   @ApiOkResponse({ type: UserPage })
   @ApiErrors('INVALID_ARGUMENT', 'PERMISSION_DENIED')
   async list(@Query() query: PageQueryDto): Promise<UserPage> {
@@ -38,6 +44,7 @@ export class UsersController {
   }
 
   @Get('me')
+  @ApiOperation({ summary: "The calling key's user" })
   @AuthenticatedOnly()
   @ApiOkResponse({ type: UserResponse })
   async me(@CurrentCaller() caller: Caller): Promise<UserResponse> {
@@ -46,6 +53,7 @@ export class UsersController {
 
   @Get(':id')
   @Requires('READ', 'USER')
+  @ApiOperation({ summary: 'Get a user' })
   @ApiOkResponse({ type: UserResponse })
   @ApiErrors('INVALID_ARGUMENT', 'PERMISSION_DENIED', 'NOT_FOUND')
   async get(@CurrentCaller() caller: Caller, @Param('id', UuidParam) id: string): Promise<UserResponse> {
@@ -54,6 +62,10 @@ export class UsersController {
 
   @Patch(':id')
   @Requires('UPDATE', 'USER')
+  @ApiOperation({
+    summary: 'Update a user',
+    description: "Rename, change the role, or disable: a disabled user's API keys stop working at once.",
+  })
   @ApiOkResponse({ type: UserResponse })
   @ApiErrors(...JSON_BODY_ERRORS, 'PERMISSION_DENIED', 'NOT_FOUND')
   async update(

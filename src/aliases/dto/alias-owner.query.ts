@@ -4,7 +4,7 @@ import { IsCanonicalUuid } from '../../common/validation/canonical-uuid.js';
 
 /** Names are unique per owner: `ownerId` picks another owner's alias (needs the ANY permission). */
 export class AliasOwnerQuery {
-  @ApiPropertyOptional({ description: "Another owner's alias (needs the ANY permission); default: the caller" })
+  @ApiPropertyOptional({ format: 'uuid', description: "Another owner's alias (needs the ANY permission); default: the caller" })
   @IsOptional()
   @IsCanonicalUuid()
   ownerId?: string;

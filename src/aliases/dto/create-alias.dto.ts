@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
+import { STRING_MAP } from '../../common/openapi/schema-properties.js';
 import { IsCanonicalUuid } from '../../common/validation/canonical-uuid.js';
+import { IsOptionalNonNull } from '../../common/validation/optional.js';
 import { AliasStrategy, LastResort } from '../../generated/prisma/enums.js';
 import { IsLabels, type Labels } from '../../common/validation/labels.js';
 import { ResourceNameRules } from '../../common/validation/resource-name.js';
@@ -18,12 +20,12 @@ export class CreateAliasDto {
   @ResourceNameRules()
   name!: string;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: 'string', nullable: true })
   @IsOptional()
   @AliasDescriptionRules()
   description?: string | null;
 
-  @ApiPropertyOptional({ enum: AliasStrategy, default: AliasStrategy.FALLBACK })
+  @ApiPropertyOptional({ enum: AliasStrategy, nullable: true, default: AliasStrategy.FALLBACK })
   @IsOptional()
   @StrategyRules()
   strategy?: AliasStrategy;
@@ -37,13 +39,13 @@ export class CreateAliasDto {
   @LastResortRules()
   lastResort?: LastResort | null;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
+  @ApiPropertyOptional({ ...STRING_MAP, nullable: true })
   @IsOptional()
   @IsLabels()
   labels?: Labels;
 
-  @ApiPropertyOptional({ description: 'Owner (needs CREATE_ALIAS_ANY for someone else)' })
-  @IsOptional()
+  @ApiPropertyOptional({ format: 'uuid', description: 'Owner (needs CREATE_ALIAS_ANY for someone else); default: the caller' })
+  @IsOptionalNonNull()
   @IsCanonicalUuid()
   ownerId?: string;
 }

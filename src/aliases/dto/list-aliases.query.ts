@@ -5,7 +5,7 @@ import { PageQueryDto } from '../../common/pagination/page-query.dto.js';
 import { parseLabelFilteredQuery, type LabelFilteredQuery } from '../../common/validation/label-filters.js';
 
 export class ListAliasesQuery extends PageQueryDto {
-  @ApiPropertyOptional({ description: "Another owner's aliases (needs LIST_ALIAS_ANY)" })
+  @ApiPropertyOptional({ format: 'uuid', description: "Another owner's aliases (needs LIST_ALIAS_ANY)" })
   @IsOptional()
   @IsCanonicalUuid()
   ownerId?: string;

@@ -7,7 +7,7 @@ import { AliasDescriptionRules, AliasTargetDto, LastResortRules, MAX_TARGETS, St
 
 /** Partial update: only sent fields change; `null` clears description and lastResort. The name is the key: immutable. */
 export class UpdateAliasDto extends LabelChangesDto {
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: 'string', nullable: true })
   @IsOptional()
   @AliasDescriptionRules()
   description?: string | null;

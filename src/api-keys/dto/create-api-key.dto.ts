@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { STRING_MAP } from '../../common/openapi/schema-properties.js';
 import { IsInt, IsObject, Max, Min, ValidateNested } from 'class-validator';
 import { IsCanonicalUuid } from '../../common/validation/canonical-uuid.js';
 import { IsOptionalNonNull } from '../../common/validation/optional.js';
@@ -8,19 +9,19 @@ import { IsLabels, type Labels } from '../../common/validation/labels.js';
 import { ApiKeyScopesDto } from './api-key-scopes.dto.js';
 
 export class CreateApiKeyDto {
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
+  @ApiPropertyOptional(STRING_MAP)
   @IsOptionalNonNull()
   @IsLabels()
   labels?: Labels;
 
-  @ApiPropertyOptional({ description: 'Expiry, epoch milliseconds; must be in the future' })
+  @ApiPropertyOptional({ type: 'integer', format: 'int64', description: 'Expiry, epoch milliseconds; must be in the future' })
   @IsOptionalNonNull()
   @IsInt()
   @Min(0)
   @Max(MAX_TIMESTAMP_MS)
   expiresAt?: number;
 
-  @ApiPropertyOptional({ description: 'Issue the key for another user (needs CREATE_APIKEY_ANY)' })
+  @ApiPropertyOptional({ format: 'uuid', description: 'Issue the key for another user (needs CREATE_APIKEY_ANY)' })
   @IsOptionalNonNull()
   @IsCanonicalUuid()
   userId?: string;

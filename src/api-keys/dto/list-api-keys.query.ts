@@ -4,7 +4,7 @@ import { IsCanonicalUuid } from '../../common/validation/canonical-uuid.js';
 import { PageQueryDto } from '../../common/pagination/page-query.dto.js';
 
 export class ListApiKeysQuery extends PageQueryDto {
-  @ApiPropertyOptional({ description: "Another user's keys (needs LIST_APIKEY_ANY)" })
+  @ApiPropertyOptional({ format: 'uuid', description: "Another user's keys (needs LIST_APIKEY_ANY)" })
   @IsOptional()
   @IsCanonicalUuid()
   userId?: string;

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiQuery } from '@nestjs/swagger';
 
 /** A timestamp in epoch milliseconds, the API's one time format. */
 export const ApiEpochMs = (options: { nullable?: boolean; description?: string } = {}): PropertyDecorator =>
@@ -9,6 +9,13 @@ export const STRING_MAP = { type: 'object', additionalProperties: { type: 'strin
 
 /** Any JSON object, passed through as it is. */
 export const ANY_OBJECT = { type: 'object', additionalProperties: true } as const;
+
+/**
+ * The `label.<key>=<value>` filters of a list (src/common/validation/label-filters.ts): their
+ * names are dynamic, which OpenAPI cannot name, so one parameter stands for them.
+ */
+export const ApiLabelFilters = (): MethodDecorator =>
+  ApiQuery({ name: 'label.<key>', required: false, schema: { type: 'string' }, description: 'Label filter, e.g. label.team=search; repeatable; all must match' });
 
 /** The cursor of a list page; absent on the last page. */
 export const ApiNextToken = (): PropertyDecorator =>

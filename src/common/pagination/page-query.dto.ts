@@ -14,7 +14,7 @@ function pageSizeProblem(value: unknown): string | undefined {
 }
 
 export class PageQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
   @IsOptional()
   @Transform(digitsToNumber)
   @ValidateProblem('isPageSize', pageSizeProblem)

@@ -43,6 +43,7 @@ export class UpdateLimitsDto {
   monthlyDocuments?: number | null;
 
   @ApiPropertyOptional({
+    type: 'number',
     minimum: 0,
     maximum: MAX_MONTHLY_COST,
     nullable: true,

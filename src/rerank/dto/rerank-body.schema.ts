@@ -43,7 +43,7 @@ const positiveInteger = { type: 'integer', minimum: 1, nullable: true } as const
 const documents = {
   type: 'array',
   minItems: 1,
-  items: { anyOf: [{ type: 'string' }, { type: 'object', required: [] }] },
+  items: { anyOf: [{ type: 'string' }, { type: 'object', additionalProperties: true, description: 'A structured document: its rank fields are what is ranked' }] },
 } as unknown as JSONSchemaType<RerankDocument[]>;
 const fieldNames = { type: 'array', minItems: 1, maxItems: MAX_RANK_FIELDS, items: { type: 'string', minLength: 1, maxLength: 255 }, nullable: true } as const;
 /** A reranker id, an alias name, or a modelIdentifier (at most 255 characters). */

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { RequiredAccess } from '../../auth/access.decorators.js';
 import type { Principal } from '../../auth/principal.js';
 import type { RequestAuthenticator } from '../../auth/request-authenticator.js';
+import { API_KEY_SECURITY } from '../../common/openapi/api-key-auth.js';
 import { errorResponses } from '../../common/openapi/api-errors.decorator.js';
 import { sendError } from '../../common/errors/error-response.js';
 import type { ErrorCode } from '../../common/errors/error-code.js';
@@ -32,7 +33,9 @@ export interface HotCall<Body> {
 export interface HotRoute<Body = unknown> {
   readonly operationId: string;
   readonly tag: string;
-  readonly summary?: string;
+  /** The OpenAPI operation's one-line summary, and what is not obvious from it. */
+  readonly summary: string;
+  readonly description?: string;
   readonly paths: readonly string[];
   readonly access: RequiredAccess;
   /** The path parameter (`:id` or `:name`) and its check, when the path has one. */
@@ -70,7 +73,8 @@ export function hotRouteOperations(routes: readonly HotRoute[]): PathsObject {
       paths[path.replace(/:(\w+)/g, '{$1}')] = {
         post: {
           operationId: route.paths.length === 1 ? route.operationId : `${route.operationId}[${index}]`,
-          ...(route.summary ? { summary: route.summary } : {}),
+          summary: route.summary,
+          ...(route.description ? { description: route.description } : {}),
           parameters: route.param ? [{ name: route.param.name, required: true, in: 'path' as const, schema: { type: 'string' } }] : [],
           requestBody: { required: true, content: { 'application/json': { schema: route.body.schema } } },
           responses: {
@@ -78,7 +82,7 @@ export function hotRouteOperations(routes: readonly HotRoute[]): PathsObject {
             ...errorResponses(route.errors),
           } as ResponsesObject,
           tags: [route.tag],
-          security: [{ apiKey: [] }],
+          security: API_KEY_SECURITY,
         },
       };
     });

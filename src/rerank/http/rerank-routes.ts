@@ -31,6 +31,8 @@ import type { HotCall, HotRoute } from './hot-route.js';
 
 const ERRORS = [...AUTHENTICATED_ERRORS, ...UPSTREAM_CALL_ERRORS];
 const EXECUTE_RERANKER = { action: 'EXECUTE', resource: 'RERANKER' } as const;
+const MODEL_FIELD = '`model` is a reranker id, an alias name or a modelIdentifier of yours; the response `id` is the request id.';
+const IGNORED_FIELDS = 'Other fields these clients send are accepted and ignored.';
 
 /**
  * The rerank calls: by reranker id, through an alias, and the drop-in routes for Jina and
@@ -52,6 +54,9 @@ export class RerankRoutes {
     return {
       operationId: 'RerankController_execute',
       tag: 'rerank',
+      summary: 'Rerank documents with a reranker',
+      description: 'The normalized call: results ordered by relevance, each with its index in the request. ' +
+        'fallbackRerankerIds are tried in order when the reranker fails (connection, timeout, 5xx, 429, open circuit).',
       paths: ['/v1/rerankers/:id/rerank'],
       access: EXECUTE_RERANKER,
       param: { name: 'id', parse: uuidParam },
@@ -72,6 +77,8 @@ export class RerankRoutes {
     return {
       operationId: 'AliasRerankController_execute',
       tag: 'rerank',
+      summary: 'Rerank documents through an alias',
+      description: "Targets are tried by priority, lowest first (WEIGHTED: picked by weight within a priority), failing over to the next; then the alias's last resort.",
       paths: ['/v1/aliases/:name/rerank'],
       access: { action: 'EXECUTE', resource: 'ALIAS' },
       param: { name: 'name', parse: aliasNameParam },
@@ -90,6 +97,8 @@ export class RerankRoutes {
   private compatV1(): HotRoute<CompatBody> {
     return {
       ...this.compat('CompatRerankController_v1', ['/v1/rerank', '/rerank'], CompatV1RerankResponse),
+      summary: 'Rerank as Jina or Cohere v1 (drop-in)',
+      description: `${MODEL_FIELD} Documents come back unless return_documents is false. ${IGNORED_FIELDS}`,
       handle: async (call) => {
         const outcome = await this.compatCall(call);
         return toCompatV1Response(outcome, String(call.request.id), call.body.documents, call.body.return_documents ?? true);
@@ -101,6 +110,8 @@ export class RerankRoutes {
   private cohereV2(): HotRoute<CompatBody> {
     return {
       ...this.compat('CompatRerankController_v2', ['/v2/rerank'], CohereV2RerankResponse),
+      summary: 'Rerank as Cohere v2 (drop-in)',
+      description: `${MODEL_FIELD} Documents come back only with return_documents: true. ${IGNORED_FIELDS}`,
       handle: async (call) => {
         const outcome = await this.compatCall(call);
         return toCohereV2Response(outcome, String(call.request.id), call.body.documents, call.body.return_documents ?? false);
@@ -108,10 +119,10 @@ export class RerankRoutes {
     };
   }
 
-  private compat(operationId: string, paths: string[], okType: HotRoute['okType']): Omit<HotRoute<CompatBody>, 'handle'> {
+  private compat(operationId: string, paths: string[], okType: HotRoute['okType']): Omit<HotRoute<CompatBody>, 'handle' | 'summary'> {
     return {
       operationId,
-      tag: 'rerank (compatible)',
+      tag: 'rerank',
       paths,
       access: EXECUTE_RERANKER,
       body: { schema: compatBodySchema, validate: validateCompatBody, messages: COMPAT_MESSAGES },

@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEnum, IsOptional } from 'class-validator';
+import { STRING_MAP } from '../../common/openapi/schema-properties.js';
 import { IsCanonicalUuid } from '../../common/validation/canonical-uuid.js';
+import { IsOptionalNonNull } from '../../common/validation/optional.js';
 import { IsLabels, type Labels } from '../../common/validation/labels.js';
 import { ResourceNameRules } from '../../common/validation/resource-name.js';
 import { Modality, ProviderType, ScoreNormalization } from '../../generated/prisma/enums.js';
@@ -29,7 +31,7 @@ import {
 
 /** The GoodMem-compatible create body, plus per-reranker call settings. */
 export class CreateRerankerDto {
-  @ApiPropertyOptional({ description: 'Client-chosen id; 409 if in use' })
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'Client-chosen id; 409 if in use' })
   @IsOptional()
   @IsCanonicalUuid()
   rerankerId?: string;
@@ -48,7 +50,7 @@ export class CreateRerankerDto {
   @DisplayNameRules()
   displayName!: string;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: 'string', nullable: true })
   @IsOptional()
   @DescriptionRules()
   description?: string | null;
@@ -61,7 +63,7 @@ export class CreateRerankerDto {
   @EndpointUrlRules()
   endpointUrl!: string;
 
-  @ApiPropertyOptional({ description: "Default per provider type (README: Registering each provider type), e.g. COHERE /v2/rerank, DEEPINFRA /v1/inference/<model>" })
+  @ApiPropertyOptional({ nullable: true, description: 'Default per provider type (docs/providers.md), e.g. COHERE /v2/rerank, DEEPINFRA /v1/inference/<model>' })
   @IsOptional()
   @ApiPathRules()
   apiPath?: string;
@@ -70,47 +72,48 @@ export class CreateRerankerDto {
   @ModelIdentifierRules()
   modelIdentifier!: string;
 
-  @ApiPropertyOptional({ enum: Modality, isArray: true, default: ['TEXT'] })
+  @ApiPropertyOptional({ enum: Modality, isArray: true, nullable: true, default: ['TEXT'] })
   @IsOptional()
   @ModalitiesRules()
   supportedModalities?: Modality[];
 
-  @ApiPropertyOptional({ type: CredentialsDto })
+  @ApiPropertyOptional({ type: CredentialsDto, nullable: true, description: 'How the service authenticates upstream; omitted or null: no credentials' })
   @IsOptional()
   @CredentialsRules()
   credentials?: CredentialsDto;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
+  @ApiPropertyOptional({ ...STRING_MAP, nullable: true })
   @IsOptional()
   @IsLabels()
   labels?: Labels;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: 'string', nullable: true })
   @IsOptional()
   @VersionRules()
   version?: string | null;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: 'string', nullable: true })
   @IsOptional()
   @MonitoringEndpointRules()
   monitoringEndpoint?: string | null;
 
-  @ApiPropertyOptional({ description: 'Owner (needs CREATE_RERANKER_ANY for someone else)' })
-  @IsOptional()
+  @ApiPropertyOptional({ format: 'uuid', description: 'Owner (needs CREATE_RERANKER_ANY for someone else); default: the caller' })
+  @IsOptionalNonNull()
   @IsCanonicalUuid()
   ownerId?: string;
 
-  @ApiPropertyOptional({ minimum: MIN_TIMEOUT_MS, maximum: MAX_TIMEOUT_MS, description: 'Total upstream deadline (default 30000)' })
+  @ApiPropertyOptional({ type: 'integer', minimum: MIN_TIMEOUT_MS, maximum: MAX_TIMEOUT_MS, nullable: true, description: 'Total upstream deadline in milliseconds; null: the default (30000)' })
   @IsOptional()
   @TimeoutRules()
   requestTimeoutMs?: number | null;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_BATCH, description: 'Upstream batch size' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_BATCH, nullable: true, description: "Upstream batch size; null: the provider's default" })
   @IsOptional()
   @BatchSizeRules()
   maxDocumentsPerRequest?: number | null;
 
   @ApiPropertyOptional({
+    type: 'integer',
     minimum: 1,
     maximum: MAX_TOKENS_PER_REQUEST,
     nullable: true,
@@ -122,13 +125,14 @@ export class CreateRerankerDto {
 
   @ApiPropertyOptional({
     enum: ScoreNormalization,
+    nullable: true,
     description: 'Applied to returned scores; default SIGMOID for LLAMA_CPP and NVIDIA_NIM (raw logits), NONE otherwise',
   })
   @IsOptional()
   @ScoreNormalizationRules()
   scoreNormalization?: ScoreNormalization;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, nullable: true })
+  @ApiPropertyOptional({ ...STRING_MAP, nullable: true, description: 'Headers added to every upstream request' })
   @IsOptional()
   @IsExtraHeaders()
   extraHeaders?: Record<string, string> | null;

@@ -7,12 +7,12 @@ import { parseLabelFilteredQuery, type LabelFilteredQuery } from '../../common/v
 import { ProviderType } from '../../generated/prisma/enums.js';
 
 export class ListRerankersQuery extends PageQueryDto {
-  @ApiPropertyOptional({ description: "Another owner's rerankers (needs LIST_RERANKER_ANY)" })
+  @ApiPropertyOptional({ format: 'uuid', description: "Another owner's rerankers (needs LIST_RERANKER_ANY)" })
   @IsOptional()
   @IsCanonicalUuid()
   ownerId?: string;
 
-  @ApiPropertyOptional({ enum: ProviderType })
+  @ApiPropertyOptional({ enum: ProviderType, enumName: 'ProviderType' })
   @IsOptional()
   @IsEnum(ProviderType)
   providerType?: ProviderType;

@@ -4,13 +4,13 @@ import { IsEmail, IsOptional, IsString, Length } from 'class-validator';
 import { trimmed } from '../../common/validation/transforms.js';
 
 export class InitSystemDto {
-  @ApiPropertyOptional({ default: 'root@localhost' })
+  @ApiPropertyOptional({ nullable: true, default: 'root@localhost' })
   @IsOptional()
   @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
   @IsEmail({ require_tld: false })
   email?: string;
 
-  @ApiPropertyOptional({ default: 'Root' })
+  @ApiPropertyOptional({ nullable: true, default: 'Root' })
   @IsOptional()
   @Transform(trimmed)
   @IsString()

@@ -17,7 +17,7 @@ export class CreateUserDto {
   @Length(1, 255)
   displayName!: string;
 
-  @ApiPropertyOptional({ enum: UserRole, default: UserRole.MEMBER })
+  @ApiPropertyOptional({ enum: UserRole, nullable: true, default: UserRole.MEMBER })
   @IsOptional()
   @IsEnum(UserRole)
   role?: UserRole;
