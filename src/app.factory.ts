@@ -81,7 +81,7 @@ function addRequestHooks(app: NestFastifyApplication, logger: Logger): void {
   });
 }
 
-/** The document's tags, in the order a reader meets them: set up, register, rerank, route; who may and how much; what happened; running it. */
+/** The document's tags, in the order a reader meets them: set up, register, rerank, route; who may and how much; what happened; running it; the console's own. */
 const TAGS: ReadonlyArray<[name: string, description: string]> = [
   ['system', 'First start: create the root user and its key; what this service is'],
   ['rerankers', 'The registry: reranking backends with their endpoint, model and credentials (encrypted, never returned)'],
@@ -93,6 +93,7 @@ const TAGS: ReadonlyArray<[name: string, description: string]> = [
   ['usage', 'Calls, documents, upstream units and cost over time'],
   ['audit', 'Who changed what and when: an append-only log'],
   ['operations', 'Liveness, readiness and Prometheus metrics'],
+  ['console', "The admin console's sign-in: an API key exchanged for a session cookie"],
 ];
 
 function setupOpenApi(app: NestFastifyApplication, hotRoutes: readonly HotRoute[]): void {

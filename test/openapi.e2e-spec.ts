@@ -26,8 +26,8 @@ import { startTestApp, type TestApp } from './support/test-app.js';
 
 const ERROR_BODY_REF = '#/components/schemas/ErrorBody';
 
-/** The order a reader meets the API in: set up, register, rerank, route; then who may, how much, what happened; then running it. */
-const TAGS = ['system', 'rerankers', 'rerank', 'aliases', 'api-keys', 'users', 'limits', 'usage', 'audit', 'operations'];
+/** The order a reader meets the API in: set up, register, rerank, route; then who may, how much, what happened; then running it; the console's sign-in last. */
+const TAGS = ['system', 'rerankers', 'rerank', 'aliases', 'api-keys', 'users', 'limits', 'usage', 'audit', 'operations', 'console'];
 
 describe('OpenAPI document', () => {
   let t: TestApp;

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiKeyAuth } from '../common/openapi/api-key-auth.js';
 import { Requires } from '../auth/access.decorators.js';
 import { Caller, CurrentCaller } from '../auth/caller.js';
 import type { Principal } from '../auth/principal.js';
@@ -19,7 +20,7 @@ import { RerankService } from './rerank.service.js';
  * health (circuit and last ping).
  */
 @ApiTags('rerank')
-@ApiSecurity('apiKey')
+@ApiKeyAuth()
 @ApiErrors(...AUTHENTICATED_ERRORS, 'PERMISSION_DENIED')
 @Controller('v1/rerankers')
 export class RerankerChecksController {
@@ -32,6 +33,10 @@ export class RerankerChecksController {
   @Post('probe')
   @HttpCode(200)
   @Requires('CREATE', 'RERANKER')
+  @ApiOperation({
+    summary: 'Try a reranker before registering it',
+    description: 'Takes a create body, checks it exactly as create does and pings it once; nothing is written. Needs the create and ping permissions.',
+  })
   @ApiOkResponse({ type: PingResponse, description: 'Upstream failures are reported in the body; nothing is stored' })
   @ApiErrors(...JSON_BODY_ERRORS, 'EGRESS_BLOCKED', 'NOT_FOUND')
   async probeNew(@CurrentCaller() { principal }: Caller, @Body() dto: CreateRerankerDto): Promise<PingResponse> {
@@ -43,6 +48,10 @@ export class RerankerChecksController {
   @Post(':id/probe')
   @HttpCode(200)
   @Requires('UPDATE', 'RERANKER')
+  @ApiOperation({
+    summary: 'Try a change to a reranker before saving it',
+    description: 'Takes an update body, checks it exactly as PATCH does and pings the result once; nothing is written. Needs the update and ping permissions.',
+  })
   @ApiOkResponse({ type: PingResponse, description: 'Upstream failures are reported in the body; nothing is stored' })
   @ApiErrors(...JSON_BODY_ERRORS, 'EGRESS_BLOCKED', 'NOT_FOUND')
   async probeChange(@CurrentCaller() { principal }: Caller, @Param('id', UuidParam) id: string, @Body() dto: UpdateRerankerDto): Promise<PingResponse> {
@@ -53,6 +62,10 @@ export class RerankerChecksController {
   /** Circuit state and last ping of each reranker asked for that the caller may read (others are left out, as if missing). */
   @Get('health')
   @Requires('READ', 'RERANKER')
+  @ApiOperation({
+    summary: "Rerankers' health: circuit state and last ping",
+    description: 'Of each reranker asked for that the caller may read; the others are left out, as if missing.',
+  })
   @ApiOkResponse({ type: RerankerHealthList })
   @ApiErrors('INVALID_ARGUMENT')
   async health(@CurrentCaller() { principal }: Caller, @Query() query: RerankerHealthQuery): Promise<RerankerHealthList> {

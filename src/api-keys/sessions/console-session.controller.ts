@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Public } from '../../auth/public.decorator.js';
@@ -26,6 +26,10 @@ export class ConsoleSessionController {
   @Public()
   @Post()
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Console sign-in: exchange an API key for a session cookie',
+    description: 'The cookie is HttpOnly, SameSite=Strict, Secure over TLS. The key goes through the same verification limits as any request. Needs the CSRF header.',
+  })
   @ApiHeader(CSRF_HEADER_DOC)
   @ApiOkResponse({ type: ConsoleSessionResponse, headers: { 'Set-Cookie': { description: 'rr_session=<token>; HttpOnly; SameSite=Strict; Path=/', schema: { type: 'string' } } } })
   @ApiErrors(...JSON_BODY_ERRORS, 'UNAUTHENTICATED', 'CSRF_HEADER_MISSING', 'NOT_FOUND', 'TOO_MANY_FAILED_ATTEMPTS', 'UNAVAILABLE')
@@ -40,6 +44,10 @@ export class ConsoleSessionController {
   /** Who is signed in: the user, the key, its effective permissions and scopes. 401 without a live session. */
   @Public()
   @Get()
+  @ApiOperation({
+    summary: 'The console session: who is signed in',
+    description: 'The user, the key, its effective permissions and scopes; 401 without a live session.',
+  })
   @ApiOkResponse({ type: ConsoleSessionResponse })
   @ApiErrors('UNAUTHENTICATED')
   async current(@Headers() headers: IncomingHttpHeaders, @Res({ passthrough: true }) reply: FastifyReply): Promise<ConsoleSessionResponse> {
@@ -54,6 +62,10 @@ export class ConsoleSessionController {
   @Public()
   @Delete()
   @HttpCode(204)
+  @ApiOperation({
+    summary: 'Console sign-out',
+    description: 'The session ends on every instance and the cookie is cleared. Needs the CSRF header.',
+  })
   @ApiHeader(CSRF_HEADER_DOC)
   @ApiNoContentResponse({ description: 'Signed out (also when there was no session)' })
   @ApiErrors('CSRF_HEADER_MISSING')
