@@ -64,7 +64,7 @@ export class ApiKeyScopesDto {
 
   @ApiPropertyOptional({
     type: [String],
-    pattern: ALIAS_NAME.source,
+    pattern: RESOURCE_NAME.source,
     example: ['rerank-v3.5'],
     maxItems: MAX_SCOPED_ALIASES,
     description: 'Only aliases with these names: any other answers 404, as if it were not there',

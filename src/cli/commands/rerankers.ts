@@ -78,7 +78,8 @@ export function rerankersCommand(runtime: CliRuntime): Command {
       const api = await ctx.api();
       const labels = labelQuery(o.label);
       const items = await listAll(async (pageSize, nextToken) => {
-        const query = { pageSize, nextToken, ownerId: o.owner, providerType: o.provider?.toUpperCase(), name: o.name, ...labels };
+        const providerType = o.provider?.toUpperCase() as Schemas['ProviderType'] | undefined;
+        const query = { pageSize, nextToken, ownerId: o.owner, providerType, name: o.name, ...labels };
         const page = await ok(api.GET('/v1/rerankers', { params: { query } }));
         return { items: page.rerankers, nextToken: page.nextToken };
       }, o.limit);
