@@ -129,6 +129,34 @@ describe('scoped API keys', () => {
     'PUT /v1/limits/users/:id': { permissions: 403 },
     'GET /v1/limits/apikeys/:id': { permissions: 403 },
     'PUT /v1/limits/apikeys/:id': { permissions: 403 },
+    'POST /v1/console/session': { permissions: 'public' },
+    'GET /v1/console/session': { permissions: 'public' },
+    'DELETE /v1/console/session': { permissions: 'public' },
+    'GET /v1/providers': { permissions: 200 },
+    'GET /v1/rerankers/health': {
+      permissions: 403,
+      outside: [{ send: (api) => api.get(`/v1/rerankers/health?rerankerId=${B}`), status: 200, check: (res) => expect(res.body.rerankers).toEqual([]) }],
+      inside: [
+        { send: (api) => api.get(`/v1/rerankers/health?rerankerId=${A}`), status: 200, check: (res) => expect(res.body.rerankers.map((r: { rerankerId: string }) => r.rerankerId)).toEqual([A]) },
+      ],
+    },
+    // Before POST /v1/rerankers below, which creates NEW: a probe writes nothing.
+    'POST /v1/rerankers/probe': {
+      permissions: 403,
+      outside: [{ send: (api) => api.post('/v1/rerankers/probe').send(rerankerBody({ providerType: 'VLLM', endpointUrl: upA.url })), status: 403 }],
+      inside: [
+        {
+          send: (api) => api.post('/v1/rerankers/probe').send(rerankerBody({ providerType: 'VLLM', endpointUrl: upA.url, rerankerId: NEW })),
+          status: 200,
+          check: (res) => expect(res.body.ok).toBe(true),
+        },
+      ],
+    },
+    'POST /v1/rerankers/:id/probe': {
+      permissions: 403,
+      outside: [notFound((api) => api.post(`/v1/rerankers/${B}/probe`).send({ description: 'x' }))],
+      inside: [{ send: (api) => api.post(`/v1/rerankers/${A}/probe`).send({ description: 'x' }), status: 200, check: (res) => expect(res.body.ok).toBe(true) }],
+    },
     'POST /v1/rerankers': {
       permissions: 403,
       outside: [{ send: (api) => api.post('/v1/rerankers').send(rerankerBody({ providerType: 'VLLM', endpointUrl: upA.url })), status: 403 }],
