@@ -3,6 +3,7 @@ import { DomainError } from '../common/errors/domain-error.js';
 import { InvalidationBus } from '../common/invalidation/invalidation-bus.js';
 import { decodePageToken, encodePageToken } from '../common/pagination/page-token.js';
 import type { Principal } from '../auth/principal.js';
+import { AppConfig, type Argon2Config } from '../config/app-config.js';
 import type { ApiKey } from '../generated/prisma/client.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { hashKeySecret, issueApiKey } from './api-key-material.js';
@@ -23,13 +24,18 @@ export interface CreatedApiKey {
 
 @Injectable()
 export class ApiKeysService {
+  private readonly argon2: Argon2Config;
+
   constructor(
     private readonly keys: ApiKeysRepository,
     private readonly users: UsersRepository,
     private readonly invalidations: InvalidationBus,
     private readonly transactions: Transactions,
     private readonly audit: AuditLog,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.argon2 = config.auth.argon2;
+  }
 
   async create(principal: Principal, actor: AuditActor, dto: CreateApiKeyDto): Promise<CreatedApiKey> {
     const userId = dto.userId ?? principal.userId;
@@ -43,7 +49,7 @@ export class ApiKeysService {
     }
     const scopes = mintedScopes(principal, dto.scopes ?? {}, user.role);
     const issued = issueApiKey();
-    const secretHash = await hashKeySecret(issued.secret);
+    const secretHash = await hashKeySecret(issued.secret, this.argon2);
     const apiKey = await this.transactions.run(async (tx) => {
       const created = await this.keys.create(tx, {
         id: issued.id,

@@ -5,7 +5,7 @@ import { toApiKeyResponse } from '../api-keys/dto/api-key.response.js';
 import type { AuditActor } from '../audit/audit-actor.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { DomainError } from '../common/errors/domain-error.js';
-import { AppConfig } from '../config/app-config.js';
+import { AppConfig, type Argon2Config } from '../config/app-config.js';
 import type { Secret } from '../config/secret.js';
 import { DatabaseService } from '../database/database.service.js';
 import { isUniqueViolation } from '../database/prisma-errors.js';
@@ -30,6 +30,7 @@ export const INIT_TOKEN_HEADER = 'x-init-token';
 export class SystemService {
   private readonly initToken: Secret<string> | undefined;
   private readonly production: boolean;
+  private readonly argon2: Argon2Config;
 
   constructor(
     private readonly system: SystemRepository,
@@ -40,6 +41,7 @@ export class SystemService {
   ) {
     this.initToken = config.auth.initToken;
     this.production = config.production;
+    this.argon2 = config.auth.argon2;
   }
 
   /**
@@ -58,7 +60,7 @@ export class SystemService {
       id: key.id,
       userId,
       keyPrefix: key.displayPrefix,
-      secretHash: await hashKeySecret(key.secret),
+      secretHash: await hashKeySecret(key.secret, this.argon2),
       labels: { purpose: 'root' },
       expiresAt: null,
     };
