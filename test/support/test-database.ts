@@ -22,22 +22,29 @@ export interface TestDatabase {
 
 export interface TestDatabaseOptions {
   /**
-   * false gives an empty database, for tests of the migrations themselves. By default the
-   * database is a copy of the run's migrated template (made once by jest's globalSetup):
-   * migrating a fresh PGlite folder costs each file ~9 s of a 2-core machine.
+   * false gives a database without the migrations, for tests of the migrations themselves.
+   * Either way it is a copy of a template made once per run by jest's globalSetup: a fresh
+   * PGlite folder costs ~9 s of initdb on a loaded 2-core machine, and the migrations ~4 s more.
    */
   readonly migrated?: boolean;
 }
 
-/** Where globalSetup tells the test files (other processes) which template it made. */
-const TEMPLATE_VARIABLE = 'RR_TEST_TEMPLATE';
+/** What globalSetup made for this run: PGlite DATA_DIRs, or a PostgreSQL database name. */
+interface Templates {
+  readonly embedded?: { readonly empty: string; readonly migrated: string };
+  readonly postgres?: { readonly migrated: string };
+}
+
+/** Where globalSetup tells the test files (other processes) what it made. */
+const TEMPLATES_VARIABLE = 'RR_TEST_TEMPLATES';
 
 export async function createTestDatabase({ migrated = true }: TestDatabaseOptions = {}): Promise<TestDatabase> {
-  const template = migrated ? migratedTemplate() : undefined;
+  const templates = runTemplates();
   const dataDir = mkdtempSync(join(tmpdir(), 'rr-test-'));
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) {
-    if (template) cpSync(template, dataDir, { recursive: true });
+    const { empty, migrated: migratedDir } = templateFor(templates.embedded);
+    cpSync(migrated ? migratedDir : empty, dataDir, { recursive: true });
     return {
       kind: 'embedded',
       env: { DATA_DIR: dataDir },
@@ -46,9 +53,9 @@ export async function createTestDatabase({ migrated = true }: TestDatabaseOption
     };
   }
   const name = uniqueName('rr_test');
-  await withAdminClient(adminUrl, (client) =>
-    client.query(template ? `CREATE DATABASE "${name}" TEMPLATE "${template}"` : `CREATE DATABASE "${name}"`),
-  );
+  // An empty PostgreSQL database is cheap: CREATE DATABASE copies template1.
+  const from = migrated ? ` TEMPLATE "${templateFor(templates.postgres).migrated}"` : '';
+  await withAdminClient(adminUrl, (client) => client.query(`CREATE DATABASE "${name}"${from}`));
   return {
     kind: 'postgres',
     env: { DATA_DIR: dataDir, DATABASE_URL: databaseUrl(adminUrl, name) },
@@ -60,47 +67,75 @@ export async function createTestDatabase({ migrated = true }: TestDatabaseOption
   };
 }
 
-function migratedTemplate(): string {
-  const template = process.env[TEMPLATE_VARIABLE];
-  if (!template) {
-    throw new Error(`${TEMPLATE_VARIABLE} is not set: run the tests through jest, whose globalSetup makes the migrated template`);
+function runTemplates(): Templates {
+  const published = process.env[TEMPLATES_VARIABLE];
+  if (!published) {
+    throw new Error(`${TEMPLATES_VARIABLE} is not set: run the tests through jest, whose globalSetup makes the template databases`);
   }
+  return JSON.parse(published) as Templates;
+}
+
+function templateFor<T>(template: T | undefined): T {
+  if (!template) throw new Error(`${TEMPLATES_VARIABLE} has no template for this database kind: was TEST_DATABASE_URL changed after globalSetup?`);
   return template;
 }
 
 /**
- * Makes the run's migrated template (a PGlite folder, or a PostgreSQL database on
- * TEST_DATABASE_URL's server) and publishes it to the test files; returns its removal.
+ * Makes the run's templates (PGlite folders, or a PostgreSQL database on TEST_DATABASE_URL's
+ * server) and publishes them to the test files; returns their removal.
  */
-export async function createMigratedTemplate(): Promise<() => Promise<void>> {
+export async function createTemplates(): Promise<() => Promise<void>> {
   const adminUrl = process.env.TEST_DATABASE_URL;
-  let engine: DatabaseEngine;
-  let remove: () => Promise<void>;
-  if (!adminUrl) {
-    const dir = mkdtempSync(join(tmpdir(), 'rr-template-'));
-    remove = async () => rmSync(dir, { recursive: true, force: true });
-    engine = await EmbeddedEngine.open(dir);
-    process.env[TEMPLATE_VARIABLE] = dir;
-  } else {
-    const name = uniqueName('rr_template');
-    await withAdminClient(adminUrl, (client) => client.query(`CREATE DATABASE "${name}"`));
-    remove = () => dropDatabase(adminUrl, name);
-    engine = new PostgresEngine(new Secret(databaseUrl(adminUrl, name)), 1);
-    process.env[TEMPLATE_VARIABLE] = name;
-  }
+  const { templates, remove } = adminUrl ? await postgresTemplate(adminUrl) : await embeddedTemplates();
+  process.env[TEMPLATES_VARIABLE] = JSON.stringify(templates);
+  return async () => {
+    delete process.env[TEMPLATES_VARIABLE];
+    await remove();
+  };
+}
+
+interface MadeTemplates {
+  readonly templates: Templates;
+  remove(): Promise<void>;
+}
+
+async function embeddedTemplates(): Promise<MadeTemplates> {
+  const root = mkdtempSync(join(tmpdir(), 'rr-templates-'));
+  const remove = async () => rmSync(root, { recursive: true, force: true });
+  const empty = join(root, 'empty');
+  const migrated = join(root, 'migrated');
   try {
-    await applyMigrations(engine, await readMigrationFiles());
+    // Opening a new folder runs initdb; closing it leaves an empty database to copy.
+    await (await EmbeddedEngine.open(empty)).close();
+    cpSync(empty, migrated, { recursive: true });
+    await migrate(await EmbeddedEngine.open(migrated));
   } catch (error) {
-    await engine.close();
     await remove();
     throw error;
   }
-  // Closed before any copy: PostgreSQL refuses to copy a database others are connected to.
-  await engine.close();
-  return async () => {
-    delete process.env[TEMPLATE_VARIABLE];
+  return { templates: { embedded: { empty, migrated } }, remove };
+}
+
+async function postgresTemplate(adminUrl: string): Promise<MadeTemplates> {
+  const name = uniqueName('rr_template');
+  await withAdminClient(adminUrl, (client) => client.query(`CREATE DATABASE "${name}"`));
+  const remove = () => dropDatabase(adminUrl, name);
+  try {
+    await migrate(new PostgresEngine(new Secret(databaseUrl(adminUrl, name)), 1));
+  } catch (error) {
     await remove();
-  };
+    throw error;
+  }
+  return { templates: { postgres: { migrated: name } }, remove };
+}
+
+/** Migrates, then closes: PostgreSQL refuses to copy a database others are connected to. */
+async function migrate(engine: DatabaseEngine): Promise<void> {
+  try {
+    await applyMigrations(engine, await readMigrationFiles());
+  } finally {
+    await engine.close();
+  }
 }
 
 function uniqueName(prefix: string): string {
