@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -44,7 +44,7 @@ export async function createTestDatabase({ migrated = true }: TestDatabaseOption
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) {
     const { empty, migrated: migratedDir } = templateFor(templates.embedded);
-    cpSync(migrated ? migratedDir : empty, dataDir, { recursive: true });
+    copyFolder(migrated ? migratedDir : empty, dataDir);
     return {
       kind: 'embedded',
       env: { DATA_DIR: dataDir },
@@ -107,7 +107,7 @@ async function embeddedTemplates(): Promise<MadeTemplates> {
   try {
     // Opening a new folder runs initdb; closing it leaves an empty database to copy.
     await (await EmbeddedEngine.open(empty)).close();
-    cpSync(empty, migrated, { recursive: true });
+    copyFolder(empty, migrated);
     await migrate(await EmbeddedEngine.open(migrated));
   } catch (error) {
     await remove();
@@ -135,6 +135,20 @@ async function migrate(engine: DatabaseEngine): Promise<void> {
     await applyMigrations(engine, await readMigrationFiles());
   } finally {
     await engine.close();
+  }
+}
+
+/**
+ * Copies by reading and writing each file. fs.cpSync's copyFile (copy_file_range) leaves files
+ * that take ~2 ms each to delete on this machine's ext4: ~2 s to drop one PGlite folder of
+ * 1,000 files, against ~0.15 s for the same folder written (measured).
+ */
+function copyFolder(from: string, to: string): void {
+  mkdirSync(to, { recursive: true });
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    const [source, target] = [join(from, entry.name), join(to, entry.name)];
+    if (entry.isDirectory()) copyFolder(source, target);
+    else writeFileSync(target, readFileSync(source));
   }
 }
 
