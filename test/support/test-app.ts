@@ -19,7 +19,7 @@ export interface TestApp {
 }
 
 /**
- * Keys are hashed at argon2's floor (a millisecond instead of ~230 ms at the production cost),
+ * Keys are hashed at argon2's floor (a hash costs next to nothing instead of the production cost),
  * or at OWASP's minimum where a test runs the app as production, which refuses less. A test
  * that needs the production cost passes AUTH_ARGON2_* itself.
  */

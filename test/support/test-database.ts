@@ -23,8 +23,9 @@ export interface TestDatabase {
 export interface TestDatabaseOptions {
   /**
    * false gives a database without the migrations, for tests of the migrations themselves.
-   * Either way it is a copy of a template made once per run by jest's globalSetup: a fresh
-   * PGlite folder costs ~9 s of initdb on a loaded 2-core machine, and the migrations ~4 s more.
+   * Either way it is a copy of a template made once per run by jest's globalSetup: initdb of a
+   * fresh PGlite folder, then the migrations, cost each file many times what a copy does
+   * (figures in bench/README.md).
    */
   readonly migrated?: boolean;
 }
@@ -139,9 +140,8 @@ async function migrate(engine: DatabaseEngine): Promise<void> {
 }
 
 /**
- * Copies by reading and writing each file. fs.cpSync's copyFile (copy_file_range) leaves files
- * that take ~2 ms each to delete on this machine's ext4: ~2 s to drop one PGlite folder of
- * 1,000 files, against ~0.15 s for the same folder written (measured).
+ * Copies by reading and writing each file: the files fs.cpSync makes (copyFile, through
+ * copy_file_range) are an order of magnitude slower to delete on ext4, which each drop pays.
  */
 function copyFolder(from: string, to: string): void {
   mkdirSync(to, { recursive: true });
