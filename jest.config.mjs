@@ -26,8 +26,8 @@ export default {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       // Runs only when an e2e file does: one migrated database per run, copied by each file.
-      globalSetup: '<rootDir>/test/support/global-setup.mjs',
-      globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
+      globalSetup: '<rootDir>/test/support/database-templates.setup.mjs',
+      globalTeardown: '<rootDir>/test/support/database-templates.teardown.mjs',
     },
   ],
   testTimeout: 60_000,
