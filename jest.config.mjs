@@ -4,10 +4,9 @@
  */
 const tsJest = ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: false }];
 
-export default {
+const shared = {
+  rootDir: import.meta.dirname,
   testEnvironment: 'node',
-  // Compiles the built-in rankers' worker thread into dist/ (workers load JavaScript, not ts-jest's modules).
-  globalSetup: '<rootDir>/test/support/global-setup.mjs',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {
@@ -17,7 +16,26 @@ export default {
     '/node_modules/content-disposition/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true }, diagnostics: false }],
   },
   transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
-  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/web/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
+};
+
+export default {
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/web/src/**/*.spec.ts'],
+      // Compiles the built-in rankers' worker thread into dist/ (workers load JavaScript, not ts-jest's modules).
+      globalSetup: '<rootDir>/test/support/builtin-worker.setup.mjs',
+    },
+    {
+      ...shared,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      // Runs only when an e2e file does: the worker compiled, one migrated database per run, copied by each file.
+      globalSetup: '<rootDir>/test/support/e2e.setup.mjs',
+      globalTeardown: '<rootDir>/test/support/database-templates.teardown.mjs',
+    },
+  ],
   testTimeout: 60_000,
   maxWorkers: 2,
 };

@@ -123,7 +123,8 @@ describe('wrong-secret flood', () => {
   let cold: Actor;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    // The production argon2 cost: the stall this guards against is argon2 work queued by a flood.
+    t = await startTestApp({ AUTH_ARGON2_MEMORY_KIB: '65536', AUTH_ARGON2_TIME_COST: '3' });
     root = await initRoot(t.server);
     // Keys minted through the API are never verified: target and cold are cold keys.
     target = await createActor(t.server, root, 'MEMBER');

@@ -5,12 +5,13 @@ import { startTestApp } from './support/test-app.js';
 
 describe('restart', () => {
   it('keeps the data written before a restart, and does not re-apply migrations', async () => {
-    const db = await createTestDatabase();
+    const db = await createTestDatabase({ migrated: false });
     const email = `restart-${randomUUID()}@example.com`;
     try {
       const first = await startTestApp({}, db);
       await first.app.get(PrismaService).user.create({ data: { id: randomUUID(), email, displayName: 'Restart' } });
       await first.stop();
+      expect(first.logs.text).toContain('migrations applied');
 
       const second = await startTestApp({}, db);
       try {

@@ -16,7 +16,7 @@ describe('foundation: health, docs, errors, request ids', () => {
   it('answers liveness and readiness publicly', async () => {
     await request(t.server).get('/healthz').expect(200, { status: 'ok' });
     const ready = await request(t.server).get('/readyz').expect(200);
-    expect(ready.body).toEqual({ status: 'ready', database: t.database.kind });
+    expect(ready.body).toEqual({ status: 'ready', database: t.database.kind, rateLimitStore: 'in-process' });
   });
 
   it('serves the OpenAPI document and Swagger UI without fetching anything', async () => {

@@ -13,7 +13,7 @@ describe(`migration ${MIGRATION} on existing rows`, () => {
   let engine: DatabaseEngine;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
+    db = await createTestDatabase({ migrated: false });
     engine = await openTestEngine(db);
   });
 

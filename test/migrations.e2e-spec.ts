@@ -18,7 +18,7 @@ describe('migration runner', () => {
   const engines: DatabaseEngine[] = [];
 
   beforeEach(async () => {
-    db = await createTestDatabase();
+    db = await createTestDatabase({ migrated: false });
   });
 
   afterEach(async () => {

@@ -16,7 +16,7 @@ describe('schema drift: the migrated database matches schema.prisma', () => {
   let actual: SchemaShape;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
+    db = await createTestDatabase({ migrated: false });
     engine = await openTestEngine(db);
     await applyMigrations(engine, await readMigrationFiles());
     expected = expectedShape(SCHEMA);

@@ -21,13 +21,19 @@ describe('API key material', () => {
     },
   );
 
-  it('hashes with argon2id and verifies only the right secret', async () => {
+  it('hashes with argon2id at the configured cost and verifies only the right secret', async () => {
     const key = issueApiKey();
-    const hash = await hashKeySecret(key.secret);
-    expect(hash).toMatch(/^\$argon2id\$v=19\$m=65536,p=1,t=3\$/);
+    const hash = await hashKeySecret(key.secret, { memoryKib: 1024, timeCost: 2 });
+    expect(hash).toMatch(/^\$argon2id\$v=19\$m=1024,p=1,t=2\$/);
     expect(hash).not.toContain(key.secret);
     await expect(verifyKeySecret(hash, key.secret)).resolves.toBe(true);
     await expect(verifyKeySecret(hash, issueApiKey().secret)).resolves.toBe(false);
     await expect(verifyKeySecret('not a hash', key.secret)).resolves.toBe(false);
+  });
+
+  it('verifies a hash stored before the cost was configurable (64 MiB, t=3): the hash carries its parameters', async () => {
+    const stored = '$argon2id$v=19$m=65536,p=1,t=3$rGpsX3Zci56WbMfmlTy+4A$px4X5apTGAiBo25cE1N5x1vg8XY0ZViq4JWBfJwXPcw';
+    await expect(verifyKeySecret(stored, 'a-secret-issued-before-argon2-was-configurable')).resolves.toBe(true);
+    await expect(verifyKeySecret(stored, 'another secret')).resolves.toBe(false);
   });
 });

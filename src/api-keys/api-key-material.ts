@@ -1,14 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import argon2 from 'argon2';
+import type { Argon2Config } from '../config/app-config.js';
 
 /**
  * Raw key: `rrk_<key id: 32 hex>_<secret: 256 random bits, base64url>`. The key id is the
  * row's UUID, used for lookup; only an argon2id hash of the secret is stored.
  */
 const KEY_PATTERN = /^rrk_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/;
-
-/** argon2id above OWASP's minimum (19 MiB, t=2, p=1). */
-const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 65_536, timeCost: 3, parallelism: 1 } as const;
 
 export interface IssuedKey {
   readonly id: string;
@@ -39,11 +37,12 @@ export function parseApiKey(raw: string): ParsedKey | undefined {
   return { id, secret: match[2]! };
 }
 
-export function hashKeySecret(secret: string): Promise<string> {
-  return argon2.hash(secret, ARGON2_OPTIONS);
+/** argon2id with the configured cost (AUTH_ARGON2_*; production refuses less than OWASP's minimum). */
+export function hashKeySecret(secret: string, { memoryKib, timeCost }: Argon2Config): Promise<string> {
+  return argon2.hash(secret, { type: argon2.argon2id, memoryCost: memoryKib, timeCost, parallelism: 1 });
 }
 
-/** Constant-time comparison inside argon2. */
+/** Constant-time comparison inside argon2; the hash names its own parameters, so any cost verifies. */
 export function verifyKeySecret(hash: string, secret: string): Promise<boolean> {
   return argon2.verify(hash, secret).catch(() => false);
 }

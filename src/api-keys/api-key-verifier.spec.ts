@@ -68,6 +68,8 @@ const AUTH: AuthConfig = {
   failureWindowMs: 60_000,
   failureDelayMs: 0,
   initToken: undefined,
+  // The verifier only verifies; what a hash costs is the hash's own (cheap here).
+  argon2: { memoryKib: 1024, timeCost: 1 },
 };
 
 let issued: IssuedKey[];
@@ -75,7 +77,7 @@ let hashes: string[];
 
 beforeAll(async () => {
   issued = [issueApiKey(), issueApiKey(), issueApiKey()];
-  hashes = await Promise.all(issued.map((key) => hashKeySecret(key.secret)));
+  hashes = await Promise.all(issued.map((key) => hashKeySecret(key.secret, AUTH.argon2)));
 });
 
 describe('ApiKeyVerifier', () => {

@@ -7,6 +7,7 @@ import type { Caller } from '../auth/caller.js';
 import type { KeyScopes } from '../auth/key-scopes.js';
 import type { Principal } from '../auth/principal.js';
 import type { Labels } from '../common/validation/labels.js';
+import { AppConfig, type Argon2Config } from '../config/app-config.js';
 import type { ApiKey, UserRole } from '../generated/prisma/client.js';
 import { UsersService } from '../users/users.service.js';
 import { hashKeySecret, issueApiKey } from './api-key-material.js';
@@ -33,13 +34,18 @@ export interface PreparedApiKey {
 
 @Injectable()
 export class ApiKeysService {
+  private readonly argon2: Argon2Config;
+
   constructor(
     private readonly keys: ApiKeysRepository,
     private readonly users: UsersService,
     private readonly invalidations: InvalidationBus,
     private readonly transactions: Transactions,
     private readonly audit: AuditLog,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.argon2 = config.auth.argon2;
+  }
 
   async create(caller: Caller, dto: CreateApiKeyDto): Promise<CreatedApiKey> {
     const { principal } = caller;
@@ -65,7 +71,7 @@ export class ApiKeysService {
   /** A new key for `userId`, hashed; no check (the caller's service decided), nothing stored yet. */
   async prepare(userId: string, { labels, expiresAt, scopes }: { labels: Labels; expiresAt?: number; scopes?: KeyScopes }): Promise<PreparedApiKey> {
     const issued = issueApiKey();
-    const secretHash = await hashKeySecret(issued.secret);
+    const secretHash = await hashKeySecret(issued.secret, this.argon2);
     const row: NewApiKey = {
       id: issued.id,
       userId,

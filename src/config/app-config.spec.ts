@@ -93,6 +93,39 @@ describe('AppConfig', () => {
     expect(load({ UV_THREADPOOL_SIZE: '8', AUTH_MAX_CONCURRENT_VERIFICATIONS: '7' }).auth.maxConcurrentVerifications).toBe(7);
   });
 
+  describe('argon2 cost of new API keys', () => {
+    const PRODUCTION = { NODE_ENV: 'production', SECRETS_ENCRYPTION_KEY: KEY_A, SECRETS_FINGERPRINT_KEY: KEY_B };
+
+    it("defaults to 64 MiB, t=3, in every environment", () => {
+      expect(load({}).auth.argon2).toEqual({ memoryKib: 65_536, timeCost: 3 });
+      expect(load(PRODUCTION).auth.argon2).toEqual({ memoryKib: 65_536, timeCost: 3 });
+    });
+
+    it("takes argon2's own floor outside production (cheap hashes for tests)", () => {
+      expect(load({ AUTH_ARGON2_MEMORY_KIB: '8', AUTH_ARGON2_TIME_COST: '1' }).auth.argon2).toEqual({ memoryKib: 8, timeCost: 1 });
+    });
+
+    it("takes OWASP's argon2id minimum (19 MiB, t=2) in production", () => {
+      const config = load({ ...PRODUCTION, AUTH_ARGON2_MEMORY_KIB: '19456', AUTH_ARGON2_TIME_COST: '2' });
+      expect(config.auth.argon2).toEqual({ memoryKib: 19_456, timeCost: 2 });
+    });
+
+    it.each<[Record<string, string>, string, RegExp]>([
+      [{ AUTH_ARGON2_MEMORY_KIB: '19455' }, 'AUTH_ARGON2_MEMORY_KIB', /at least 19456 .*NODE_ENV=production, got 19455/],
+      [{ AUTH_ARGON2_TIME_COST: '1' }, 'AUTH_ARGON2_TIME_COST', /at least 2 .*NODE_ENV=production, got 1/],
+    ])('refuses weaker parameters in production: %j naming %s', (env, variable, problem) => {
+      expectConfigError({ ...PRODUCTION, ...env }, variable, problem);
+    });
+
+    it.each<[Record<string, string>, string, RegExp]>([
+      [{ AUTH_ARGON2_MEMORY_KIB: '7' }, 'AUTH_ARGON2_MEMORY_KIB', /between 8 and/],
+      [{ AUTH_ARGON2_TIME_COST: '0' }, 'AUTH_ARGON2_TIME_COST', /between 1 and/],
+      [{ AUTH_ARGON2_MEMORY_KIB: '64MiB' }, 'AUTH_ARGON2_MEMORY_KIB', /integer/],
+    ])("refuses what argon2 cannot run anywhere: %j naming %s", (env, variable, problem) => {
+      expectConfigError(env, variable, problem);
+    });
+  });
+
   it('never shows secrets when the config is logged or serialized', () => {
     const config = load({
       SYSTEM_INIT_TOKEN: 'init-token-0123456789abcdef',

@@ -49,6 +49,14 @@ export interface AuthConfig {
   readonly failureDelayMs: number;
   /** Bootstrap token for POST /v1/system/init; required in production, and wherever it is set. */
   readonly initToken: Secret<string> | undefined;
+  /** Cost of hashing a new key's secret; a stored hash carries its own, so changing it never breaks a key. */
+  readonly argon2: Argon2Config;
+}
+
+/** argon2id cost parameters (parallelism stays 1: one libuv thread per verification). */
+export interface Argon2Config {
+  readonly memoryKib: number;
+  readonly timeCost: number;
 }
 
 export interface EgressConfig {
@@ -157,6 +165,7 @@ export class AppConfig {
       failureWindowMs: env.integer('AUTH_FAILURE_WINDOW_MS', 60_000, { min: 1_000, max: 86_400_000 }),
       failureDelayMs: env.integer('AUTH_FAILURE_DELAY_MS', 1_000, { min: 0, max: 60_000 }),
       initToken: parseInitToken(env.raw('SYSTEM_INIT_TOKEN')),
+      argon2: loadArgon2Config(env, this.production),
     };
     this.egress = {
       allowPrivate: env.boolean('EGRESS_ALLOW_PRIVATE', false),
@@ -213,6 +222,34 @@ function assertOneAnswerFits({ maxResponseBytes, maxBufferedBytes }: UpstreamCon
 /** libuv's threadpool size, fixed when the process starts (UV_THREADPOOL_SIZE, default 4). */
 function threadpoolSize(env: EnvReader): number {
   return env.integer('UV_THREADPOOL_SIZE', 4, { min: 2, max: 1024 });
+}
+
+/**
+ * Production refuses less than OWASP's argon2id minimum (19 MiB, t=2, p=1). Elsewhere the floor
+ * is argon2's own (8 KiB per lane, t=1), so tests can hash in a millisecond.
+ */
+const ARGON2_PRODUCTION_FLOOR = { memoryKib: 19 * 1024, timeCost: 2 } as const;
+
+function loadArgon2Config(env: EnvReader, production: boolean): Argon2Config {
+  const argon2 = {
+    memoryKib: env.integer('AUTH_ARGON2_MEMORY_KIB', 64 * 1024, { min: 8, max: 4 * 1024 * 1024 }),
+    timeCost: env.integer('AUTH_ARGON2_TIME_COST', 3, { min: 1, max: 100 }),
+  };
+  if (production) {
+    if (argon2.memoryKib < ARGON2_PRODUCTION_FLOOR.memoryKib) {
+      throw new ConfigError(
+        'AUTH_ARGON2_MEMORY_KIB',
+        `must be at least ${ARGON2_PRODUCTION_FLOOR.memoryKib} (19 MiB, OWASP's argon2id minimum) when NODE_ENV=production, got ${argon2.memoryKib}`,
+      );
+    }
+    if (argon2.timeCost < ARGON2_PRODUCTION_FLOOR.timeCost) {
+      throw new ConfigError(
+        'AUTH_ARGON2_TIME_COST',
+        `must be at least ${ARGON2_PRODUCTION_FLOOR.timeCost} (OWASP's argon2id minimum) when NODE_ENV=production, got ${argon2.timeCost}`,
+      );
+    }
+  }
+  return argon2;
 }
 
 const MIN_INIT_TOKEN_LENGTH = 16;

@@ -18,10 +18,19 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/**
+ * Keys are hashed at argon2's floor (a hash costs next to nothing instead of the production cost),
+ * or at OWASP's minimum where a test runs the app as production, which refuses less. A test
+ * that needs the production cost passes AUTH_ARGON2_* itself.
+ */
+const CHEAP_ARGON2 = { AUTH_ARGON2_MEMORY_KIB: '8', AUTH_ARGON2_TIME_COST: '1' };
+const PRODUCTION_FLOOR_ARGON2 = { AUTH_ARGON2_MEMORY_KIB: '19456', AUTH_ARGON2_TIME_COST: '2' };
+
 /** Starts the real application (same createApp as main.ts) on a database of its own. */
 export async function startTestApp(env: Record<string, string> = {}, database?: TestDatabase): Promise<TestApp> {
   const db = database ?? (await createTestDatabase());
-  const config = AppConfig.fromEnv({ NODE_ENV: 'test', LOG_LEVEL: 'info', ...db.env, ...env });
+  const argon2 = env.NODE_ENV === 'production' ? PRODUCTION_FLOOR_ARGON2 : CHEAP_ARGON2;
+  const config = AppConfig.fromEnv({ NODE_ENV: 'test', LOG_LEVEL: 'info', ...argon2, ...db.env, ...env });
   const logs = new LogCapture();
   const app = await createApp(config, createLogger(config.logLevel, logs));
   const stop = async (): Promise<void> => {

@@ -6,7 +6,7 @@ const WORKER_FILE = 'rank-worker.js';
  * The worker thread's module: always compiled JavaScript, since a worker is plain Node. The
  * service runs from dist/, where it sits beside this module. Under ts-jest this module is
  * src/providers/builtin/worker-entry.ts, run from source, so the worker is the same file under
- * dist/; test/support/global-setup.mjs compiles it (and what it imports) there before any
+ * dist/; test/support/builtin-worker.setup.mjs compiles it (and what it imports) there before any
  * test, so `npm test` works on a fresh clone without a build.
  */
 export function workerEntry(here: string = import.meta.url): URL {
