@@ -2,7 +2,7 @@ import request from 'supertest';
 import { DATABASE_ENGINE, type DatabaseEngine } from '../src/database/database-engine.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
-describe('foundation: health, docs, errors, request ids', () => {
+describe('health, docs, errors, request ids', () => {
   let t: TestApp;
 
   beforeAll(async () => {
@@ -72,7 +72,7 @@ describe('foundation: health, docs, errors, request ids', () => {
   });
 });
 
-describe('foundation: readiness when the database is gone', () => {
+describe('readiness when the database is gone', () => {
   it('answers /readyz with 503 UNAVAILABLE while /healthz stays up', async () => {
     const t = await startTestApp();
     try {

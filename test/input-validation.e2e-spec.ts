@@ -11,7 +11,7 @@ const deep = (levels: number, leaf = '1') => '{"a":'.repeat(levels) + leaf + '}'
 const deepArray = (levels: number) => '['.repeat(levels) + ']'.repeat(levels);
 const base64url = (text: string) => Buffer.from(text).toString('base64url');
 
-describe('input hardening', () => {
+describe('input validation', () => {
   let t: TestApp;
   let root: Actor;
   let alice: Actor;

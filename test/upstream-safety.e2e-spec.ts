@@ -13,7 +13,7 @@ const TENANT = 'tenant-7f3a9c21';
 const BROKEN_SECRET_NAME = `RERANKER_SECRET_BROKEN_${randomBytes(4).toString('hex').toUpperCase()}`;
 
 /** Issue 9 items 1 (secret scrubbing), 11 (header rules), 12 (breaker outcomes) and 15 (memory bounds). */
-describe('upstream hardening', () => {
+describe('upstream safety', () => {
   let t: TestApp;
   let admin: Actor;
   let alice: Actor;
@@ -67,7 +67,7 @@ describe('upstream hardening', () => {
 
   const rerank = (id: string, actor = alice) => as(t.server, actor).post(`/v1/rerankers/${id}/rerank`).send({ query: 'q', documents: ['a', 'b'] });
 
-  describe('secrets in upstream text (item 1)', () => {
+  describe('secrets in upstream text', () => {
     const expectScrubbed = (body: unknown, secret = SECRET) => {
       const text = JSON.stringify(body);
       expect(text).not.toContain(secret);
@@ -137,7 +137,7 @@ describe('upstream hardening', () => {
     });
   });
 
-  describe('header rules at registration (item 11)', () => {
+  describe('header rules at registration', () => {
     const withApiKey = (apiKey: Record<string, unknown>) => ({ credentials: inlineCredentials('sk-valid-secret', apiKey) });
 
     const refused: Array<[string, Record<string, unknown>, RegExp]> = [
@@ -195,7 +195,7 @@ describe('upstream hardening', () => {
     });
   });
 
-  describe('breaker outcomes (item 12)', () => {
+  describe('breaker outcomes', () => {
     async function openCircuit(id: string): Promise<void> {
       upstream.fail({ kind: 'status', status: 503 }, 2);
       await rerank(id).expect(502);
@@ -227,7 +227,7 @@ describe('upstream hardening', () => {
     });
   });
 
-  describe('memory bounds and load shedding (item 15)', () => {
+  describe('memory bounds and load shedding', () => {
     let endless: FakeUpstream;
     let trickle: FakeUpstream;
 
