@@ -15,7 +15,7 @@ import type { AppConfig } from './config/app-config.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { SECURITY_SCHEMES } from './common/openapi/api-key-auth.js';
 import { ErrorBodySchema } from './common/openapi/error-body.schema.js';
-import { hotRouteOperations, type HotRoute } from './rerank/http/hot-route.js';
+import { hotRouteKeyHeaders, hotRouteModels, hotRouteOperations, type HotRoute } from './rerank/http/hot-route.js';
 import { RerankRoutes } from './rerank/http/rerank-routes.js';
 import { SERVICE_VERSION } from './system/build-info.js';
 
@@ -102,9 +102,12 @@ function setupOpenApi(app: NestFastifyApplication, hotRoutes: readonly HotRoute[
     .setDescription('Register reranking backends with their credentials, then rerank through them by id, alias or model name.')
     .setVersion(SERVICE_VERSION);
   for (const [name, scheme] of Object.entries(SECURITY_SCHEMES)) builder.addSecurity(name, { ...scheme });
+  for (const header of hotRouteKeyHeaders(hotRoutes)) {
+    builder.addSecurity(header, { type: 'apiKey', in: 'header', name: header, description: 'The same API key, in the header a client dialect sends its key in' });
+  }
   for (const [name, description] of TAGS) builder.addTag(name, description);
   const document = builder.build();
-  const extraModels = [ErrorBodySchema, ...new Set(hotRoutes.map((route) => route.okType))];
+  const extraModels = [ErrorBodySchema, ...hotRouteModels(hotRoutes)];
   const create = () => {
     const created = SwaggerModule.createDocument(app, document, { extraModels });
     return { ...created, paths: { ...created.paths, ...hotRouteOperations(hotRoutes) } };

@@ -297,7 +297,7 @@ async function check(f: Fixture, req: FuzzRequest): Promise<void> {
   expect(typeof body.message).toBe('string');
   expect(body.detail).toBe(body.message);
   expect(body.requestId).toBe(res.headers['x-request-id']);
-  expect(body.error).toEqual({ message: body.message, type: openAiErrorType(body.code), code: body.code });
+  expect(body.error).toEqual({ message: body.message, type: openAiErrorType(body.code), code: body.code, param: null });
   if (status < 500) {
     const after = await snapshot(f.prisma);
     if (after !== before) throw new Error(`answered ${status} but stored data changed: ${changedTables(before, after).join(', ')}\n${text.slice(0, 500)}`);

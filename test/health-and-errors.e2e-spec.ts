@@ -34,7 +34,7 @@ describe('health, docs, errors, request ids', () => {
       message: 'Route not found',
       detail: 'Route not found',
       requestId: res.headers['x-request-id'],
-      error: { message: 'Route not found', type: 'not_found_error', code: 'NOT_FOUND' },
+      error: { message: 'Route not found', type: 'not_found_error', code: 'NOT_FOUND', param: null },
     });
   });
 

@@ -115,6 +115,7 @@ describe('ApiKeyVerifier', () => {
       revokedAt: null,
       expiresAt: null,
       scopes: null,
+      defaultModel: null,
       user: { id: userId, role: 'MEMBER', disabledAt: null },
     });
     return key;
@@ -169,6 +170,14 @@ describe('ApiKeyVerifier', () => {
       expect([principal.mayUseReranker(rerankerId), principal.mayUseReranker('00000000-0000-4000-8000-00000000000b')]).toEqual([true, false]);
       expect(await verifier.verify(key.raw)).toBe(principal);
       expect(keys.lookups).toBe(1);
+    });
+
+    it("loads the key's default model with it (none: undefined)", async () => {
+      const verifier = verifierWith();
+      const [plain, withDefault] = [addKey(0), addKey(1)];
+      keys.rows.get(withDefault.id)!.defaultModel = 'team-default';
+      expect((await verifier.verify(plain.raw))!.defaultModel).toBeUndefined();
+      expect((await verifier.verify(withDefault.raw))!.defaultModel).toBe('team-default');
     });
   });
 

@@ -187,7 +187,7 @@ export class ApiKeyVerifier implements KeyVerifier, OnModuleDestroy {
 
   /** Caches the session unless an eviction ran since `token` (the caller still gets its answer). */
   private admit(row: KeyForVerification, digest: Buffer, token: FillToken): Principal {
-    const principal = new Principal(row.user.id, row.user.role, row.id, storedKeyScopes(row.scopes));
+    const principal = new Principal(row.user.id, row.user.role, row.id, storedKeyScopes(row.scopes), row.defaultModel ?? undefined);
     this.sessions.setIfFresh(row.id, { principal, expiresAt: row.expiresAt?.getTime() ?? null, digest }, token);
     this.recordUse(row.id);
     return principal;

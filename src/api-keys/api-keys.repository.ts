@@ -13,6 +13,7 @@ export interface KeyForVerification {
   revokedAt: Date | null;
   expiresAt: Date | null;
   scopes: Prisma.JsonValue;
+  defaultModel: string | null;
   user: { id: string; role: UserRole; disabledAt: Date | null };
 }
 
@@ -25,6 +26,8 @@ export interface NewApiKey {
   expiresAt: Date | null;
   /** Absent or empty: not narrowed (stored as null). */
   scopes?: KeyScopes;
+  /** A reranker id or an alias name; absent: none. */
+  defaultModel?: string;
 }
 
 /** The row to insert for a new key. */
@@ -61,6 +64,7 @@ export class ApiKeysRepository {
         revokedAt: true,
         expiresAt: true,
         scopes: true,
+        defaultModel: true,
         user: { select: { id: true, role: true, disabledAt: true } },
       },
     });

@@ -3,6 +3,7 @@ import { visibleOr404 } from '../auth/visibility.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { InvalidationBus } from '../database/invalidation-bus.js';
 import { decodePageToken, encodePageToken } from '../common/pagination/page-token.js';
+import { isUuid } from '../common/validation/canonical-uuid.js';
 import type { Caller } from '../auth/caller.js';
 import type { KeyScopes } from '../auth/key-scopes.js';
 import type { Principal } from '../auth/principal.js';
@@ -59,7 +60,8 @@ export class ApiKeysService {
       throw DomainError.invalidArgument('expiresAt must be in the future');
     }
     const scopes = mintedScopes(principal, dto.scopes ?? {}, user.role);
-    const prepared = await this.prepare(userId, { labels: dto.labels ?? {}, expiresAt: dto.expiresAt, scopes });
+    if (dto.defaultModel !== undefined) requireWithinScopes(dto.defaultModel, scopes);
+    const prepared = await this.prepare(userId, { labels: dto.labels ?? {}, expiresAt: dto.expiresAt, scopes, defaultModel: dto.defaultModel });
     const apiKey = await this.transactions.run(async (tx) => {
       const created = await this.insert(tx, prepared);
       await this.record(tx, caller, 'apikey.create', null, created);
@@ -69,7 +71,10 @@ export class ApiKeysService {
   }
 
   /** A new key for `userId`, hashed; no check (the caller's service decided), nothing stored yet. */
-  async prepare(userId: string, { labels, expiresAt, scopes }: { labels: Labels; expiresAt?: number; scopes?: KeyScopes }): Promise<PreparedApiKey> {
+  async prepare(
+    userId: string,
+    { labels, expiresAt, scopes, defaultModel }: { labels: Labels; expiresAt?: number; scopes?: KeyScopes; defaultModel?: string },
+  ): Promise<PreparedApiKey> {
     const issued = issueApiKey();
     const secretHash = await hashKeySecret(issued.secret, this.argon2);
     const row: NewApiKey = {
@@ -80,6 +85,7 @@ export class ApiKeysService {
       labels,
       expiresAt: expiresAt === undefined ? null : new Date(expiresAt),
       ...(scopes ? { scopes } : {}),
+      ...(defaultModel !== undefined ? { defaultModel } : {}),
     };
     return { row, rawApiKey: issued.raw };
   }
@@ -140,5 +146,13 @@ export class ApiKeysService {
     if (!principal.canActOn(action, 'APIKEY', userId)) {
       throw DomainError.permissionDenied(`${action}_APIKEY_ANY is required to act for another user`);
     }
+  }
+}
+
+/** A key's default model must be one its own calls may run: inside its reranker or alias scope when it has one. */
+function requireWithinScopes(defaultModel: string, scopes: KeyScopes): void {
+  const allowed = isUuid(defaultModel) ? scopes.rerankerIds : scopes.aliases;
+  if (allowed && !allowed.includes(defaultModel)) {
+    throw DomainError.invalidArgument(`defaultModel: ${defaultModel} is outside the key's ${isUuid(defaultModel) ? 'scopes.rerankerIds' : 'scopes.aliases'}`);
   }
 }

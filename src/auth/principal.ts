@@ -18,6 +18,8 @@ export class Principal {
     readonly role: UserRole,
     readonly apiKeyId: string,
     readonly scopes: KeyScopes = {},
+    /** What a rerank call that names no model runs (a reranker id or an alias name), set when the key was created. */
+    readonly defaultModel?: string,
   ) {
     const held = ROLE_PERMISSIONS[role];
     this.permissions = scopes.permissions ? new Set(scopes.permissions.filter((permission) => held.has(permission))) : held;

@@ -22,9 +22,11 @@ export class RequestAuthenticator {
    * The caller's principal, attached to the request; 401 UNAUTHENTICATED without a valid key.
    * A key in the headers wins; else the console's session cookie stands for the key it was
    * opened with, and a state-changing request must then carry the CSRF header (403).
+   * `keyHeader`: one more header the key may come in, for clients that send it nowhere else
+   * (Pinecone's `Api-Key`).
    */
-  async authenticate(request: FastifyRequest): Promise<Principal> {
-    const rawKey = presentedApiKey(request.headers);
+  async authenticate(request: FastifyRequest, keyHeader?: string): Promise<Principal> {
+    const rawKey = presentedApiKey(request.headers, keyHeader);
     const token = rawKey ? undefined : this.sessions && presentedSessionToken(request.headers);
     let principal: Principal | undefined;
     if (rawKey) {
@@ -35,7 +37,7 @@ export class RequestAuthenticator {
       if (!principal) throw DomainError.unauthenticated('The console session ended: sign in again');
       assertCsrfHeader(request.method, request.headers);
     } else {
-      throw DomainError.unauthenticated('An API key is required (x-api-key or Authorization: Bearer)');
+      throw DomainError.unauthenticated(`An API key is required (x-api-key${keyHeader ? `, ${keyHeader}` : ''} or Authorization: Bearer)`);
     }
     (request as AuthenticatedRequest).principal = principal;
     return principal;
@@ -49,8 +51,10 @@ export class RequestAuthenticator {
   }
 }
 
-/** `x-api-key: <key>`, or `Authorization: Bearer <key>` as Cohere and Jina clients send. */
-export function presentedApiKey(headers: IncomingHttpHeaders): string | undefined {
+/** `x-api-key: <key>` (or `<keyHeader>: <key>`), or `Authorization: Bearer <key>` as Cohere and Jina clients send. */
+export function presentedApiKey(headers: IncomingHttpHeaders, keyHeader?: string): string | undefined {
+  const extra = keyHeader === undefined ? undefined : headers[keyHeader];
+  if (typeof extra === 'string' && extra.trim() !== '') return extra.trim();
   return presentedCredential(headers, 'x-api-key');
 }
 

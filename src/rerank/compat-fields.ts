@@ -2,17 +2,25 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER } from '../common/logging/logger.token.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { compatBodySchema, type CompatBody } from './dto/rerank-body.schema.js';
-import type { RerankInput } from './rerank-types.js';
-
-const HONOURED = new Set(Object.keys(compatBodySchema.properties));
 
 /**
- * Fields real clients send that mean nothing here: Cohere v1 `max_chunks_per_doc` (always
- * sent by LangChain, null when unset) and v2 `priority`, Jina's `truncation` and
- * `return_embeddings`. Counted by name; any other field as "other", to bound the metric.
+ * What a drop-in route does with a body's fields: those it reads, and those its clients are
+ * known to send that it ignores (Cohere v1 `max_chunks_per_doc`, always sent by LangChain,
+ * null when unset; v2 `priority`; Voyage's `truncation`; TEI's `raw_scores`...). Ignored
+ * fields are counted by name, any other unread field as "other", to bound the metric.
  */
-const KNOWN_IGNORED = new Set(['max_chunks_per_doc', 'priority', 'truncation', 'return_embeddings']);
+export interface DialectFields {
+  readonly read: ReadonlySet<string>;
+  readonly known: ReadonlySet<string>;
+}
+
+/** The fields of a body schema, less those the dialect declares it ignores. */
+export function dialectFields(schema: object, ignored: readonly string[] = []): DialectFields {
+  const properties = Object.keys((schema as { properties?: object }).properties ?? {});
+  const known = new Set(ignored);
+  return { read: new Set(properties.filter((field) => !known.has(field))), known };
+}
+
 const MAX_LOGGED_NAMES = 20;
 const MAX_LOGGED_NAME_LENGTH = 64;
 
@@ -24,22 +32,11 @@ export class CompatFieldAudit {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  recordIgnored(route: string, body: CompatBody): void {
-    const ignored = Object.keys(body).filter((field) => !HONOURED.has(field));
+  recordIgnored(route: string, body: object, fields: DialectFields): void {
+    const ignored = Object.keys(body).filter((field) => !fields.read.has(field));
     if (ignored.length === 0) return;
-    for (const field of ignored) this.metrics.countIgnoredField(route, KNOWN_IGNORED.has(field) ? field : 'other');
+    for (const field of ignored) this.metrics.countIgnoredField(route, fields.known.has(field) ? field : 'other');
     const names = ignored.slice(0, MAX_LOGGED_NAMES).map((field) => field.slice(0, MAX_LOGGED_NAME_LENGTH));
     this.logger.debug({ route, fields: names }, 'drop-in rerank: fields ignored');
   }
-}
-
-/** The normalized call: `null` is unset, a `top_n` of 0 or less means every document. */
-export function compatRerankInput(body: CompatBody): RerankInput {
-  return {
-    query: body.query,
-    documents: body.documents,
-    topN: typeof body.top_n === 'number' && body.top_n > 0 ? body.top_n : undefined,
-    rankFields: body.rank_fields ?? undefined,
-    maxTokensPerDoc: body.max_tokens_per_doc ?? undefined,
-  };
 }

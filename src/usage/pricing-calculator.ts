@@ -65,14 +65,19 @@ function costOf(pricing: CompiledPricing, quantities: Quantities): bigint {
 }
 
 function reportedUnits(usage: Record<string, unknown>): { searchUnits?: number; tokens?: number } {
-  const billed = isObject(usage.billed_units) ? usage.billed_units : {};
-  const searchUnits = count(billed.search_units) ?? count(usage.search_units) ?? count(usage.rerank_units);
+  const searchUnits = reportedSearchUnits(usage);
   const tokens = reportedTokens(usage);
   return { ...(searchUnits !== undefined ? { searchUnits } : {}), ...(tokens !== undefined ? { tokens } : {}) };
 }
 
+/** Cohere's billed_units.search_units, a flat search_units, or Pinecone's rerank_units. */
+export function reportedSearchUnits(usage: Record<string, unknown>): number | undefined {
+  const billed = isObject(usage.billed_units) ? usage.billed_units : {};
+  return count(billed.search_units) ?? count(usage.search_units) ?? count(usage.rerank_units);
+}
+
 /** total_tokens; else input (or prompt) plus output tokens; else the same inside `tokens` (Cohere's meta, SiliconFlow). */
-function reportedTokens(usage: Record<string, unknown>): number | undefined {
+export function reportedTokens(usage: Record<string, unknown>): number | undefined {
   const total = count(usage.total_tokens);
   if (total !== undefined) return total;
   const input = count(usage.input_tokens) ?? count(usage.prompt_tokens);

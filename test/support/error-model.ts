@@ -10,7 +10,7 @@ export function expectErrorModel(res: Response, status: number, code: ErrorCode)
       message: expect.any(String),
       detail: res.body.message,
       requestId: res.headers['x-request-id'],
-      error: { message: res.body.message, type: openAiErrorType(code), code },
+      error: { message: res.body.message, type: openAiErrorType(code), code, param: null },
     }),
   );
 }

@@ -34,6 +34,9 @@ export class ApiKeyResponse {
   @ApiProperty({ type: ApiKeyScopesResponse })
   scopes!: ApiKeyScopesResponse;
 
+  @ApiProperty({ type: 'string', nullable: true, description: 'What rerank calls that name no model run: a reranker id or an alias name' })
+  defaultModel!: string | null;
+
   @ApiEpochMs({ nullable: true })
   expiresAt!: number | null;
 
@@ -78,6 +81,7 @@ export function toApiKeyResponse(key: Omit<ApiKey, 'secretHash'>): ApiKeyRespons
       rerankerIds: scopes.rerankerIds ? [...scopes.rerankerIds] : null,
       aliases: scopes.aliases ? [...scopes.aliases] : null,
     },
+    defaultModel: key.defaultModel,
     expiresAt: epochMs(key.expiresAt),
     lastUsedAt: epochMs(key.lastUsedAt),
     revokedAt: epochMs(key.revokedAt),

@@ -44,7 +44,7 @@ describe('AllExceptionsFilter', () => {
       detail: 'taken',
       requestId: 'req-1',
       details: { existingId: 'x' },
-      error: { message: 'taken', type: 'invalid_request_error', code: 'ALREADY_EXISTS' },
+      error: { message: 'taken', type: 'invalid_request_error', code: 'ALREADY_EXISTS', param: null },
     });
     expect(logged).toHaveLength(0);
   });
@@ -83,7 +83,7 @@ describe('AllExceptionsFilter', () => {
       message: 'Internal server error',
       detail: 'Internal server error',
       requestId: 'req-1',
-      error: { message: 'Internal server error', type: 'server_error', code: 'INTERNAL' },
+      error: { message: 'Internal server error', type: 'server_error', code: 'INTERNAL', param: null },
     });
     expect(logged).toHaveLength(1);
   });

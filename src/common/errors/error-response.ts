@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { REQUEST_ID_HEADER } from '../http/request-id.js';
 import type { DomainError, ErrorDetails } from './domain-error.js';
 import type { ErrorBody } from './error-body.js';
-import { openAiErrorType } from './error-code.js';
+import { openAiErrorType, type ErrorCode } from './error-code.js';
 import { loggableError } from './loggable-error.js';
 import { toDomainError } from './exception-mapper.js';
 
@@ -21,26 +21,38 @@ export function errorBody(error: DomainError, requestId: string): ErrorBody {
     detail: message,
     requestId,
     ...(details ? { details } : {}),
-    error: { message, type: openAiErrorType(error.code), code: error.code },
+    error: { message, type: openAiErrorType(error.code), code: error.code, param: null },
   };
 }
 
 /**
- * Renders anything thrown as the error body (with Retry-After when the error says when to
- * retry, and the error's own headers); an INTERNAL error is logged (without its data) and
- * answered with a generic message.
+ * How a route's clients read an error when the shared body does not serve them (the rerank
+ * dialects, src/rerank/http/dialects): the status they need, the body they parse. Both start
+ * from the shared error, so code, message and request id stay the same everywhere.
  */
-export function sendError(reply: FastifyReply, requestId: string, exception: unknown, logger: Logger): void {
+export interface ErrorShape {
+  /** Statuses that differ from the code's own (ERROR_STATUS), e.g. where a client shows a fixed text for a 404. */
+  readonly statuses?: Readonly<Partial<Record<ErrorCode, number>>>;
+  body?(shared: ErrorBody): unknown;
+}
+
+/**
+ * Renders anything thrown as the error body (with Retry-After when the error says when to
+ * retry, and the error's own headers), in the route's own shape if it has one; an INTERNAL
+ * error is logged (without its data) and answered with a generic message.
+ */
+export function sendError(reply: FastifyReply, requestId: string, exception: unknown, logger: Logger, shape?: ErrorShape): void {
   const error = toDomainError(exception);
   if (error.code === 'INTERNAL') logger.error({ err: loggableError(exception), reqId: requestId }, 'unhandled error');
   const retryAfterMs = error.details?.retryAfterMs;
   if (typeof retryAfterMs === 'number') void reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
   if (error.headers) void reply.headers(error.headers);
+  const body = errorBody(error, requestId);
   void reply
-    .status(error.status)
+    .status(shape?.statuses?.[error.code] ?? error.status)
     .header(REQUEST_ID_HEADER, requestId)
     .header('content-type', 'application/json; charset=utf-8')
-    .send(errorBody(error, requestId));
+    .send(shape?.body ? shape.body(body) : body);
 }
 
 /** Cuts by code points, so a surrogate pair is never split. */

@@ -14,6 +14,9 @@ export class OpenAiErrorSchema {
 
   @ApiProperty({ description: 'The stable error code' })
   code!: string;
+
+  @ApiProperty({ type: 'string', nullable: true, description: 'Always null: OpenAI-style clients expect the field' })
+  param!: null;
 }
 
 /** OpenAPI description of the one error model (src/common/errors/error-body.ts). */

@@ -4,9 +4,10 @@ import { ajv } from '../../common/validation/validated-body.js';
 import type { RerankDocument } from '../document-text.js';
 
 /**
- * The three rerank bodies, as JSON schemas compiled once: on the hot route this costs a
- * fraction of class-transformer + class-validator (see bench/validation.mjs). The
- * document count limit (RERANK_MAX_DOCUMENTS) is enforced by the service for every route.
+ * The rerank bodies, as JSON schemas compiled once: on the hot route this costs a fraction
+ * of class-transformer + class-validator (see bench/validation.mjs); the pieces here are
+ * shared with the client dialects' bodies (src/rerank/http/dialects). The document count
+ * limit (RERANK_MAX_DOCUMENTS) is enforced by the service for every route.
  */
 export const MAX_QUERY_LENGTH = 100_000;
 export const MAX_RANK_FIELDS = 100;
@@ -26,10 +27,11 @@ export interface RerankBody {
 /**
  * POST /v1/rerank, /rerank (Jina / Cohere v1) and /v2/rerank (Cohere v2): one body, as
  * lenient as real clients need. `null` means unset for every optional field, `top_n` <= 0
- * means all, and fields not listed here are accepted and ignored (see CompatFieldAudit).
+ * means all, no `model` means the key's default (Cohere v1's SDK makes it optional), and
+ * fields not listed here are accepted and ignored (see CompatFieldAudit).
  */
 export interface CompatBody {
-  model: string;
+  model?: string | null;
   query: string;
   documents: RerankDocument[];
   top_n?: number | null;
@@ -38,16 +40,19 @@ export interface CompatBody {
   max_tokens_per_doc?: number | null;
 }
 
-const query = { type: 'string', minLength: 1, maxLength: MAX_QUERY_LENGTH } as const;
-const positiveInteger = { type: 'integer', minimum: 1, nullable: true } as const;
-const documents = {
+export const query = { type: 'string', minLength: 1, maxLength: MAX_QUERY_LENGTH } as const;
+export const positiveInteger = { type: 'integer', minimum: 1, nullable: true } as const;
+export const documents = {
   type: 'array',
   minItems: 1,
   items: { anyOf: [{ type: 'string' }, { type: 'object', additionalProperties: true, description: 'A structured document: its rank fields are what is ranked' }] },
 } as unknown as JSONSchemaType<RerankDocument[]>;
-const fieldNames = { type: 'array', minItems: 1, maxItems: MAX_RANK_FIELDS, items: { type: 'string', minLength: 1, maxLength: 255 }, nullable: true } as const;
+/** Documents for clients whose API takes text only (Voyage, TEI, ZeroEntropy). */
+export const texts = { type: 'array', minItems: 1, items: { type: 'string' } } as const;
+export const fieldNames = { type: 'array', minItems: 1, maxItems: MAX_RANK_FIELDS, items: { type: 'string', minLength: 1, maxLength: 255 }, nullable: true } as const;
 /** A reranker id, an alias name, or a modelIdentifier (at most 255 characters). */
-const model = { type: 'string', minLength: 1, maxLength: 255 } as const;
+export const model = { type: 'string', minLength: 1, maxLength: 255 } as const;
+export const optionalModel = { ...model, nullable: true } as const;
 const MAX_FALLBACKS = 15;
 
 export const rerankBodySchema: JSONSchemaType<RerankBody> = {
@@ -80,9 +85,9 @@ export const aliasRerankBodySchema = { ...rerankBodySchema, properties: aliasRer
 export const compatBodySchema: JSONSchemaType<CompatBody> = {
   type: 'object',
   additionalProperties: true,
-  required: ['model', 'query', 'documents'],
+  required: ['query', 'documents'],
   properties: {
-    model,
+    model: optionalModel,
     query,
     documents,
     top_n: { type: 'integer', nullable: true },

@@ -80,69 +80,27 @@ export class CompatApiVersion {
   version!: string;
 }
 
+export class CompatBilledUnits {
+  @ApiProperty({ type: 'integer', description: 'As the upstream reported them, else one per upstream request' })
+  search_units!: number;
+}
+
+/** Our meta with Cohere's own blocks in it: its clients read `api_version` and `billed_units`. */
 export class CompatRerankMeta extends RerankMeta {
   @ApiProperty({ type: CompatApiVersion })
   api_version!: CompatApiVersion;
+
+  @ApiProperty({ type: CompatBilledUnits })
+  billed_units!: CompatBilledUnits;
 }
 
-export class CompatV1RerankResult {
-  @ApiProperty({ type: 'integer' })
-  index!: number;
-
-  @ApiProperty()
-  relevance_score!: number;
-
-  @ApiPropertyOptional({ ...ANY_OBJECT, description: 'Unless return_documents: false: the document, a string one as {text}' })
-  document?: Record<string, unknown>;
-}
-
-/** Jina / Cohere v1 shape of POST /v1/rerank and /rerank. */
-export class CompatV1RerankResponse {
-  @ApiProperty({ description: 'The request id' })
-  id!: string;
-
-  @ApiProperty()
-  model!: string;
-
-  @ApiProperty({ type: [CompatV1RerankResult] })
-  results!: CompatV1RerankResult[];
-
-  @ApiProperty(USAGE_SCHEMA)
-  usage!: Record<string, unknown>;
-
-  @ApiProperty({ type: CompatRerankMeta })
-  meta!: CompatRerankMeta;
-}
-
-export class CohereV2RerankResult {
-  @ApiProperty({ type: 'integer' })
-  index!: number;
-
-  @ApiProperty()
-  relevance_score!: number;
-
-  @ApiPropertyOptional({ ...ANY_OBJECT, description: 'With return_documents: true: the document, a string one as {text}' })
-  document?: Record<string, unknown>;
-}
-
-/** Cohere v2 shape of POST /v2/rerank. */
-export class CohereV2RerankResponse {
-  @ApiProperty({ description: 'The request id' })
-  id!: string;
-
-  @ApiProperty({ type: [CohereV2RerankResult] })
-  results!: CohereV2RerankResult[];
-
-  @ApiProperty({ type: CompatRerankMeta })
-  meta!: CompatRerankMeta;
-}
-
-function meta(outcome: RoutedOutcome): RerankMeta;
-function meta(outcome: RoutedOutcome, apiVersion: string): CompatRerankMeta;
+export function meta(outcome: RoutedOutcome): RerankMeta;
+export function meta(outcome: RoutedOutcome, apiVersion: string, searchUnits: number): CompatRerankMeta;
 /** Built field by field, as every response mapping here: object spreads cost µs per call on the hot path. */
-function meta(outcome: RoutedOutcome, apiVersion?: string): RerankMeta | CompatRerankMeta {
+export function meta(outcome: RoutedOutcome, apiVersion?: string, searchUnits?: number): RerankMeta | CompatRerankMeta {
   return {
     api_version: apiVersion === undefined ? undefined : { version: apiVersion },
+    billed_units: searchUnits === undefined ? undefined : { search_units: searchUnits },
     providerType: outcome.providerType,
     upstreamLatencyMs: outcome.upstreamLatencyMs,
     upstreamRequests: outcome.upstreamRequests,
@@ -167,36 +125,4 @@ export function toRerankResponse(outcome: RoutedOutcome, documents: readonly Rer
     usage: outcome.usage,
     meta: meta(outcome),
   };
-}
-
-/** Jina / Cohere v1 shape: snake_case, `document: { text }` for string documents. */
-export function toCompatV1Response(outcome: RoutedOutcome, id: string, documents: readonly RerankDocument[], returnDocuments: boolean): CompatV1RerankResponse {
-  return {
-    id,
-    model: outcome.model,
-    results: compatResults(outcome, documents, returnDocuments),
-    usage: outcome.usage ?? {},
-    meta: meta(outcome, '1'),
-  };
-}
-
-/** Cohere v2 shape. */
-export function toCohereV2Response(outcome: RoutedOutcome, id: string, documents: readonly RerankDocument[], returnDocuments: boolean): CohereV2RerankResponse {
-  return {
-    id,
-    results: compatResults(outcome, documents, returnDocuments),
-    meta: meta(outcome, '2'),
-  };
-}
-
-function compatResults(outcome: RoutedOutcome, documents: readonly RerankDocument[], returnDocuments: boolean): CompatV1RerankResult[] {
-  return outcome.results.map(({ index, score }) => ({
-    index,
-    relevance_score: score,
-    document: returnDocuments ? asDocumentObject(documents[index]!) : undefined,
-  }));
-}
-
-function asDocumentObject(document: RerankDocument): Record<string, unknown> {
-  return typeof document === 'string' ? { text: document } : document;
 }

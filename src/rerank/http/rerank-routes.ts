@@ -3,41 +3,28 @@ import { aliasNameParam } from '../../aliases/alias-name.pipe.js';
 import { AUTHENTICATED_ERRORS, UPSTREAM_CALL_ERRORS } from '../../common/openapi/api-errors.decorator.js';
 import { canonicalUuid } from '../../common/validation/canonical-uuid.js';
 import { uuidParam } from '../../common/validation/uuid-param.pipe.js';
-import { compatRerankInput, CompatFieldAudit } from '../compat-fields.js';
+import { CompatFieldAudit } from '../compat-fields.js';
 import {
   aliasRerankBodySchema,
-  COMPAT_MESSAGES,
-  compatBodySchema,
   rerankBodySchema,
   validateAliasRerankBody,
-  validateCompatBody,
   validateRerankBody,
   type AliasRerankBody,
-  type CompatBody,
   type RerankBody,
 } from '../dto/rerank-body.schema.js';
-import {
-  CohereV2RerankResponse,
-  CompatV1RerankResponse,
-  RerankResponse,
-  toCohereV2Response,
-  toCompatV1Response,
-  toRerankResponse,
-} from '../dto/rerank.response.js';
+import { RerankResponse, toRerankResponse } from '../dto/rerank.response.js';
 import { RerankRouter } from '../routing/rerank-router.js';
-import type { RoutedOutcome } from '../rerank-types.js';
 import { setRerankTimingHeaders } from '../timing-headers.js';
-import type { HotCall, HotRoute } from './hot-route.js';
+import { dialectRoute } from './dialect.js';
+import { DIALECTS } from './dialects/index.js';
+import type { HotRoute } from './hot-route.js';
 
 const ERRORS = [...AUTHENTICATED_ERRORS, ...UPSTREAM_CALL_ERRORS];
-const EXECUTE_RERANKER = { action: 'EXECUTE', resource: 'RERANKER' } as const;
-const MODEL_FIELD = '`model` is a reranker id, an alias name or a modelIdentifier of yours; the response `id` is the request id.';
-const IGNORED_FIELDS = 'Other fields these clients send are accepted and ignored.';
 
 /**
- * The rerank calls: by reranker id, through an alias, and the drop-in routes for Jina and
- * Cohere clients (`model` is a reranker id, an alias name or a modelIdentifier; the
- * response `id` is the request id, so a client's log line leads to ours).
+ * The rerank calls: by reranker id, through an alias, and the drop-in routes of every client
+ * dialect (`model` is a reranker id, an alias name or a modelIdentifier; a response `id` is
+ * the request id, so a client's log line leads to ours).
  */
 @Injectable()
 export class RerankRoutes {
@@ -45,9 +32,9 @@ export class RerankRoutes {
 
   constructor(
     private readonly router: RerankRouter,
-    private readonly compatFields: CompatFieldAudit,
+    compatFields: CompatFieldAudit,
   ) {
-    this.routes = [this.byId(), this.byAlias(), this.compatV1(), this.cohereV2()] as HotRoute[];
+    this.routes = [this.byId(), this.byAlias(), ...DIALECTS.map((dialect) => dialectRoute(dialect, router, compatFields))] as HotRoute[];
   }
 
   private byId(): HotRoute<RerankBody> {
@@ -58,10 +45,10 @@ export class RerankRoutes {
       description: 'The normalized call: results ordered by relevance, each with its index in the request. ' +
         'fallbackRerankerIds are tried in order when the reranker fails (connection, timeout, 5xx, 429, open circuit).',
       paths: ['/v1/rerankers/:id/rerank'],
-      access: EXECUTE_RERANKER,
+      access: { action: 'EXECUTE', resource: 'RERANKER' },
       param: { name: 'id', parse: uuidParam },
       body: { schema: rerankBodySchema, validate: validateRerankBody },
-      okType: RerankResponse,
+      ok: RerankResponse,
       errors: ERRORS,
       handle: async ({ principal, param, body, reply }) => {
         const fallbacks = (body.fallbackRerankerIds ?? []).map(canonicalUuid);
@@ -83,7 +70,7 @@ export class RerankRoutes {
       access: { action: 'EXECUTE', resource: 'ALIAS' },
       param: { name: 'name', parse: aliasNameParam },
       body: { schema: aliasRerankBodySchema, validate: validateAliasRerankBody },
-      okType: RerankResponse,
+      ok: RerankResponse,
       errors: ERRORS,
       handle: async ({ principal, param, body, reply }) => {
         const outcome = await this.router.rerankAlias(principal, param, body);
@@ -91,50 +78,5 @@ export class RerankRoutes {
         return toRerankResponse(outcome, body.documents, body.returnDocuments ?? true);
       },
     };
-  }
-
-  /** Jina / Cohere v1: documents come back unless `return_documents: false` (Jina's default). */
-  private compatV1(): HotRoute<CompatBody> {
-    return {
-      ...this.compat('CompatRerankController_v1', ['/v1/rerank', '/rerank'], CompatV1RerankResponse),
-      summary: 'Rerank as Jina or Cohere v1 (drop-in)',
-      description: `${MODEL_FIELD} Documents come back unless return_documents is false. ${IGNORED_FIELDS}`,
-      handle: async (call) => {
-        const outcome = await this.compatCall(call);
-        return toCompatV1Response(outcome, String(call.request.id), call.body.documents, call.body.return_documents ?? true);
-      },
-    };
-  }
-
-  /** Cohere v2: no documents unless asked (cohere-ai 7.x still sends `return_documents`). */
-  private cohereV2(): HotRoute<CompatBody> {
-    return {
-      ...this.compat('CompatRerankController_v2', ['/v2/rerank'], CohereV2RerankResponse),
-      summary: 'Rerank as Cohere v2 (drop-in)',
-      description: `${MODEL_FIELD} Documents come back only with return_documents: true. ${IGNORED_FIELDS}`,
-      handle: async (call) => {
-        const outcome = await this.compatCall(call);
-        return toCohereV2Response(outcome, String(call.request.id), call.body.documents, call.body.return_documents ?? false);
-      },
-    };
-  }
-
-  private compat(operationId: string, paths: string[], okType: HotRoute['okType']): Omit<HotRoute<CompatBody>, 'handle' | 'summary'> {
-    return {
-      operationId,
-      tag: 'rerank',
-      paths,
-      access: EXECUTE_RERANKER,
-      body: { schema: compatBodySchema, validate: validateCompatBody, messages: COMPAT_MESSAGES },
-      okType,
-      errors: ERRORS,
-    };
-  }
-
-  private async compatCall({ principal, body, request, reply }: HotCall<CompatBody>): Promise<RoutedOutcome> {
-    this.compatFields.recordIgnored(request.routeOptions.url ?? request.url, body);
-    const outcome = await this.router.rerankModel(principal, body.model, compatRerankInput(body));
-    setRerankTimingHeaders(reply, outcome);
-    return outcome;
   }
 }
