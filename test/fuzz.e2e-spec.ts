@@ -134,9 +134,30 @@ function bodyTemplate(method: string, path: string, f: Fixture): fc.Arbitrary<Re
       return fc.constant({ query: 'q', documents, topN: 1, returnDocuments: true, rankFields: ['text'] });
     case 'POST /v1/rerank':
     case 'POST /rerank':
-      return fc.constant({ model: f.liveRerankerId, query: 'q', documents, top_n: 1, return_documents: true });
+      // Shared by the client dialects: Jina / Cohere v1, Voyage, TEI, and on /rerank Bedrock and Pinecone (by its header).
+      return fc.constantFrom(
+        { model: f.liveRerankerId, query: 'q', documents, top_n: 1, return_documents: true },
+        { model: f.liveRerankerId, query: 'q', documents: ['alpha', 'beta'], top_k: 1, return_documents: true },
+        { query: 'q', texts: ['alpha', 'beta'], return_text: true },
+        {
+          queries: [{ type: 'TEXT', textQuery: { text: 'q' } }],
+          sources: [{ type: 'INLINE', inlineDocumentSource: { type: 'JSON', jsonDocument: { text: 'alpha' } } }],
+          rerankingConfiguration: { type: 'BEDROCK_RERANKING_MODEL', bedrockRerankingConfiguration: { numberOfResults: 1, modelConfiguration: { modelArn: `arn:aws:bedrock:us-east-1::foundation-model/${f.liveRerankerId}` } } },
+        },
+      );
     case 'POST /v2/rerank':
+    case 'POST /models/rerank':
+    case 'POST /v1/models/rerank':
       return fc.constant({ model: f.liveRerankerId, query: 'q', documents: ['alpha', 'beta'], top_n: 1 });
+    case 'POST /dialects/voyage/v1/rerank':
+      return fc.constant({ model: f.liveRerankerId, query: 'q', documents: ['alpha', 'beta'], top_k: 1, return_documents: true });
+    case 'POST /v1/reranking':
+      return fc.constant({ model: f.liveAliasName, query: 'q', input: documents, top_k: 1, return_input: true, rank_fields: ['text'] });
+    case 'POST /dialects/tei/:model/rerank':
+      return fc.constant({ query: 'q', texts: ['alpha', 'beta'], return_text: true });
+    case 'POST /score':
+    case 'POST /v1/score':
+      return fc.constantFrom({ model: f.liveRerankerId, text_1: 'q', text_2: ['alpha', 'beta'] }, { model: f.liveAliasName, queries: ['q'], documents: 'alpha' });
     default:
       return fc.constant({});
   }
@@ -233,12 +254,14 @@ function headersArbitrary(f: Fixture): fc.Arbitrary<Record<string, string>> {
     { weight: 1, arbitrary: fc.constant({}) },
   );
   return fc
-    .tuple(auth, contentType, fc.option(printable), fc.option(fc.constantFrom('application/json', '*/*', 'text/html')))
-    .map(([authHeaders, contentType, requestId, accept]) => ({
+    .tuple(auth, contentType, fc.option(printable), fc.option(fc.constantFrom('application/json', '*/*', 'text/html')), fc.option(fc.constantFrom('2026-04', '')))
+    .map(([authHeaders, contentType, requestId, accept, pineconeVersion]) => ({
       ...authHeaders,
       ...(contentType ? { 'content-type': contentType } : {}),
       ...(requestId !== null ? { 'x-request-id': requestId } : {}),
       ...(accept !== null ? { accept } : {}),
+      // Pinecone's clients send it: on /rerank it selects the Pinecone dialect.
+      ...(pineconeVersion !== null ? { 'x-pinecone-api-version': pineconeVersion } : {}),
     }));
 }
 
@@ -254,7 +277,7 @@ function requestArbitrary(method: string, path: string, f: Fixture): fc.Arbitrar
     })
     .map(({ id, name, query, headers, payload }) => ({
       method,
-      url: path.replace(':id', id).replace(':name', name) + (query.length ? `?${query.map(([name, value]) => `${name}=${value}`).join('&')}` : ''),
+      url: path.replace(':id', id).replace(':name', name).replace(':model', name) + (query.length ? `?${query.map(([name, value]) => `${name}=${value}`).join('&')}` : ''),
       headers,
       ...(payload !== undefined ? { payload } : {}),
     }));
@@ -291,13 +314,20 @@ async function check(f: Fixture, req: FuzzRequest): Promise<void> {
   const status = res.statusCode;
   const text = await res.body.text();
   if (status < 400) return;
-  const body = JSON.parse(text) as { code: ErrorCode; message: unknown; detail: unknown; requestId: unknown; error: unknown };
+  const body = JSON.parse(text) as { code: ErrorCode; message: unknown; detail: unknown; requestId: unknown; error: unknown; error_type?: unknown };
   if (status >= 500 && !UPSTREAM_CODES.has(body.code)) throw new Error(`answered ${status}: ${text.slice(0, 500)}`);
-  expect(ERROR_STATUS[body.code]).toBe(status);
-  expect(typeof body.message).toBe('string');
-  expect(body.detail).toBe(body.message);
+  // Pinecone's SDK shows a fixed text for a 404, so its dialect answers NOT_FOUND with 400.
+  const pinecone = req.url.split('?')[0] === '/rerank' && req.headers['x-pinecone-api-version'] !== undefined;
+  expect(pinecone && body.code === 'NOT_FOUND' ? 400 : ERROR_STATUS[body.code]).toBe(status);
   expect(body.requestId).toBe(res.headers['x-request-id']);
-  expect(body.error).toEqual({ message: body.message, type: openAiErrorType(body.code), code: body.code, param: null });
+  if (body.error_type !== undefined) {
+    // TEI's own error body (its dialect), with the same code and request id.
+    expect(body).toEqual({ error: expect.any(String), error_type: expect.any(String), code: body.code, requestId: body.requestId });
+  } else {
+    expect(typeof body.message).toBe('string');
+    expect(body.detail).toBe(body.message);
+    expect(body.error).toEqual({ message: body.message, type: openAiErrorType(body.code), code: body.code, param: null });
+  }
   if (status < 500) {
     const after = await snapshot(f.prisma);
     if (after !== before) throw new Error(`answered ${status} but stored data changed: ${changedTables(before, after).join(', ')}\n${text.slice(0, 500)}`);

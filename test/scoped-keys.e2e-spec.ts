@@ -32,6 +32,16 @@ const documents = ['alpha score=0.2', 'beta score=0.9'];
 const rerankBody = { query: 'q', documents };
 const compat = (model: string) => ({ model, query: 'q', documents });
 const COMPAT_PATHS = ['/v1/rerank', '/rerank', '/v2/rerank'];
+/** The other client dialects' own routes: where a call goes and its body, for a model. */
+const DIALECT_CALLS: Record<string, (model: string) => { url: string; body: object }> = {
+  '/dialects/voyage/v1/rerank': (model) => ({ url: '/dialects/voyage/v1/rerank', body: compat(model) }),
+  '/v1/reranking': (model) => ({ url: '/v1/reranking', body: { model, query: 'q', input: documents } }),
+  '/dialects/tei/:model/rerank': (model) => ({ url: `/dialects/tei/${model}/rerank`, body: { query: 'q', texts: documents } }),
+  '/score': (model) => ({ url: '/score', body: { model, text_1: 'q', text_2: documents } }),
+  '/v1/score': (model) => ({ url: '/v1/score', body: { model, queries: 'q', documents } }),
+  '/models/rerank': (model) => ({ url: '/models/rerank', body: compat(model) }),
+  '/v1/models/rerank': (model) => ({ url: '/v1/models/rerank', body: compat(model) }),
+};
 
 describe('scoped API keys', () => {
   let t: TestApp;
@@ -227,6 +237,20 @@ describe('scoped API keys', () => {
         },
       ]),
     ),
+    // Each answers in its own shape (no meta.servedBy); that B is never called is checked after the table runs.
+    ...Object.fromEntries(
+      Object.entries(DIALECT_CALLS).map(([path, call]): [string, RouteCase] => {
+        const send = (model: string) => (api: Api) => api.post(call(model).url).send(call(model).body);
+        return [
+          `POST ${path}`,
+          {
+            permissions: 200,
+            outside: [() => B, () => 'model-b', () => 'out-alias'].map((model) => notFound((api) => send(model())(api))),
+            inside: [() => A, () => 'model-a', () => 'twin', () => 'mixed'].map((model) => ({ send: (api: Api) => send(model())(api), status: 200 })),
+          },
+        ];
+      }),
+    ),
     'POST /v1/aliases': {
       permissions: 403,
       outside: [
@@ -284,6 +308,8 @@ describe('scoped API keys', () => {
   /** The request the permission table sends: ids and names of things the key could otherwise reach. */
   function permissionCall(method: string, path: string): Test {
     const api = as(t.server, executor);
+    const dialect = DIALECT_CALLS[path]?.(A);
+    if (dialect) return api.post(dialect.url).send(dialect.body);
     const url = path.replace(':id', A).replace(':name', 'in-alias');
     const body = COMPAT_PATHS.includes(path) ? compat(A) : path.endsWith('/rerank') ? rerankBody : {};
     const call = api[method.toLowerCase() as keyof Api](url);
@@ -389,6 +415,24 @@ describe('scoped API keys', () => {
       await refused('all', /scopes/);
     });
 
+    it('takes a defaultModel (a reranker id or an alias name) within the key scopes, shown in the key metadata', async () => {
+      const created = await as(t.server, alice).post('/v1/apikeys').send({ scopes: { rerankerIds: [A], aliases: ['in-alias'] }, defaultModel: 'in-alias' }).expect(201);
+      expect(created.body.apiKey.defaultModel).toBe('in-alias');
+      expect((await as(t.server, alice).get(`/v1/apikeys/${created.body.apiKey.apiKeyId}`).expect(200)).body.defaultModel).toBe('in-alias');
+      const byId = await as(t.server, alice).post('/v1/apikeys').send({ defaultModel: A.toUpperCase() }).expect(201);
+      expect(byId.body.apiKey.defaultModel).toBe(A);
+      expect((await as(t.server, alice).post('/v1/apikeys').send({}).expect(201)).body.apiKey.defaultModel).toBeNull();
+      const refused = async (body: object, message: RegExp) => {
+        const res = await as(t.server, alice).post('/v1/apikeys').send(body).expect(400);
+        expect(res.body).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(message) });
+      };
+      await refused({ scopes: { rerankerIds: [A] }, defaultModel: B }, new RegExp(`defaultModel: ${B} is outside the key's scopes.rerankerIds`));
+      await refused({ scopes: { aliases: ['in-alias'] }, defaultModel: 'out-alias' }, /defaultModel: out-alias is outside the key's scopes.aliases/);
+      await refused({ defaultModel: '..' }, /defaultModel must be a reranker id or an alias name/);
+      await refused({ defaultModel: 7 }, /defaultModel must be a reranker id or an alias name/);
+      await refused({ defaultModel: null }, /defaultModel/);
+    });
+
     it('accepts for an admin what its role holds', async () => {
       const res = await as(t.server, root)
         .post('/v1/apikeys')
@@ -429,13 +473,14 @@ describe('scoped API keys', () => {
     ]);
     const key = await keyFor(alice, alice, { rerankerIds: [A] });
     for (const method of ['put', 'patch'] as const) {
-      const res = await as(t.server, alice)[method](`/v1/apikeys/${key.apiKeyId}`).send({ scopes: {} });
+      const res = await as(t.server, alice)[method](`/v1/apikeys/${key.apiKeyId}`).send({ scopes: {}, defaultModel: A });
       expect([404, 405]).toContain(res.status);
     }
     await as(t.server, root).patch(`/v1/users/${alice.userId}`).send({ scopes: {} }).expect(400);
     await as(t.server, alice).delete(`/v1/apikeys/${key.apiKeyId}`).expect(204);
     const revoked = await as(t.server, alice).get(`/v1/apikeys/${key.apiKeyId}`).expect(200);
     expect(revoked.body.scopes).toEqual({ permissions: null, rerankerIds: [A], aliases: null });
+    expect(revoked.body.defaultModel).toBeNull();
     expect(revoked.body.revokedAt).toEqual(expect.any(Number));
   });
 
@@ -481,13 +526,15 @@ describe('scoped API keys', () => {
     });
   });
 
-  it('makes no database query per call in steady state, by id, by alias or by model name', async () => {
+  it('makes no database query per call in steady state, by id, by alias or by model name, in any dialect', async () => {
     const calls = () => [
       as(t.server, narrow).post(`/v1/rerankers/${A}/rerank`).send(rerankBody).expect(200),
       as(t.server, narrow).post('/v1/aliases/mixed/rerank').send(rerankBody).expect(200),
       as(t.server, narrow).post('/v1/rerank').send(compat('twin')).expect(200),
       as(t.server, narrow).post('/v1/rerank').send(compat('model-a')).expect(200),
       as(t.server, narrow).post('/v1/rerank').send(compat('model-b')).expect(404),
+      as(t.server, narrow).post('/dialects/tei/model-a/rerank').send({ query: 'q', texts: documents }).expect(200),
+      as(t.server, narrow).post('/v1/reranking').send({ model: 'mixed', query: 'q', input: documents }).expect(200),
     ];
     await Promise.all(calls());
     const repositories = spyOnRepositories();

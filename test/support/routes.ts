@@ -15,8 +15,9 @@ export interface RouteInfo {
 
 /** Every route the application serves: Nest's (from controller metadata) and the hot rerank routes. */
 export function listRoutes(app: INestApplication): RouteInfo[] {
-  const hot = app.get(RerankRoutes).routes.flatMap((route) => route.paths.map((path) => ({ method: 'POST', path, access: route.access })));
-  return [...nestRoutes(app), ...hot];
+  // A path several client dialects share is one route (all of them require the same access).
+  const hot = new Map(app.get(RerankRoutes).routes.flatMap((route) => route.paths.map((path) => [path, { method: 'POST', path, access: route.access }] as const)));
+  return [...nestRoutes(app), ...hot.values()];
 }
 
 function nestRoutes(app: INestApplication): RouteInfo[] {
