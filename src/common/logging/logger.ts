@@ -5,9 +5,12 @@ import type { LogLevel } from '../../config/app-config.js';
 export const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers["x-api-key"]',
+  // Pinecone's clients send the key here (the Pinecone dialect reads it, as Pinecone's upstream does).
+  'req.headers["api-key"]',
   'req.headers.cookie',
   'headers.authorization',
   'headers["x-api-key"]',
+  'headers["api-key"]',
   '*.inlineSecret',
   '*.*.inlineSecret',
   '*.apiKey.inlineSecret',
