@@ -72,8 +72,8 @@ function reportedUnits(usage: Record<string, unknown>): { searchUnits?: number; 
 
 /** Cohere's billed_units.search_units, a flat search_units, or Pinecone's rerank_units. */
 export function reportedSearchUnits(usage: Record<string, unknown>): number | undefined {
-  const billed = isObject(usage.billed_units) ? usage.billed_units : {};
-  return count(billed.search_units) ?? count(usage.search_units) ?? count(usage.rerank_units);
+  const billed = usage.billed_units;
+  return (isObject(billed) ? count(billed.search_units) : undefined) ?? count(usage.search_units) ?? count(usage.rerank_units);
 }
 
 /** total_tokens; else input (or prompt) plus output tokens; else the same inside `tokens` (Cohere's meta, SiliconFlow). */
