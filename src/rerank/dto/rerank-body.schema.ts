@@ -31,7 +31,7 @@ export interface RerankBody {
  * fields not listed here are accepted and ignored (see CompatFieldAudit).
  */
 export interface CompatBody {
-  model?: string | null;
+  model?: string;
   query: string;
   documents: RerankDocument[];
   top_n?: number | null;
@@ -50,9 +50,12 @@ export const documents = {
 /** Documents for clients whose API takes text only (Voyage, TEI, ZeroEntropy). */
 export const texts = { type: 'array', minItems: 1, items: { type: 'string' } } as const;
 export const fieldNames = { type: 'array', minItems: 1, maxItems: MAX_RANK_FIELDS, items: { type: 'string', minLength: 1, maxLength: 255 }, nullable: true } as const;
-/** A reranker id, an alias name, or a modelIdentifier (at most 255 characters). */
+/**
+ * A reranker id, an alias name, or a modelIdentifier (at most 255 characters). Optional in
+ * the drop-in bodies (absent: the key's defaultModel) but never null, which names nothing:
+ * so those bodies are plain schemas, not JSONSchemaType (which wants an optional field nullable).
+ */
 export const model = { type: 'string', minLength: 1, maxLength: 255 } as const;
-export const optionalModel = { ...model, nullable: true } as const;
 const MAX_FALLBACKS = 15;
 
 export const rerankBodySchema: JSONSchemaType<RerankBody> = {
@@ -82,12 +85,12 @@ export type AliasRerankBody = Omit<RerankBody, 'fallbackRerankerIds'>;
 const { fallbackRerankerIds: _perCallFallbacks, ...aliasRerankProperties } = rerankBodySchema.properties!;
 export const aliasRerankBodySchema = { ...rerankBodySchema, properties: aliasRerankProperties } as unknown as JSONSchemaType<AliasRerankBody>;
 
-export const compatBodySchema: JSONSchemaType<CompatBody> = {
+export const compatBodySchema = {
   type: 'object',
   additionalProperties: true,
   required: ['query', 'documents'],
   properties: {
-    model: optionalModel,
+    model,
     query,
     documents,
     top_n: { type: 'integer', nullable: true },
@@ -95,11 +98,11 @@ export const compatBodySchema: JSONSchemaType<CompatBody> = {
     rank_fields: fieldNames,
     max_tokens_per_doc: positiveInteger,
   },
-};
+} as const;
 
 export const validateRerankBody = ajv.compile(rerankBodySchema);
 export const validateAliasRerankBody = ajv.compile(aliasRerankBodySchema);
-export const validateCompatBody = ajv.compile(compatBodySchema);
+export const validateCompatBody = ajv.compile<CompatBody>(compatBodySchema);
 
 /** `model` is where Cohere and Jina clients put a model name. */
 export const COMPAT_MESSAGES = { model: 'model must be a reranker id, an alias name or a modelIdentifier of yours' };

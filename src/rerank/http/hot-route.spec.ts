@@ -89,7 +89,7 @@ describe('hot routes on a shared path', () => {
     const operation = hotRouteOperations(routes)['/shared']!.post!;
     expect(operation.operationId).toBe('jina');
     expect(operation.description).toBe('Serves several client dialects: pinecone when its header; tei when texts; otherwise jina.');
-    expect(operation.security).toEqual([{ apiKey: [] }, { 'api-key': [] }]);
+    expect(operation.security).toEqual([{ apiKey: [] }, { bearer: [] }, { 'api-key': [] }]);
     expect(Object.keys(operation.responses)).toEqual(['200', '401', '418', '500']);
   });
 });

@@ -49,7 +49,7 @@ const schema = {
           inlineDocumentSource: {
             type: 'object',
             required: ['type'],
-            properties: { type: { enum: ['TEXT', 'JSON'] }, textDocument: text, jsonDocument: { type: 'object' } },
+            properties: { type: { enum: ['TEXT', 'JSON'] }, textDocument: text, jsonDocument: { type: 'object', additionalProperties: true } },
           },
         },
       },
@@ -68,7 +68,7 @@ const schema = {
               type: 'object',
               required: ['modelArn'],
               // additionalModelRequestFields: accepted and ignored, the reranker's own settings apply.
-              properties: { modelArn: { type: 'string', minLength: 1, maxLength: 2048 }, additionalModelRequestFields: { type: 'object' } },
+              properties: { modelArn: { type: 'string', minLength: 1, maxLength: 2048 }, additionalModelRequestFields: { type: 'object', additionalProperties: true } },
             },
           },
         },

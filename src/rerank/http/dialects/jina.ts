@@ -75,7 +75,7 @@ export function cohereStyleCall(body: CompatBody, returnDocumentsByDefault: bool
     rankFields: body.rank_fields ?? undefined,
     maxTokensPerDoc: body.max_tokens_per_doc ?? undefined,
   };
-  return { model: body.model ?? undefined, input, returnDocuments: body.return_documents ?? returnDocumentsByDefault };
+  return { model: body.model, input, returnDocuments: body.return_documents ?? returnDocumentsByDefault };
 }
 
 /** Cohere's results: snake_case, `document: {text}` for a string document, echoed from the caller's input, never the upstream's. */

@@ -1,9 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { JSONSchemaType } from 'ajv';
 import { ANY_OBJECT } from '../../../common/openapi/schema-properties.js';
 import { ajv } from '../../../common/validation/validated-body.js';
 import type { RerankDocument } from '../../document-text.js';
-import { COMPAT_MESSAGES, documents, fieldNames, optionalModel, positiveInteger, query } from '../../dto/rerank-body.schema.js';
+import { COMPAT_MESSAGES, documents, fieldNames, model, positiveInteger, query } from '../../dto/rerank-body.schema.js';
 import { tokenUsage, TokenUsage, type Dialect, type DialectCall } from '../dialect.js';
 
 /**
@@ -13,7 +12,7 @@ import { tokenUsage, TokenUsage, type Dialect, type DialectCall } from '../diale
  * sends none unless told), so a key's defaultModel serves SDK calls that leave it out.
  */
 interface MixedbreadBody {
-  model?: string | null;
+  model?: string;
   query: string;
   input: RerankDocument[];
   top_k?: number | null;
@@ -26,12 +25,12 @@ interface MixedbreadCall extends DialectCall {
   readonly returnInput: boolean;
 }
 
-const schema: JSONSchemaType<MixedbreadBody> = {
+const schema = {
   type: 'object',
   additionalProperties: true,
   required: ['query', 'input'],
   properties: {
-    model: optionalModel,
+    model,
     query,
     input: documents,
     top_k: positiveInteger,
@@ -40,7 +39,7 @@ const schema: JSONSchemaType<MixedbreadBody> = {
     // Accepted and ignored: there is no query rewriting here.
     rewrite_query: { type: 'boolean', nullable: true },
   },
-};
+} as const;
 
 class MixedbreadRankResult {
   @ApiProperty({ type: 'integer' })
@@ -80,11 +79,11 @@ export const mixedbread: Dialect<MixedbreadBody, MixedbreadCall> = {
   operationId: 'MixedbreadRerank',
   summary: 'Mixedbread reranking (@mixedbread/sdk, mixedbread-ai-provider)',
   paths: ['/v1/reranking'],
-  body: { schema, validate: ajv.compile(schema), messages: COMPAT_MESSAGES },
+  body: { schema, validate: ajv.compile<MixedbreadBody>(schema), messages: COMPAT_MESSAGES },
   ignoredFields: ['rewrite_query'],
   ok: MixedbreadRerankResponse,
   parse: (body) => ({
-    model: body.model ?? undefined,
+    model: body.model,
     input: { query: body.query, documents: body.input, topN: body.top_k ?? undefined, rankFields: body.rank_fields ?? undefined },
     returnInput: body.return_input ?? false,
   }),

@@ -1,9 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { JSONSchemaType } from 'ajv';
 import { ANY_OBJECT } from '../../../common/openapi/schema-properties.js';
 import { ajv } from '../../../common/validation/validated-body.js';
 import type { RerankDocument } from '../../document-text.js';
-import { COMPAT_MESSAGES, documents, fieldNames, optionalModel, positiveInteger, query } from '../../dto/rerank-body.schema.js';
+import { COMPAT_MESSAGES, documents, fieldNames, model, positiveInteger, query } from '../../dto/rerank-body.schema.js';
 import { asDocumentObject, searchUnitsOf, type Dialect, type DialectCall } from '../dialect.js';
 
 /**
@@ -17,7 +16,7 @@ import { asDocumentObject, searchUnitsOf, type Dialect, type DialectCall } from 
  * an unknown model: its users then read which name was not found.
  */
 interface PineconeBody {
-  model?: string | null;
+  model?: string;
   query: string;
   documents: RerankDocument[];
   top_n?: number | null;
@@ -30,21 +29,21 @@ interface PineconeCall extends DialectCall {
   readonly returnDocuments: boolean;
 }
 
-const schema: JSONSchemaType<PineconeBody> = {
+const schema = {
   type: 'object',
   additionalProperties: true,
   required: ['query', 'documents'],
   properties: {
-    model: optionalModel,
+    model,
     query,
     documents,
     top_n: positiveInteger,
     return_documents: { type: 'boolean', nullable: true },
     rank_fields: fieldNames,
     // Model parameters (e.g. truncate): accepted and ignored, the reranker's own settings apply.
-    parameters: { type: 'object', nullable: true, required: [] },
+    parameters: { type: 'object', nullable: true, required: [], additionalProperties: true },
   },
-};
+} as const;
 
 class PineconeRankedDocument {
   @ApiProperty({ type: 'integer' })
@@ -82,12 +81,12 @@ export const pinecone: Dialect<PineconeBody, PineconeCall> = {
     detection: 'the request has an X-Pinecone-API-Version header',
   },
   keyHeader: 'api-key',
-  body: { schema, validate: ajv.compile(schema), messages: COMPAT_MESSAGES },
+  body: { schema, validate: ajv.compile<PineconeBody>(schema), messages: COMPAT_MESSAGES },
   ignoredFields: ['parameters'],
   ok: PineconeRerankResponse,
   errorShape: { statuses: { NOT_FOUND: 400 } },
   parse: (body) => ({
-    model: body.model ?? undefined,
+    model: body.model,
     input: { query: body.query, documents: body.documents, topN: body.top_n ?? undefined, rankFields: body.rank_fields ?? undefined },
     returnDocuments: body.return_documents ?? true,
   }),

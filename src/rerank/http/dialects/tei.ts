@@ -74,6 +74,9 @@ export class TeiErrorBody {
 
   @ApiProperty()
   requestId!: string;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Structured context, as in ErrorBody (e.g. the fields at fault)' })
+  details?: Record<string, unknown>;
 }
 
 export const tei: Dialect<TeiBody, TeiCall> = {
@@ -87,7 +90,7 @@ export const tei: Dialect<TeiBody, TeiCall> = {
   ok: [TeiRank],
   errorShape: {
     schema: TeiErrorBody,
-    body: ({ message, code, requestId }): TeiErrorBody => ({ error: message, error_type: teiErrorType(code), code, requestId }),
+    body: ({ message, code, requestId, details }): TeiErrorBody => ({ error: message, error_type: teiErrorType(code), code, requestId, details }),
   },
   parse: (body, param) => ({
     model: param === '' ? undefined : param,

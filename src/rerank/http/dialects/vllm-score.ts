@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { DomainError } from '../../../common/errors/domain-error.js';
 import { ajv } from '../../../common/validation/validated-body.js';
-import { COMPAT_MESSAGES, MAX_QUERY_LENGTH, optionalModel } from '../../dto/rerank-body.schema.js';
+import { COMPAT_MESSAGES, MAX_QUERY_LENGTH, model } from '../../dto/rerank-body.schema.js';
 import { tokenUsage, TokenUsage, type Dialect } from '../dialect.js';
 
 /**
@@ -15,7 +15,7 @@ import { tokenUsage, TokenUsage, type Dialect } from '../dialect.js';
 type Texts = string | string[];
 
 interface ScoreBody {
-  model?: string | null;
+  model?: string;
   text_1?: Texts;
   text_2?: Texts;
   queries?: Texts;
@@ -39,7 +39,7 @@ const schema = {
   type: 'object',
   additionalProperties: true,
   properties: {
-    model: optionalModel,
+    model,
     text_1: side,
     text_2: side,
     queries: side,
@@ -93,7 +93,7 @@ export const vllmScore: Dialect<ScoreBody> = {
     const [queries, texts] = sidesOf(body);
     const truncate = body.truncate_prompt_tokens;
     return {
-      model: body.model ?? undefined,
+      model: body.model,
       input: { query: oneQuery(queries), documents: typeof texts === 'string' ? [texts] : texts, maxTokensPerDoc: truncate && truncate > 0 ? truncate : undefined },
     };
   },

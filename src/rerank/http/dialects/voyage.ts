@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { JSONSchemaType } from 'ajv';
 import { ajv } from '../../../common/validation/validated-body.js';
-import { COMPAT_MESSAGES, optionalModel, positiveInteger, query, texts } from '../../dto/rerank-body.schema.js';
+import { COMPAT_MESSAGES, model, positiveInteger, query, texts } from '../../dto/rerank-body.schema.js';
 import { bodyHas, tokensOf, type Dialect, type DialectCall } from '../dialect.js';
 
 /**
@@ -11,7 +10,7 @@ import { bodyHas, tokensOf, type Dialect, type DialectCall } from '../dialect.js
  * `/dialects/voyage/v1/rerank` is its alone, for clients that send neither.
  */
 interface VoyageBody {
-  model?: string | null;
+  model?: string;
   query: string;
   documents: string[];
   top_k?: number | null;
@@ -24,12 +23,12 @@ interface VoyageCall extends DialectCall {
   readonly returnDocuments: boolean;
 }
 
-const schema: JSONSchemaType<VoyageBody> = {
+const schema = {
   type: 'object',
   additionalProperties: true,
   required: ['query', 'documents'],
   properties: {
-    model: optionalModel,
+    model,
     query,
     documents: texts,
     top_k: positiveInteger,
@@ -37,7 +36,7 @@ const schema: JSONSchemaType<VoyageBody> = {
     // Accepted and ignored: the reranker's own truncation applies.
     truncation: { type: 'boolean', nullable: true },
   },
-};
+} as const;
 
 class VoyageRerankResult {
   @ApiProperty({ type: 'integer' })
@@ -77,11 +76,11 @@ export const voyage: Dialect<VoyageBody, VoyageCall> = {
     test: (request) => request.headers['x-fern-sdk-name'] === 'voyageai' || bodyHas(request, 'top_k'),
     detection: 'the voyageai SDK calls (X-Fern-SDK-Name: voyageai) or the body has top_k',
   },
-  body: { schema, validate: ajv.compile(schema), messages: COMPAT_MESSAGES },
+  body: { schema, validate: ajv.compile<VoyageBody>(schema), messages: COMPAT_MESSAGES },
   ignoredFields: ['truncation'],
   ok: VoyageRerankResponse,
   parse: (body) => ({
-    model: body.model ?? undefined,
+    model: body.model,
     input: { query: body.query, documents: body.documents, topN: body.top_k ?? undefined },
     documents: body.documents,
     returnDocuments: body.return_documents ?? false,

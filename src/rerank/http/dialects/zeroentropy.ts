@@ -1,7 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { JSONSchemaType } from 'ajv';
 import { ajv } from '../../../common/validation/validated-body.js';
-import { COMPAT_MESSAGES, optionalModel, query, texts } from '../../dto/rerank-body.schema.js';
+import { COMPAT_MESSAGES, model, query, texts } from '../../dto/rerank-body.schema.js';
 import { tokensOf, topNOf, type Dialect, type DialectCall } from '../dialect.js';
 
 /**
@@ -11,7 +10,7 @@ import { tokensOf, topNOf, type Dialect, type DialectCall } from '../dialect.js'
  * logs a warning), so an answer it cannot read would go unnoticed: the shape here is the SDK's.
  */
 interface ZeroEntropyBody {
-  model?: string | null;
+  model?: string;
   query: string;
   documents: string[];
   top_n?: number | null;
@@ -22,19 +21,19 @@ interface ZeroEntropyCall extends DialectCall {
   readonly latency: 'fast' | 'slow';
 }
 
-const schema: JSONSchemaType<ZeroEntropyBody> = {
+const schema = {
   type: 'object',
   additionalProperties: true,
   required: ['query', 'documents'],
   properties: {
-    model: optionalModel,
+    model,
     query,
     documents: texts,
     top_n: { type: 'integer', nullable: true },
     // ZeroEntropy's queueing mode; there is one way to call here, it is echoed in actual_latency_mode.
     latency: { type: 'string', nullable: true },
   },
-};
+} as const;
 
 class ZeroEntropyResult {
   @ApiProperty({ type: 'integer' })
@@ -68,10 +67,10 @@ export const zeroEntropy: Dialect<ZeroEntropyBody, ZeroEntropyCall> = {
   operationId: 'ZeroEntropyRerank',
   summary: 'ZeroEntropy rerank (zeroentropy SDK, mem0 zero_entropy, Mastra)',
   paths: ['/models/rerank', '/v1/models/rerank'],
-  body: { schema, validate: ajv.compile(schema), messages: COMPAT_MESSAGES },
+  body: { schema, validate: ajv.compile<ZeroEntropyBody>(schema), messages: COMPAT_MESSAGES },
   ok: ZeroEntropyRerankResponse,
   parse: (body) => ({
-    model: body.model ?? undefined,
+    model: body.model,
     input: { query: body.query, documents: body.documents, topN: topNOf(body.top_n) },
     latency: body.latency === 'slow' ? 'slow' : 'fast',
   }),
