@@ -146,6 +146,22 @@ describe('aliases', () => {
     expect(res.body.code).toBe('INVALID_ARGUMENT');
   });
 
+  it.each([
+    ['a nested list of targets', [[{ rerankerId: ANY_ID }]]],
+    ['an empty nested list', [[]]],
+    ['a target that is null', [null]],
+    ['a target that is a string', [ANY_ID]],
+    ['targets that are an object', { rerankerId: ANY_ID }],
+    ['targets that are a string', ANY_ID],
+  ])('refuses %s with 400 on create and on PATCH, never 500', async (_case, targets) => {
+    const created = await as(t.server, alice).post('/v1/aliases').send({ name: 'nested', targets }).expect(400);
+    expect(created.body).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^targets/) });
+    const name = `patched-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    await as(t.server, alice).post('/v1/aliases').send({ name, targets: [{ rerankerId: await reranker(alice) }] }).expect(201);
+    const patched = await as(t.server, alice).patch(aliasPath(name)).send({ targets }).expect(400);
+    expect(patched.body).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^targets/) });
+  });
+
   it('refuses the same reranker twice in one alias', async () => {
     const id = await reranker(alice);
     const res = await as(t.server, alice)

@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsEnum, IsInt, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsEnum, IsInt, IsObject, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { AliasStrategy, LastResort } from '../../generated/prisma/enums.js';
 import { IsCanonicalUuid } from '../../common/validation/canonical-uuid.js';
@@ -33,5 +33,17 @@ export class AliasTargetDto {
 export const AliasDescriptionRules = () => applyDecorators(IsString(), MaxLength(4096));
 export const StrategyRules = () => applyDecorators(IsEnum(AliasStrategy));
 export const LastResortRules = () => applyDecorators(IsEnum(LastResort));
+/**
+ * A list of target objects. IsObject on each item keeps nested lists (`[[{...}]]`, `[[]]`) out:
+ * ValidateNested walks into an inner array as if it were the list, so they would pass to the
+ * service as arrays.
+ */
 export const TargetsRules = () =>
-  applyDecorators(ArrayMinSize(1), ArrayMaxSize(MAX_TARGETS), ValidateNested({ each: true }), Type(() => AliasTargetDto));
+  applyDecorators(
+    IsArray(),
+    ArrayMinSize(1),
+    ArrayMaxSize(MAX_TARGETS),
+    IsObject({ each: true, message: 'each item of targets must be an object {rerankerId, weight?, priority?}' }),
+    ValidateNested({ each: true }),
+    Type(() => AliasTargetDto),
+  );
