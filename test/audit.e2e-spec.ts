@@ -321,6 +321,28 @@ describe('audit log', () => {
       });
     });
 
+    it('leaves none for an update that changes nothing: reranker PATCH and PUT, alias, user, limits', async () => {
+      const id = await reranker(alice, { labels: { team: 'a' } });
+      const name = `same-${randomUUID().slice(0, 8)}`;
+      await as(t.server, alice).post('/v1/aliases').send({ name, description: 'kept', targets: [{ rerankerId: id }] }).expect(201);
+      await as(t.server, admin).put(`/v1/limits/users/${alice.userId}`).send({ requestsPerMinute: 500 }).expect(200);
+      const { displayName } = (await as(t.server, root).get(`/v1/users/${alice.userId}`).expect(200)).body;
+      await expectNoNewEvent(async () => {
+        await as(t.server, alice).patch(`/v1/rerankers/${id}`).send({ displayName: 'Test reranker' }).expect(200);
+        await as(t.server, alice).patch(`/v1/rerankers/${id}`).send({}).expect(200);
+        await as(t.server, alice).patch(`/v1/rerankers/${id}`).send({ mergeLabels: { team: 'a' } }).expect(200);
+        await as(t.server, alice).put(`/v1/rerankers/${id}`).send({ displayName: 'Test reranker' }).expect(200);
+        await as(t.server, alice).patch(`/v1/aliases/${name}`).send({ description: 'kept', targets: [{ rerankerId: id }] }).expect(200);
+        await as(t.server, root).patch(`/v1/users/${alice.userId}`).send({ displayName }).expect(200);
+        await as(t.server, admin).put(`/v1/limits/users/${alice.userId}`).send({ requestsPerMinute: 500 }).expect(200);
+        await as(t.server, admin).put(`/v1/limits/users/${alice.userId}`).send({}).expect(200);
+      });
+      await as(t.server, alice).patch(`/v1/rerankers/${id}`).send({ displayName: 'changed' }).expect(200);
+      expect((await eventsAs(alice, { targetId: id, action: 'reranker.update' })).map((event) => event.diff)).toEqual([
+        { before: { displayName: 'Test reranker' }, after: { displayName: 'changed' } },
+      ]);
+    });
+
     it('leaves none when the transaction fails after the change was written (a label merge past the limit)', async () => {
       const labels = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, 'v']));
       const id = await reranker(alice, { labels });

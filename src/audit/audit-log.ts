@@ -10,10 +10,14 @@ import type { AuditEntry } from './audit-entry.js';
 export class AuditLog {
   /**
    * Records `entry` through `tx`, the transaction of the change it describes: the event
-   * exists if and only if the change commits. Secrets never reach the stored diff.
+   * exists if and only if the change commits. Secrets never reach the stored diff; an update
+   * whose diff is empty writes none.
    */
   async record(tx: Tx, entry: AuditEntry): Promise<void> {
     const { actor, action, target } = entry;
+    const diff = auditDiff(entry.before, entry.after, entry.alsoChanged);
+    // An update that changed nothing (the same values sent again) is no change: no event.
+    if (diff.before !== null && diff.after !== null && Object.keys(diff.after).length === 0) return;
     await tx.auditEvent.create({
       data: {
         id: randomUUID(),
@@ -25,7 +29,7 @@ export class AuditLog {
         targetType: target.type,
         targetId: target.id,
         targetOwnerId: target.ownerId,
-        diff: auditDiff(entry.before, entry.after, entry.alsoChanged) as Prisma.InputJsonObject,
+        diff: diff as Prisma.InputJsonObject,
       },
     });
   }
