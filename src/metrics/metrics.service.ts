@@ -52,14 +52,27 @@ export class MetricsService {
 
   private readonly usageDropped = new Counter({
     name: 'usage_records_dropped_total',
-    help: 'Rerank calls whose usage was not booked: the pending buffer was full (USAGE_MAX_PENDING_KEYS) or the last flush at shutdown failed',
+    help: 'Rerank calls whose usage was not booked: the pending buffer was full (USAGE_MAX_PENDING_KEYS), the database refused their rollup row, or the last flush at shutdown failed',
     registers: [this.registry],
   });
 
   private readonly usageFlushes = new Counter({
     name: 'usage_flushes_total',
-    help: 'Batches of usage rollups written to the database, by outcome (a failed batch stays pending and is retried)',
+    help: 'Statements writing usage rollups, by outcome (a batch the database could not take stays pending and is retried; one it refused is written row by row)',
     labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly usageRejected = new Counter({
+    name: 'usage_rollups_rejected_total',
+    help: 'Usage rollup rows the database refused on their own (a value out of range): dropped, not retried; their calls are in usage_records_dropped_total',
+    registers: [this.registry],
+  });
+
+  private readonly unitsClamped = new Counter({
+    name: 'usage_units_clamped_total',
+    help: 'Upstream answers that reported more search units or tokens than their call could bill, booked at that bound instead, by provider',
+    labelNames: ['provider'] as const,
     registers: [this.registry],
   });
 
@@ -134,6 +147,16 @@ export class MetricsService {
 
   countUsageFlush(outcome: 'ok' | 'failed'): void {
     this.usageFlushes.inc({ outcome });
+  }
+
+  /** Rollup rows the database refused, and the calls they held. */
+  countUsageRejected(rows: number, calls: number): void {
+    this.usageRejected.inc(rows);
+    this.usageDropped.inc(calls);
+  }
+
+  countUnitsClamped(provider: string): void {
+    this.unitsClamped.inc({ provider });
   }
 
   /** Rollup rows waiting to be written, read at scrape time. */

@@ -1,4 +1,4 @@
-import type { ProviderBilling } from './provider-adapter.js';
+import type { ProviderBilling, TokenCount } from './provider-adapter.js';
 import { estimateTokens } from './token-estimate.js';
 
 /** "A single search unit is defined as one query with up to 100 documents to be ranked" (cohere.com/pricing). */
@@ -23,12 +23,20 @@ function chunkTokens(model: string): number {
  * beside the query is chunked and each chunk counts as a document. Tokens are estimated
  * without Cohere's tokenizer (batch-plan's estimate, on the high side); Cohere truncates a
  * long query (to 256 of 510 tokens in v2, 2,048 of 4,096 in v3), so it takes at most half a chunk.
+ * With `tokensOf` the most tokens a text can be (maxTokens), it gives the most units a call
+ * can be billed.
  */
-export function cohereSearchUnits(model: string, query: string, requests: ReadonlyArray<readonly string[]>, maxTokensPerDoc?: number): number {
+export function cohereSearchUnits(
+  model: string,
+  query: string,
+  requests: ReadonlyArray<readonly string[]>,
+  maxTokensPerDoc?: number,
+  tokensOf: TokenCount = estimateTokens,
+): number {
   const chunk = chunkTokens(model);
-  const room = chunk - Math.min(estimateTokens(query), Math.floor(chunk / 2));
+  const room = chunk - Math.min(tokensOf(query), Math.floor(chunk / 2));
   const perDocument = maxTokensPerDoc ?? DEFAULT_MAX_TOKENS_PER_DOC;
-  const chunksOf = (document: string) => Math.max(1, Math.ceil(Math.min(estimateTokens(document), perDocument) / room));
+  const chunksOf = (document: string) => Math.max(1, Math.ceil(Math.min(tokensOf(document), perDocument) / room));
   return requests.reduce((units, documents) => {
     const chunks = documents.reduce((sum, document) => sum + chunksOf(document), 0);
     return units + Math.ceil(chunks / DOCUMENTS_PER_SEARCH_UNIT);

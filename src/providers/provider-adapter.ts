@@ -57,9 +57,16 @@ export interface ProviderAdapter {
   readonly billing?: ProviderBilling;
 }
 
-/** A provider's billing rule, applied to the documents of each upstream request actually sent. */
+/** Tokens of a text, by some tokenizer or estimate. */
+export type TokenCount = (text: string) => number;
+
+/**
+ * A provider's billing rule, applied to the documents of each upstream request actually
+ * sent; `tokensOf` counts tokens (default: the estimate), so the same rule with the most
+ * tokens a text can hold gives the most units the call could bill.
+ */
 export interface ProviderBilling {
-  searchUnits(model: string, query: string, requests: ReadonlyArray<readonly string[]>, maxTokensPerDoc?: number): number;
+  searchUnits(model: string, query: string, requests: ReadonlyArray<readonly string[]>, maxTokensPerDoc?: number, tokensOf?: TokenCount): number;
 }
 
 /** The adapter's default apiPath for `model` (see ProviderAdapter.defaultApiPath). */

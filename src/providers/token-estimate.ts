@@ -11,3 +11,23 @@ export function estimatePairTokens(query: string, requests: ReadonlyArray<readon
   const queryTokens = estimateTokens(query);
   return requests.reduce((sum, documents) => sum + documents.reduce((tokens, document) => tokens + queryTokens + estimateTokens(document), 0), 0);
 }
+
+/**
+ * Tokens a pair can carry beside its own text: special tokens, and the prompt template some
+ * rerankers wrap every pair in (an LLM reranker's instruction runs to about a hundred).
+ */
+const TEMPLATE_TOKENS_PER_PAIR = 256;
+
+/**
+ * The most tokens a text can be: every tokenizer in use (byte-level BPE, WordPiece,
+ * SentencePiece with byte fallback) makes at most one token of each UTF-8 byte.
+ */
+export function maxTokens(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
+/** The most tokens the pairs of these requests can be billed for: an upstream reporting more is not believed. */
+export function maxPairTokens(query: string, requests: ReadonlyArray<readonly string[]>): number {
+  const queryTokens = maxTokens(query) + TEMPLATE_TOKENS_PER_PAIR;
+  return requests.reduce((sum, documents) => sum + documents.reduce((tokens, document) => tokens + queryTokens + maxTokens(document), 0), 0);
+}

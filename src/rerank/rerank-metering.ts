@@ -1,7 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
 import { DomainError } from '../common/errors/domain-error.js';
+import { LOGGER } from '../common/logging/logger.token.js';
+import { ThrottledWarning } from '../common/logging/throttled-warning.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { cohereBilling } from '../providers/cohere-billing.js';
-import { estimatePairTokens } from '../providers/token-estimate.js';
+import { estimatePairTokens, maxPairTokens, maxTokens } from '../providers/token-estimate.js';
 import { PricingCalculator, type CallCharge } from '../usage/pricing-calculator.js';
 import { UsageMeter } from '../usage/usage-meter.js';
 import type { MeteredRerank, RerankTarget, RoutedOutcome } from './rerank-types.js';
@@ -15,10 +19,16 @@ const NOTHING_CHARGED: CallCharge = { searchUnits: 0, tokens: 0 };
  */
 @Injectable()
 export class RerankMetering {
+  private readonly clampedWarning: ThrottledWarning;
+
   constructor(
     private readonly meter: UsageMeter,
     private readonly pricing: PricingCalculator,
-  ) {}
+    private readonly metrics: MetricsService,
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    this.clampedWarning = new ThrottledWarning(logger, 'an upstream reported more units than its call could bill; booked at that bound');
+  }
 
   /** Books a served call; returns what it was charged (the monthly cost quotas count the same). */
   succeeded(call: MeteredRerank, outcome: RoutedOutcome): CallCharge {
@@ -53,15 +63,24 @@ export class RerankMetering {
 
   /** Priced on the batches the call actually sent (splits included), never planned again here. */
   private charge({ input }: MeteredRerank, target: RerankTarget, outcome: RoutedOutcome): CallCharge {
-    const billing = target.adapter.billing;
-    return this.pricing.charge({
+    const billing = target.adapter.billing ?? cohereBilling;
+    const charge = this.pricing.charge({
       pricing: target.pricing,
       documents: input.documents.length,
       upstreamRequests: outcome.upstreamRequests,
       usage: outcome.usage,
-      billsSearchUnits: billing !== undefined,
-      estimateSearchUnits: () => (billing ?? cohereBilling).searchUnits(target.model, input.query, outcome.sentBatches, input.maxTokensPerDoc),
+      billsSearchUnits: target.adapter.billing !== undefined,
+      estimateSearchUnits: () => billing.searchUnits(target.model, input.query, outcome.sentBatches, input.maxTokensPerDoc),
       estimateTokens: () => estimatePairTokens(input.query, outcome.sentBatches),
+      maxUnits: () => ({
+        searchUnits: billing.searchUnits(target.model, input.query, outcome.sentBatches, input.maxTokensPerDoc, maxTokens),
+        tokens: maxPairTokens(input.query, outcome.sentBatches),
+      }),
     });
+    if (charge.clamped) {
+      this.metrics.countUnitsClamped(target.providerType);
+      this.clampedWarning.warn({ rerankerId: target.rerankerId, providerType: target.providerType });
+    }
+    return charge;
   }
 }

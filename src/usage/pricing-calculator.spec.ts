@@ -42,6 +42,7 @@ describe('PricingCalculator', () => {
       billsSearchUnits: false,
       estimateSearchUnits: () => 2,
       estimateTokens: () => 77,
+      maxUnits: () => ({ searchUnits: 5, tokens: 1_000 }),
       ...rest,
       ...(pricing ? { pricing: compilePricing(pricing) } : {}),
     };
@@ -92,5 +93,18 @@ describe('PricingCalculator', () => {
     calculator.charge(call({ billsSearchUnits: true, usage, estimateSearchUnits, estimateTokens, pricing: { currency: 'USD', perMillionTokens: '1' } }));
     expect(estimateSearchUnits).not.toHaveBeenCalled();
     expect(estimateTokens).not.toHaveBeenCalled();
+  });
+
+  it("never books more units than the call could bill: an upstream's number is cut to that bound and flagged", () => {
+    const pricing = { currency: 'USD', perSearchUnit: '0.002', perMillionTokens: '1' };
+    for (const usage of [{ billed_units: { search_units: 1e19 }, total_tokens: 2 ** 64 }, { rerank_units: Number.MAX_VALUE, prompt_tokens: 1e300 }]) {
+      const charge = calculator.charge(call({ usage, pricing }));
+      expect(charge).toMatchObject({ searchUnits: 5, tokens: 1_000, clamped: true });
+      expect(formatAmount(charge.cost!.amount)).toBe('0.011');
+    }
+    expect(calculator.charge(call({ usage: { billed_units: { search_units: 5 }, total_tokens: 1_000 } }))).toEqual({ searchUnits: 5, tokens: 1_000 });
+    const maxUnits = jest.fn(() => ({ searchUnits: 0, tokens: 0 }));
+    calculator.charge(call({ maxUnits }));
+    expect(maxUnits).not.toHaveBeenCalled();
   });
 });

@@ -15,16 +15,23 @@ export interface MeteredCall {
   readonly estimateSearchUnits: () => number;
   /** Tokens of every pair sent, estimated; asked only when none were reported and the price depends on them. */
   readonly estimateTokens: () => number;
+  /** The most search units and tokens the requests sent could be billed; asked only when units were reported. */
+  readonly maxUnits: () => Units;
 }
 
-export interface CallCharge {
+export interface Units {
   readonly searchUnits: number;
   readonly tokens: number;
-  /** Present when the reranker is priced: amount units (money.ts) in its currency. */
-  readonly cost?: { readonly currency: string; readonly amount: bigint };
 }
 
-type Quantities = Pick<MeteredCall, 'documents' | 'upstreamRequests'> & Pick<CallCharge, 'searchUnits' | 'tokens'>;
+export interface CallCharge extends Units {
+  /** Present when the reranker is priced: amount units (money.ts) in its currency. */
+  readonly cost?: { readonly currency: string; readonly amount: bigint };
+  /** Set when the upstream reported more units than the call could bill (they were cut to that bound). */
+  readonly clamped?: true;
+}
+
+type Quantities = Pick<MeteredCall, 'documents' | 'upstreamRequests'> & Units;
 
 /** What each rate multiplies, and per how many. */
 const RATE_BASIS: Readonly<Record<RateField, readonly [keyof Quantities, bigint]>> = {
@@ -36,22 +43,32 @@ const RATE_BASIS: Readonly<Record<RateField, readonly [keyof Quantities, bigint]
 
 /**
  * The units and cost of a call. Counts the upstream reported win (Cohere's
- * billed_units.search_units, Pinecone's rerank_units, total/input/prompt tokens); without
- * them, search units follow the provider's billing rule (for a provider that bills them, or
- * a reranker priced per search unit) and tokens are estimated when the price depends on
- * them, so a priced call is never booked at zero for want of a report.
+ * billed_units.search_units, Pinecone's rerank_units, total/input/prompt tokens), within the
+ * most the requests sent could be billed: an upstream's number is untrusted input, and one
+ * reporting 1e19 units is booked at that bound (`clamped`), never past what the usage
+ * columns and the quotas hold. Without reported counts, search units follow the provider's
+ * billing rule (for a provider that bills them, or a reranker priced per search unit) and
+ * tokens are estimated when the price depends on them, so a priced call is never booked at
+ * zero for want of a report.
  */
 @Injectable()
 export class PricingCalculator {
   charge(call: MeteredCall): CallCharge {
     const reported = call.usage ? reportedUnits(call.usage) : {};
+    const bound = reported.searchUnits !== undefined || reported.tokens !== undefined ? call.maxUnits() : undefined;
+    const clamped = bound !== undefined && ((reported.searchUnits ?? 0) > bound.searchUnits || (reported.tokens ?? 0) > bound.tokens);
     const rates = call.pricing?.rates ?? {};
-    const searchUnits = reported.searchUnits ?? (call.billsSearchUnits || rates.perSearchUnit !== undefined ? call.estimateSearchUnits() : 0);
-    const tokens = reported.tokens ?? (rates.perMillionTokens !== undefined ? call.estimateTokens() : 0);
-    if (!call.pricing) return { searchUnits, tokens };
+    const searchUnits = within(reported.searchUnits, bound?.searchUnits) ?? (call.billsSearchUnits || rates.perSearchUnit !== undefined ? call.estimateSearchUnits() : 0);
+    const tokens = within(reported.tokens, bound?.tokens) ?? (rates.perMillionTokens !== undefined ? call.estimateTokens() : 0);
+    const flag = clamped ? ({ clamped: true } as const) : {};
+    if (!call.pricing) return { searchUnits, tokens, ...flag };
     const amount = costOf(call.pricing, { documents: call.documents, upstreamRequests: call.upstreamRequests, searchUnits, tokens });
-    return { searchUnits, tokens, cost: { currency: call.pricing.currency, amount } };
+    return { searchUnits, tokens, cost: { currency: call.pricing.currency, amount }, ...flag };
   }
+}
+
+function within(reported: number | undefined, bound: number | undefined): number | undefined {
+  return reported === undefined || bound === undefined ? reported : Math.min(reported, bound);
 }
 
 /** Exact: a rate has at most 9 decimals, so its units are a multiple of 10^6 and every division here is whole. */

@@ -1,5 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { isRefusedData, sqlStateOf } from '../common/errors/prisma-errors.js';
+import { loggableError } from '../common/errors/loggable-error.js';
 import { LOGGER } from '../common/logging/logger.token.js';
 import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
@@ -14,8 +16,9 @@ const ROWS_PER_STATEMENT = 500;
  * to an in-memory rollup (one per minute x caller x key x reranker x alias x outcome x
  * currency), and a timer writes them in batches that add to the stored rows. Bounded: a
  * call needing a new row when USAGE_MAX_PENDING_KEYS are held is dropped and counted
- * (usage_records_dropped_total). A batch that fails stays pending for the next flush,
- * merged with what came since and under the same bound. The last flush runs at shutdown,
+ * (usage_records_dropped_total). A batch the database cannot take stays pending for the
+ * next flush, merged with what came since and under the same bound; a row it refuses for
+ * its values is dropped and counted alone (see write). The last flush runs at shutdown,
  * after the HTTP server has drained and before the database closes (a global module's
  * hooks run last).
  */
@@ -69,23 +72,66 @@ export class UsageMeter implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  /**
+   * Writes everything pending, a statement per ROWS_PER_STATEMENT rows. A statement the
+   * database could not take (down, timed out) leaves it and every later row pending for the
+   * next flush. One it refused for the data (a value out of range) is written row by row,
+   * so one bad row never holds back another owner's: each row refused on its own is
+   * dropped, counted and logged by its code, never retried.
+   */
   private async write(): Promise<void> {
     const rows = [...this.pending.values()].sort(byKey);
     this.pending = new Map();
-    for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
-      this.writing = rows.slice(start);
-      try {
-        await this.repository.add(rows.slice(start, start + ROWS_PER_STATEMENT));
-        this.metrics.countUsageFlush('ok');
-      } catch (error) {
-        this.metrics.countUsageFlush('failed');
-        this.logger.warn({ err: error, rows: rows.length - start }, 'usage flush failed; kept for the next one');
-        this.writing = [];
-        for (const row of rows.slice(start)) this.merge(row);
-        return;
+    const refused: Rollup[] = [];
+    let firstRefusal: unknown;
+    try {
+      for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
+        this.writing = rows.slice(start);
+        const batch = rows.slice(start, start + ROWS_PER_STATEMENT);
+        const error = await this.add(batch);
+        if (error === undefined) continue;
+        if (!isRefusedData(error)) return this.keepPending(rows.slice(start), error);
+        // The database refused a value of this batch: find the rows it refuses alone.
+        for (const [index, row] of batch.entries()) {
+          this.writing = rows.slice(start + index);
+          const alone = batch.length === 1 ? error : await this.add([row]);
+          if (alone === undefined) continue;
+          if (!isRefusedData(alone)) return this.keepPending(rows.slice(start + index), alone);
+          refused.push(row);
+          firstRefusal ??= alone;
+        }
       }
+    } finally {
+      this.writing = [];
+      if (refused.length > 0) this.reject(refused, firstRefusal);
     }
-    this.writing = [];
+  }
+
+  /** One statement; the error instead of a throw, counted either way. */
+  private async add(rows: readonly Rollup[]): Promise<unknown> {
+    try {
+      await this.repository.add(rows);
+      this.metrics.countUsageFlush('ok');
+      return undefined;
+    } catch (error) {
+      this.metrics.countUsageFlush('failed');
+      return error ?? new Error('usage write failed');
+    }
+  }
+
+  private keepPending(rows: readonly Rollup[], error: unknown): void {
+    // By code only: the message of a database error quotes the values of the statement.
+    this.logger.warn({ err: loggableError(error), sqlState: sqlStateOf(error), rows: rows.length }, 'usage flush failed; kept for the next one');
+    for (const row of rows) this.merge(row);
+  }
+
+  private reject(rows: readonly Rollup[], error: unknown): void {
+    const calls = rows.reduce((sum, row) => sum + row.calls, 0);
+    this.metrics.countUsageRejected(rows.length, calls);
+    this.logger.error(
+      { err: loggableError(error), sqlState: sqlStateOf(error), rows: rows.length, calls, owners: [...new Set(rows.map((row) => row.ownerId))].slice(0, 10) },
+      'usage rollups the database refused were dropped (not retried)',
+    );
   }
 
   private merge(rollup: Rollup): void {

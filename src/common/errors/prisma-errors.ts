@@ -30,3 +30,23 @@ export function rethrowWithoutArguments(error: unknown): never {
   if (typeof code === 'string') Object.assign(safe, { code });
   throw safe;
 }
+
+/**
+ * The SQLSTATE PostgreSQL (or PGlite) answered a raw query with, when the error carries one:
+ * Prisma's P2010 keeps it in `meta.driverAdapterError.cause.originalCode`.
+ */
+export function sqlStateOf(error: unknown): string | undefined {
+  const { meta } = (error ?? {}) as { meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } };
+  const code = meta?.driverAdapterError?.cause?.originalCode;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
+
+/**
+ * Whether the database refused the data itself (SQLSTATE class 22, data exception: a value
+ * out of range, an overflow; class 23, integrity): the same rows would fail again however
+ * often they are sent, unlike a lost connection or a timeout.
+ */
+export function isRefusedData(error: unknown): boolean {
+  const state = sqlStateOf(error);
+  return state !== undefined && (state.startsWith('22') || state.startsWith('23'));
+}
