@@ -39,7 +39,7 @@ describe('usage pipeline under hostile numbers', () => {
   const meter = () => t.app.get(UsageMeter);
   const metrics = async () => (await as(t.server, root).get('/metrics').expect(200)).text;
   const record = (fields: Partial<UsageRecord> & Pick<UsageRecord, 'ownerId'>): void =>
-    meter().record({ at: Date.now(), apiKeyId: randomUUID(), rerankerId: randomUUID(), outcome: 'ok', documents: 1, upstreamRequests: 1, searchUnits: 0, tokens: 0, latencyMs: 1, ...fields });
+    meter().record({ at: Date.now(), apiKeyId: randomUUID(), rerankerId: randomUUID(), outcome: 'ok', documents: 1, documentsRequested: 1, upstreamRequests: 1, searchUnits: 0, tokens: 0, latencyMs: 1, ...fields });
   const storedCalls = async (ownerId: string): Promise<number> => {
     const rows = await t.app.get(PrismaService).usageRollup.findMany({ where: { ownerId } });
     return rows.reduce((sum, row) => sum + Number(row.calls), 0);
@@ -145,5 +145,25 @@ describe('usage pipeline under hostile numbers', () => {
     }
     await meter().flush();
     expect(await storedCalls(owner)).toBe(2);
+  });
+
+  it('books refused and failed calls with 0 documents served, and every call\'s requested documents in documentsRequested', async () => {
+    const caller = await createActor(t.server, root);
+    const keyId = (await as(t.server, caller).get('/v1/apikeys').expect(200)).body.apiKeys[0].apiKeyId as string;
+    const served = (await as(t.server, caller).post('/v1/rerankers').send(rerankerBody({ providerType: 'COHERE', endpointUrl: liar.url })).expect(201)).body.rerankerId;
+    await as(t.server, root).put(`/v1/limits/apikeys/${keyId}`).send({ requestsPerMinute: 2 }).expect(200);
+    const call = (count: number, status: number) =>
+      as(t.server, caller).post(`/v1/rerankers/${served}/rerank`).send({ query: 'q', documents: documents(count) }).expect(status);
+    await call(5, 200);
+    liar.fail({ kind: 'status', status: 500 }, 1);
+    await call(3, 502);
+    for (let i = 0; i < 3; i++) await call(7, 429);
+    await meter().flush();
+
+    const report = await as(t.server, caller).get('/v1/usage').query(recently()).expect(200);
+    expect(report.body.buckets).toHaveLength(1);
+    expect(report.body.buckets[0]).toMatchObject({ calls: 5, outcomes: { ok: 1, upstream_error: 1, rate_limited: 3 }, documents: 5, documentsRequested: 29 });
+    const monthly = await as(t.server, caller).get(`/v1/rerankers/${served}`).expect(200);
+    expect(monthly.body.usage).toMatchObject({ calls: 2, documents: 5 });
   });
 });

@@ -19,6 +19,7 @@ interface Bucket {
   calls: number;
   outcomes: Record<string, number>;
   documents: number;
+  documentsRequested: number;
   upstreamRequests: number;
   searchUnits: number;
   tokens: number;
@@ -35,7 +36,7 @@ function byGroup(buckets: Bucket[], key: 'rerankerId' | 'alias' | 'apiKeyId' | '
       groups.set(group, { ...bucket, outcomes: { ...bucket.outcomes }, cost: [...bucket.cost] });
       continue;
     }
-    for (const field of ['calls', 'documents', 'upstreamRequests', 'searchUnits', 'tokens'] as const) sum[field] += bucket[field];
+    for (const field of ['calls', 'documents', 'documentsRequested', 'upstreamRequests', 'searchUnits', 'tokens'] as const) sum[field] += bucket[field];
     for (const [outcome, calls] of Object.entries(bucket.outcomes)) sum.outcomes[outcome] = (sum.outcomes[outcome] ?? 0) + calls;
     sum.cost = mergeCost(sum.cost, bucket.cost);
   }
@@ -118,18 +119,18 @@ describe('usage and cost', () => {
 
     const all = (await usage(caller, { ...range, granularity: 'day' })).body;
     const [total] = [...byGroup(all.buckets, 'ownerId').values()];
-    expect(total).toMatchObject({ calls: 7, documents: 15, outcomes: { ok: 4, degraded: 1, upstream_error: 1, not_found: 1 } });
+    expect(total).toMatchObject({ calls: 7, documents: 12, documentsRequested: 15, outcomes: { ok: 4, degraded: 1, upstream_error: 1, not_found: 1 } });
 
     const perReranker = byGroup((await usage(caller, { ...range, granularity: 'day', groupBy: 'reranker' })).body.buckets, 'rerankerId');
     expect(perReranker.get(served)).toMatchObject({ calls: 4, documents: 11, upstreamRequests: 4, outcomes: { ok: 4 }, cost: [{ currency: 'USD', amount: '0.004' }] });
     expect(perReranker.get('LEXICAL')).toMatchObject({ calls: 1, documents: 1, upstreamRequests: 0, outcomes: { degraded: 1 }, cost: [] });
-    expect(perReranker.get(failing)).toMatchObject({ calls: 1, documents: 2, outcomes: { upstream_error: 1 }, cost: [] });
-    expect(perReranker.get(null)).toMatchObject({ calls: 1, documents: 1, outcomes: { not_found: 1 } });
+    expect(perReranker.get(failing)).toMatchObject({ calls: 1, documents: 0, documentsRequested: 2, outcomes: { upstream_error: 1 }, cost: [] });
+    expect(perReranker.get(null)).toMatchObject({ calls: 1, documents: 0, documentsRequested: 1, outcomes: { not_found: 1 } });
 
     const perAlias = byGroup((await usage(caller, { ...range, granularity: 'day', groupBy: 'alias' })).body.buckets, 'alias');
     expect(perAlias.get('totals')).toMatchObject({ calls: 1, documents: 4 });
     expect(perAlias.get('last-resort')).toMatchObject({ calls: 1, documents: 1 });
-    expect(perAlias.get(null)).toMatchObject({ calls: 5, documents: 10 });
+    expect(perAlias.get(null)).toMatchObject({ calls: 5, documents: 7, documentsRequested: 10 });
 
     const reading = await as(t.server, caller).get(`/v1/rerankers/${served}`).expect(200);
     expect(reading.body.usage).toMatchObject({ calls: 4, documents: 11, cost: [{ currency: 'USD', amount: '0.004' }] });
@@ -181,7 +182,7 @@ describe('usage and cost', () => {
     const [apiKeyId, rerankerId] = [randomUUID(), randomUUID()];
     const meter = t.app.get(UsageMeter);
     const record = (at: string, documents: number, alias?: string) =>
-      meter.record({ at: Date.parse(at), ownerId: caller.userId, apiKeyId, rerankerId, alias, outcome: 'ok', documents, upstreamRequests: 1, searchUnits: 0, tokens: 0, latencyMs: 4 });
+      meter.record({ at: Date.parse(at), ownerId: caller.userId, apiKeyId, rerankerId, alias, outcome: 'ok', documents, documentsRequested: documents, upstreamRequests: 1, searchUnits: 0, tokens: 0, latencyMs: 4 });
     record('2026-01-10T10:15:30Z', 2, 'a');
     record('2026-01-10T10:15:50Z', 3);
     record('2026-01-10T10:45:00Z', 1);

@@ -14,8 +14,9 @@ const NOTHING_CHARGED: CallCharge = { searchUnits: 0, tokens: 0 };
 
 /**
  * Execution's adapter onto usage: turns a finished call into its usage record, synchronously.
- * A failed call books its documents and outcome but no upstream requests, units or cost:
- * providers bill answers.
+ * A failed call (refused, or no target answered) books its outcome and the documents it
+ * asked for (documentsRequested), but no documents served, upstream requests, units or
+ * cost: providers bill answers.
  */
 @Injectable()
 export class RerankMetering {
@@ -34,17 +35,25 @@ export class RerankMetering {
   succeeded(call: MeteredRerank, outcome: RoutedOutcome): CallCharge {
     const target = outcome.degraded ? undefined : call.target;
     const charge = target ? this.charge(call, target, outcome) : NOTHING_CHARGED;
-    this.book(call, outcome.servedBy, outcome.alias, outcome.degraded ? 'degraded' : 'ok', outcome.upstreamRequests, charge);
+    this.book(call, outcome.servedBy, outcome.alias, outcome.degraded ? 'degraded' : 'ok', true, outcome.upstreamRequests, charge);
     return charge;
   }
 
   failed(call: MeteredRerank, error: unknown): void {
     const outcome = error instanceof DomainError ? error.code.toLowerCase() : 'internal';
-    this.book(call, call.target?.rerankerId, call.alias, outcome, 0, NOTHING_CHARGED);
+    this.book(call, call.target?.rerankerId, call.alias, outcome, false, 0, NOTHING_CHARGED);
   }
 
   /** One record, built field by field: object spreads here cost several µs per call (bench/README.md). */
-  private book(call: MeteredRerank, rerankerId: string | undefined, alias: string | undefined, outcome: string, upstreamRequests: number, charge: CallCharge): void {
+  private book(
+    call: MeteredRerank,
+    rerankerId: string | undefined,
+    alias: string | undefined,
+    outcome: string,
+    served: boolean,
+    upstreamRequests: number,
+    charge: CallCharge,
+  ): void {
     this.meter.record({
       at: Date.now(),
       ownerId: call.principal.userId,
@@ -52,7 +61,8 @@ export class RerankMetering {
       rerankerId,
       alias,
       outcome,
-      documents: call.input.documents.length,
+      documents: served ? call.input.documents.length : 0,
+      documentsRequested: call.input.documents.length,
       upstreamRequests,
       searchUnits: charge.searchUnits,
       tokens: charge.tokens,

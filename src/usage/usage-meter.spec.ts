@@ -31,7 +31,7 @@ const MINUTE = 60_000;
 const at = Date.UTC(2026, 10, 22, 7, 0, 0);
 
 function call(overrides: Partial<UsageRecord> = {}): UsageRecord {
-  return { at, ownerId: 'u1', apiKeyId: 'k1', rerankerId: 'r1', outcome: 'ok', documents: 3, upstreamRequests: 1, searchUnits: 1, tokens: 0, latencyMs: 2, ...overrides };
+  return { at, ownerId: 'u1', apiKeyId: 'k1', rerankerId: 'r1', outcome: 'ok', documents: 3, documentsRequested: 3, upstreamRequests: 1, searchUnits: 1, tokens: 0, latencyMs: 2, ...overrides };
 }
 
 describe('UsageMeter', () => {

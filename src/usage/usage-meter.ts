@@ -8,7 +8,7 @@ import { MetricsService } from '../metrics/metrics.service.js';
 import { addInto, rollupKeyOf, rollupOf, type Rollup, type UsageRecord } from './usage-record.js';
 import { UsageRepository } from './usage.repository.js';
 
-/** Rows per INSERT: 15 parameters each, far below PostgreSQL's 65,535 per statement. */
+/** Rows per INSERT: 16 parameters each, far below PostgreSQL's 65,535 per statement. */
 const ROWS_PER_STATEMENT = 500;
 
 /**

@@ -8,9 +8,12 @@ export interface UsageRecord {
   /** The reranker that served the call (or was tried last when it failed), LEXICAL for an alias's last resort; absent when none was reached. */
   readonly rerankerId?: string;
   readonly alias?: string;
-  /** `ok`, `degraded` (lexical last resort) or the error code in lower case. */
+  /** `ok`, `degraded` (lexical last resort), `ping`, or the error code in lower case. */
   readonly outcome: string;
+  /** Documents served: the call's documents when a reranker (or the last resort) answered it, else 0. */
   readonly documents: number;
+  /** Documents the call asked to rank, served or not (a refused call's included). */
+  readonly documentsRequested: number;
   readonly upstreamRequests: number;
   readonly searchUnits: number;
   readonly tokens: number;
@@ -35,6 +38,7 @@ export interface RollupKey {
 export interface CallCounts {
   calls: number;
   documents: number;
+  documentsRequested: number;
   upstreamRequests: number;
   searchUnits: number;
   tokens: number;
@@ -61,6 +65,7 @@ export function rollupOf(record: UsageRecord): Rollup {
     currency: record.cost?.currency ?? '',
     calls: 1,
     documents: record.documents,
+    documentsRequested: record.documentsRequested,
     upstreamRequests: record.upstreamRequests,
     searchUnits: record.searchUnits,
     tokens: record.tokens,
@@ -85,6 +90,7 @@ export function addInto(into: RollupTotals, more: RollupTotals): void {
 export function addCounts(into: CallCounts, more: CallCounts): void {
   into.calls += more.calls;
   into.documents += more.documents;
+  into.documentsRequested += more.documentsRequested;
   into.upstreamRequests += more.upstreamRequests;
   into.searchUnits += more.searchUnits;
   into.tokens += more.tokens;

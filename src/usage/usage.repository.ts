@@ -26,6 +26,7 @@ export interface ReportRow {
   readonly currency: string;
   readonly calls: number;
   readonly documents: number;
+  readonly documentsRequested: number;
   readonly upstreamRequests: number;
   readonly searchUnits: number;
   readonly tokens: number;
@@ -70,16 +71,17 @@ export class UsageRepository {
   async add(rollups: readonly Rollup[]): Promise<void> {
     const values = rollups.map(
       (r) => Prisma.sql`(${new Date(r.minute)}::timestamptz, ${r.ownerId}::uuid, ${r.apiKeyId}::uuid, ${r.rerankerId}, ${r.aliasName}, ${r.outcome},
-        ${r.currency}, ${r.calls}, ${r.documents}, ${r.upstreamRequests}, ${r.searchUnits}, ${r.tokens}, ${formatAmount(r.cost)}::numeric,
-        ${r.latencyMsSum}, ${r.latencyMsMax})`,
+        ${r.currency}, ${r.calls}, ${r.documents}, ${r.documentsRequested}, ${r.upstreamRequests}, ${r.searchUnits}, ${r.tokens},
+        ${formatAmount(r.cost)}::numeric, ${r.latencyMsSum}, ${r.latencyMsMax})`,
     );
     await this.prisma.$executeRaw`
       INSERT INTO "usage_rollups" ("minute", "owner_id", "api_key_id", "reranker_id", "alias_name", "outcome", "currency", "calls", "documents",
-        "upstream_requests", "search_units", "tokens", "cost", "latency_ms_sum", "latency_ms_max")
+        "documents_requested", "upstream_requests", "search_units", "tokens", "cost", "latency_ms_sum", "latency_ms_max")
       VALUES ${Prisma.join(values)}
       ON CONFLICT ("minute", "owner_id", "api_key_id", "reranker_id", "alias_name", "outcome", "currency") DO UPDATE SET
         "calls" = "usage_rollups"."calls" + excluded."calls",
         "documents" = "usage_rollups"."documents" + excluded."documents",
+        "documents_requested" = "usage_rollups"."documents_requested" + excluded."documents_requested",
         "upstream_requests" = "usage_rollups"."upstream_requests" + excluded."upstream_requests",
         "search_units" = "usage_rollups"."search_units" + excluded."search_units",
         "tokens" = "usage_rollups"."tokens" + excluded."tokens",
@@ -110,7 +112,8 @@ export class UsageRepository {
     const alias = query.alias !== undefined ? Prisma.sql`AND "alias_name" = ${query.alias}` : Prisma.empty;
     const rows = await this.prisma.$queryRaw<Array<TextSums<ReportRow>>>`
       SELECT date_trunc(${query.granularity}, "minute", 'UTC') AS "bucket", ${group} AS "group", "outcome", "currency",
-             sum("calls")::text AS "calls", sum("documents")::text AS "documents", sum("upstream_requests")::text AS "upstreamRequests",
+             sum("calls")::text AS "calls", sum("documents")::text AS "documents", sum("documents_requested")::text AS "documentsRequested",
+             sum("upstream_requests")::text AS "upstreamRequests",
              sum("search_units")::text AS "searchUnits", sum("tokens")::text AS "tokens", sum("cost")::text AS "cost",
              sum("latency_ms_sum")::text AS "latencyMsSum", max("latency_ms_max")::text AS "latencyMsMax"
         FROM "usage_rollups"
@@ -125,6 +128,7 @@ export class UsageRepository {
       currency: row.currency,
       calls: Number(row.calls),
       documents: Number(row.documents),
+      documentsRequested: Number(row.documentsRequested),
       upstreamRequests: Number(row.upstreamRequests),
       searchUnits: Number(row.searchUnits),
       tokens: Number(row.tokens),

@@ -87,7 +87,7 @@ function foldBuckets(rows: readonly ReportRow[]): UsageBucketTotals[] {
   for (const row of rows) {
     let bucket = buckets.at(-1);
     if (!bucket || bucket.start.getTime() !== row.bucket.getTime() || bucket.group !== row.group) {
-      bucket = { start: row.bucket, group: row.group, calls: 0, documents: 0, upstreamRequests: 0, searchUnits: 0, tokens: 0, latencyMsSum: 0, latencyMsMax: 0, outcomes: {}, cost: {} };
+      bucket = { start: row.bucket, group: row.group, calls: 0, documents: 0, documentsRequested: 0, upstreamRequests: 0, searchUnits: 0, tokens: 0, latencyMsSum: 0, latencyMsMax: 0, outcomes: {}, cost: {} };
       buckets.push(bucket);
     }
     addCounts(bucket, row);

@@ -21,7 +21,7 @@ export class RerankerUsageSummary {
   @ApiProperty({ type: 'integer', description: 'Calls served by or tried last on this reranker, by every caller' })
   calls!: number;
 
-  @ApiProperty({ type: 'integer' })
+  @ApiProperty({ type: 'integer', description: 'Documents served (failed calls serve none)' })
   documents!: number;
 
   @ApiProperty({ type: [UsageAmount], description: 'Per currency; empty when unpriced' })
@@ -50,8 +50,14 @@ export class UsageBucket {
   @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, description: 'Calls per outcome: ok, degraded, or an error code in lower case', example: { ok: 9, upstream_timeout: 1 } })
   outcomes!: Record<string, number>;
 
-  @ApiProperty({ type: 'integer' })
+  @ApiProperty({
+    type: 'integer',
+    description: 'Documents served: those of calls a reranker (or the lexical last resort) answered. Refused (429) and failed calls serve none',
+  })
   documents!: number;
+
+  @ApiProperty({ type: 'integer', description: 'Documents the calls asked to rank, served or not (refused and failed calls included)' })
+  documentsRequested!: number;
 
   @ApiProperty({ type: 'integer' })
   upstreamRequests!: number;
@@ -113,6 +119,7 @@ export function toUsageBucket(bucket: UsageBucketTotals, groupBy: UsageGroupBy |
     calls: bucket.calls,
     outcomes: bucket.outcomes,
     documents: bucket.documents,
+    documentsRequested: bucket.documentsRequested,
     upstreamRequests: bucket.upstreamRequests,
     searchUnits: bucket.searchUnits,
     tokens: bucket.tokens,
