@@ -9,7 +9,7 @@ import { AppConfig } from '../config/app-config.js';
 import type { RedisLimitsConfig } from '../config/limits-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 
-export type CounterKind = 'requests' | 'documents' | 'concurrent' | 'monthlyDocuments' | 'monthlyCost';
+export type CounterKind = 'requests' | 'documents' | 'concurrent' | 'monthlyDocuments';
 
 /**
  * A counter's state, as the library answers it: `consumedPoints` counted in the current
@@ -30,6 +30,25 @@ const MONTH_SECONDS = 31 * 24 * 3600;
 /** How long boot waits for Redis to answer before it goes on (the failure mode applies meanwhile). */
 const CONNECT_WAIT_MS = 2_000;
 
+/** An exact amount is kept in Redis as whole billionths (`hi`) and the billionths of those (`lo`). */
+const LO_SCALE = 1_000_000_000n;
+
+/**
+ * Adds an exact amount in two integer fields, each within what Redis and Lua count exactly:
+ * `lo` is carried into `hi` whenever it leaves 0..1e9-1. A new counter lasts ARGV[3] seconds.
+ * Hand-written: rate-limiter-flexible counts in one number, exact only to 2^53.
+ */
+const AMOUNT_SCRIPT = `local lo = redis.call('hincrby', KEYS[1], 'lo', ARGV[2])
+local hi = redis.call('hincrby', KEYS[1], 'hi', ARGV[1])
+local carry = math.floor(lo / 1000000000)
+if carry ~= 0 then
+  lo = lo - carry * 1000000000
+  redis.call('hset', KEYS[1], 'lo', lo)
+  hi = redis.call('hincrby', KEYS[1], 'hi', carry)
+end
+if redis.call('ttl', KEYS[1]) < 0 then redis.call('expire', KEYS[1], ARGV[3]) end
+return {hi, lo}`;
+
 /**
  * rate-limiter-flexible's counter script, except that every change renews the lease and the
  * count never goes below zero (a release arriving after the lease ran out).
@@ -47,12 +66,16 @@ const WINDOW_SECONDS: Readonly<Record<CounterKind, number>> = {
   documents: MINUTE_SECONDS,
   concurrent: CONCURRENCY_LEASE_SECONDS,
   monthlyDocuments: MONTH_SECONDS,
-  monthlyCost: MONTH_SECONDS,
 };
 
 const KINDS = Object.keys(WINDOW_SECONDS) as CounterKind[];
 
 type Limiter = RateLimiterAbstract;
+
+/** AMOUNT_SCRIPT as a command of the shared connection: the new total's `hi` and `lo`. */
+interface AmountCommand {
+  rrAddAmount(key: string, hi: string, lo: string, windowSeconds: number): Promise<[number, number]>;
+}
 type WindowOption = { customDuration?: number };
 
 /** A counter's own window. */
@@ -83,6 +106,9 @@ export class CounterStore implements OnModuleInit, OnModuleDestroy {
   private readonly connections: readonly Redis[];
   private readonly storeDown: ThrottledWarning;
   private readonly connectionLost: ThrottledWarning;
+  /** Exact amounts in process: everything without Redis, the stand-in (`open`) while it fails. */
+  private readonly amounts = new Map<string, bigint>();
+  private readonly amountPrefix: string;
 
   constructor(
     config: AppConfig,
@@ -93,6 +119,7 @@ export class CounterStore implements OnModuleInit, OnModuleDestroy {
     this.inRedis = redis !== undefined;
     this.storeDown = new ThrottledWarning(logger, `rate-limit store (Redis) failed: ${redis?.onFailure === 'closed' ? 'refusing calls' : 'counting in process meanwhile'}`);
     this.connectionLost = new ThrottledWarning(logger, 'rate-limit store (Redis) connection error');
+    this.amountPrefix = `${redis?.keyPrefix ?? ''}:amount:`;
     const inProcess = (): Record<CounterKind, Limiter> => byKind((kind) => new RateLimiterMemory(memoryOptions(kind)));
     if (!redis) {
       this.connections = [];
@@ -102,6 +129,8 @@ export class CounterStore implements OnModuleInit, OnModuleDestroy {
     // The library defines its counter script on the client under one name, so the
     // concurrency counters, with their own script, need a connection of their own.
     const shared = this.connect(redis);
+    // Sent by its hash once Redis knows it (EVALSHA), like the library's own script.
+    shared.defineCommand('rrAddAmount', { numberOfKeys: 1, lua: AMOUNT_SCRIPT });
     const forConcurrency = this.connect(redis);
     this.connections = [shared, forConcurrency];
     this.counters = byKind(
@@ -147,16 +176,57 @@ export class CounterStore implements OnModuleInit, OnModuleDestroy {
     return (await this.run(kind, undefined, (limiter) => limiter.get(key))) ?? undefined;
   }
 
-  /** The library's own promise on the hot path; a Redis failure goes to the insurance, or becomes 503. */
-  private run<T>(kind: CounterKind, windowSeconds: number | undefined, operation: (limiter: Limiter, window: WindowOption) => Promise<T>): Promise<T> {
-    if (!this.inRedis) return operation(this.counters[kind], memoryWindow(kind, windowSeconds));
-    return operation(this.counters[kind], windowOption(windowSeconds)).catch((error: unknown) => {
+  /**
+   * Adds an exact amount (a bigint, negative to take back) to a counter that lasts
+   * `windowSeconds` from its first change, and returns the total. For the monthly cost
+   * quotas, which count the same exact units as usage (money.ts): no cost is rounded away.
+   */
+  addAmount(key: string, amount: bigint, windowSeconds: number): Promise<bigint> {
+    return this.guarded(
+      async () => {
+        const lo = ((amount % LO_SCALE) + LO_SCALE) % LO_SCALE;
+        const hi = (amount - lo) / LO_SCALE;
+        const connection = this.connections[0] as Redis & AmountCommand;
+        const [total, remainder] = await connection.rrAddAmount(this.amountPrefix + key, hi.toString(), lo.toString(), windowSeconds);
+        return BigInt(total) * LO_SCALE + BigInt(remainder);
+      },
+      () => {
+        const total = (this.amounts.get(key) ?? 0n) + amount;
+        this.amounts.set(key, total);
+        return Promise.resolve(total);
+      },
+    );
+  }
+
+  /** An exact amount's total (0 when nothing was counted). */
+  readAmount(key: string): Promise<bigint> {
+    return this.guarded(
+      async () => {
+        const [hi, lo] = await this.connections[0]!.hmget(this.amountPrefix + key, 'hi', 'lo');
+        return BigInt(hi ?? 0) * LO_SCALE + BigInt(lo ?? 0);
+      },
+      () => Promise.resolve(this.amounts.get(key) ?? 0n),
+    );
+  }
+
+  /** Redis when configured, with the same failure mode as the library's counters; else in process. */
+  private guarded<T>(inRedis: () => Promise<T>, inProcess: () => Promise<T>): Promise<T> {
+    if (!this.inRedis) return inProcess();
+    return inRedis().catch((error: unknown) => {
       this.failed(error);
       if (!this.insurance) {
         throw new DomainError('UNAVAILABLE', 'Rate limits cannot be checked now: their store is unreachable', { retryAfterMs: 1_000 });
       }
-      return operation(this.insurance[kind], memoryWindow(kind, windowSeconds));
+      return inProcess();
     });
+  }
+
+  /** The library's own promise on the hot path; a Redis failure goes to the insurance, or becomes 503. */
+  private run<T>(kind: CounterKind, windowSeconds: number | undefined, operation: (limiter: Limiter, window: WindowOption) => Promise<T>): Promise<T> {
+    return this.guarded(
+      () => operation(this.counters[kind], windowOption(windowSeconds)),
+      () => operation((this.insurance ?? this.counters)[kind], memoryWindow(kind, windowSeconds)),
+    );
   }
 
   private failed(error: unknown): void {
@@ -203,7 +273,7 @@ function windowOption(windowSeconds: number | undefined): WindowOption {
 }
 
 function isMonthly(kind: CounterKind): boolean {
-  return kind === 'monthlyDocuments' || kind === 'monthlyCost';
+  return kind === 'monthlyDocuments';
 }
 
 /** Resolves when the connection is ready, fails, or after `waitMs` (it keeps reconnecting in the background). */

@@ -11,22 +11,35 @@ import { CounterStore, type Count, type CounterKind, type StoreStatus } from './
 import { COST_DECIMALS, type LimitValues } from '../config/limits-config.js';
 import { LIMIT_NAMES, type LimitName } from './limit-values.js';
 import { LimitsDirectory } from './limits-directory.js';
+import { amountAsNumber, parseAmount } from '../usage/money.js';
 
 /** Header values for a reply: the IETF RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset (seconds). */
 export type RateLimitHeaders = Readonly<Record<string, string>>;
 
-/** An admitted call: the headers its reply carries, and its concurrency slots to free. */
+/**
+ * An admitted call: the headers its reply carries, its concurrency slots to free, and what it
+ * holds of the monthly quotas. Its documents were reserved when it was admitted; its cost is
+ * reserved before each target is called, at that target's most, and both are settled once
+ * at the end, so calls in flight together never pass a quota by more than what their
+ * upstreams bill beyond that most (retries, splits).
+ */
 export interface Admission {
   readonly headers: RateLimitHeaders;
+  /** Whether a monthly cost quota applies (the key's or its owner's): the call then reserves its cost. */
+  readonly costLimited: boolean;
+  /**
+   * Holds `amount` (amount units, money.ts: the most the next target can charge) on the cost
+   * quotas in place of what the call held so far; QUOTA_EXCEEDED when it does not fit.
+   */
+  reserveCost(amount: bigint): Promise<void>;
   /** Frees the call's concurrency slots; call it once the call is over, whatever its outcome (later calls do nothing). */
   release(): void;
-}
-
-/** What a finished call spent, for the monthly quotas. */
-export interface CallUsage {
-  readonly documents: number;
-  /** In the cost unit of the usage meter; none when the reranker has no pricing. */
-  readonly cost?: number;
+  /**
+   * Once the call is over: its documents stay counted if it was served and are given back
+   * otherwise; its cost reservation becomes what it was charged (nothing when not served).
+   * In the background; never fails. Later calls do nothing.
+   */
+  settle(served: boolean, cost?: bigint): void;
 }
 
 /** One limit's state for a reader: `remaining` null when unlimited; `resetsAt` (epoch ms) null when nothing is counted or the count has no window. */
@@ -50,16 +63,28 @@ interface Subject {
   readonly limits: LimitValues;
 }
 
-type ChargedKind = Extract<CounterKind, 'requests' | 'documents' | 'concurrent'>;
-type QuotaKind = Extract<CounterKind, 'monthlyDocuments' | 'monthlyCost'>;
+type ChargedKind = Extract<CounterKind, 'requests' | 'documents' | 'concurrent' | 'monthlyDocuments'>;
 
 /** Points taken from a counter for an admitted (or refused, then refunded) call. */
 interface Charge {
   readonly kind: ChargedKind;
   readonly subject: Subject;
+  /** The counter's key: the subject's, or the subject's month for a quota. */
+  readonly key: string;
+  /** A quota's window (the rest of the month); absent: the kind's own. */
+  readonly windowSeconds?: number;
   readonly points: number;
   readonly limit: number;
   readonly count: Count;
+}
+
+/** A subject's monthly cost quota, as the call holds it. */
+interface CostQuota {
+  readonly subject: Subject;
+  readonly key: string;
+  readonly windowSeconds: number;
+  /** The limit in amount units. */
+  readonly limit: bigint;
 }
 
 /** What RateLimit-* headers report: one limit, what is left of it, seconds until its window resets. */
@@ -73,18 +98,13 @@ const CHARGED: ReadonlyArray<{ readonly kind: ChargedKind; readonly limit: Limit
   { kind: 'requests', limit: 'requestsPerMinute', words: 'requests per minute' },
   { kind: 'documents', limit: 'documentsPerMinute', words: 'documents per minute' },
   { kind: 'concurrent', limit: 'concurrentCalls', words: 'concurrent calls' },
-];
-
-const QUOTAS: ReadonlyArray<{ readonly kind: QuotaKind; readonly limit: LimitName; readonly words: string }> = [
-  { kind: 'monthlyDocuments', limit: 'monthlyDocuments', words: 'documents' },
-  { kind: 'monthlyCost', limit: 'monthlyCost', words: 'cost' },
+  { kind: 'monthlyDocuments', limit: 'monthlyDocuments', words: 'documents this month' },
 ];
 
 /** A refused concurrent call may try again about this soon: slots free as calls end. */
 const CONCURRENCY_RETRY_MS = 1_000;
-const COST_SCALE = 10 ** COST_DECIMALS;
 
-const UNLIMITED: Admission = { headers: {}, release: () => undefined };
+const UNLIMITED: Admission = { headers: {}, costLimited: false, reserveCost: () => Promise.resolve(), release: () => undefined, settle: () => undefined };
 
 /**
  * Rate limits and monthly quotas of a call, for its API key and for the key's owner (both
@@ -113,9 +133,10 @@ export class RateLimits {
 
   /**
    * Admits a call of `documents` documents, or throws: RATE_LIMITED (429, Retry-After and
-   * RateLimit-* headers), QUOTA_EXCEEDED (429 until the month ends), INVALID_ARGUMENT when the
-   * call alone is larger than a documents-per-minute limit, UNAVAILABLE when the store is down
-   * and configured to fail closed.
+   * RateLimit-* headers), QUOTA_EXCEEDED (429 until the month ends: the documents would pass
+   * a document quota, or a cost quota is spent), INVALID_ARGUMENT when the call alone is
+   * larger than a documents-per-minute limit, UNAVAILABLE when the store is down and
+   * configured to fail closed. The documents are reserved on the document quotas here.
    */
   async admit(principal: Principal, documents: number): Promise<Admission> {
     const subjects = this.subjectsOf(principal);
@@ -124,60 +145,66 @@ export class RateLimits {
     if (isUnlimited(key.limits) && isUnlimited(owner.limits)) return UNLIMITED;
     refuseLargerThanAMinute(key, documents);
     refuseLargerThanAMinute(owner, documents);
-    const quotas = this.checkQuotas([key, owner], documents);
-    let keyCharges: Charge[];
-    try {
-      keyCharges = await this.charge(key, documents);
-    } catch (error) {
-      // A spent quota is the better answer: waiting a minute would not help.
-      if (quotas) await quotas;
-      throw error;
-    }
+    const now = Date.now();
+    const month = calendarMonth(now);
+    const keyCharges = await this.charge(key, documents, month, now);
     let ownerCharges: Charge[];
     try {
-      if (quotas) await quotas;
-      ownerCharges = await this.charge(owner, documents);
+      ownerCharges = await this.charge(owner, documents, month, now);
     } catch (error) {
       this.refund(keyCharges);
       throw error;
     }
     const charges = [...keyCharges, ...ownerCharges];
+    const costQuotas = [key, owner].filter((subject) => subject.limits.monthlyCost > 0).map((subject) => costQuotaOf(subject, month, now));
+    return this.admission(principal, charges, costQuotas);
+  }
+
+  private admission(principal: Principal, charges: readonly Charge[], costQuotas: readonly CostQuota[]): Admission {
     let released = false;
+    let settled = false;
+    let reserved = 0n;
     return {
       headers: headersOf(tightest(charges.filter(isWindowed).map((charge) => policyOf(charge, false)))),
+      costLimited: costQuotas.length > 0,
+      reserveCost: async (amount) => {
+        if (costQuotas.length === 0 || settled) return;
+        const delta = amount - reserved;
+        await this.moveCost(costQuotas, delta, delta > 0n);
+        reserved = amount;
+      },
       release: () => {
         if (released) return;
         released = true;
-        for (const charge of charges) if (charge.kind === 'concurrent') this.store.subtract('concurrent', charge.subject.key, 1);
+        for (const charge of charges) if (charge.kind === 'concurrent') this.store.subtract('concurrent', charge.key, 1);
+      },
+      settle: (served, cost) => {
+        if (settled) return;
+        settled = true;
+        if (!served) this.refund(charges.filter((charge) => charge.kind === 'monthlyDocuments'));
+        const delta = (served ? (cost ?? 0n) : 0n) - reserved;
+        if (costQuotas.length === 0 || delta === 0n) return;
+        this.moveCost(costQuotas, delta, false).catch((error: unknown) => {
+          // The call is over; a settlement lost to a failing store (already reported) errs by at most this call's cost.
+          this.logger.warn({ err: loggableError(error), apiKeyId: principal.apiKeyId }, 'could not settle a call on the monthly cost quotas');
+        });
       },
     };
   }
 
   /**
-   * Counts a finished call against the monthly quotas of its key and owner (those that have
-   * one), in the background; never fails. Without a quota it returns at once, from memory.
+   * Adds `delta` to each cost quota of the call, key first. With `check`, a total past a
+   * limit takes back what was added and refuses the call: QUOTA_EXCEEDED.
    */
-  consume(principal: Principal, usage: CallUsage): void {
-    const subjects = this.subjectsOf(principal);
-    if (!(subjects instanceof Promise) && !subjects.some(hasQuota)) return;
-    void this.countAgainstQuotas(principal, subjects, usage);
-  }
-
-  /** Resolves once the call is counted (or the count was given up, with a warning). */
-  private async countAgainstQuotas(principal: Principal, pending: [Subject, Subject] | Promise<[Subject, Subject]>, usage: CallUsage): Promise<void> {
-    try {
-      const subjects = await pending;
-      const now = Date.now();
-      const month = calendarMonth(now);
-      const spent: Record<QuotaKind, number> = { monthlyDocuments: usage.documents, monthlyCost: Math.round((usage.cost ?? 0) * COST_SCALE) };
-      for (const subject of subjects) {
-        for (const { kind, limit } of QUOTAS) {
-          if (subject.limits[limit] > 0 && spent[kind] > 0) await this.store.add(kind, monthKey(subject, month), spent[kind], secondsLeft(month, now));
-        }
+  private async moveCost(quotas: readonly CostQuota[], delta: bigint, check: boolean): Promise<void> {
+    const moved: CostQuota[] = [];
+    for (const quota of quotas) {
+      const total = await this.store.addAmount(quota.key, delta, quota.windowSeconds);
+      moved.push(quota);
+      if (check && total > quota.limit) {
+        for (const done of moved) void this.store.addAmount(done.key, -delta, done.windowSeconds).catch(() => undefined);
+        throw this.quotaExceeded(quota.subject, 'monthlyCost', amountAsNumber(total - delta));
       }
-    } catch (error) {
-      // The call was served; a count lost to a failing store (already reported) or database errs on the lenient side.
-      this.logger.warn({ err: loggableError(error), apiKeyId: principal.apiKeyId }, 'could not count a call against the monthly quotas');
     }
   }
 
@@ -186,17 +213,27 @@ export class RateLimits {
     const now = Date.now();
     const month = calendarMonth(now);
     const subject: Subject = { kind, key: counterKey(kind, id), limits };
-    const read = async (counter: CounterKind, limit: LimitName): Promise<LimitUsage> => {
-      const quota = counter === 'monthlyDocuments' || counter === 'monthlyCost';
+    const read = async (counter: ChargedKind, limit: LimitName): Promise<LimitUsage> => {
+      const quota = counter === 'monthlyDocuments';
       const count = await this.store.read(counter, quota ? monthKey(subject, month) : subject.key);
-      const scale = scaleOf(counter);
       const consumed = Math.max(0, count?.consumedPoints ?? 0);
       const windowEnd = count && counter !== 'concurrent' && count.msBeforeNext >= 0 ? now + count.msBeforeNext : null;
       return {
         limit: limits[limit],
-        used: consumed / scale,
-        remaining: limits[limit] > 0 ? Math.max(0, Math.round(limits[limit] * scale) - consumed) / scale : null,
+        used: consumed,
+        remaining: limits[limit] > 0 ? Math.max(0, limits[limit] - consumed) : null,
         resetsAt: quota ? month.endsAt : windowEnd,
+      };
+    };
+    const readCost = async (): Promise<LimitUsage> => {
+      const spent = await this.store.readAmount(costQuotaOf(subject, month, now).key);
+      const used = spent > 0n ? spent : 0n;
+      const left = limitInAmount(limits.monthlyCost) - used;
+      return {
+        limit: limits.monthlyCost,
+        used: amountAsNumber(used),
+        remaining: limits.monthlyCost > 0 ? amountAsNumber(left > 0n ? left : 0n) : null,
+        resetsAt: month.endsAt,
       };
     };
     const [requestsPerMinute, documentsPerMinute, concurrentCalls, monthlyDocuments, monthlyCost] = await Promise.all([
@@ -204,7 +241,7 @@ export class RateLimits {
       read('documents', 'documentsPerMinute'),
       read('concurrent', 'concurrentCalls'),
       read('monthlyDocuments', 'monthlyDocuments'),
-      read('monthlyCost', 'monthlyCost'),
+      readCost(),
     ]);
     return { month: month.label, limits: { requestsPerMinute, documentsPerMinute, concurrentCalls, monthlyDocuments, monthlyCost } };
   }
@@ -220,33 +257,44 @@ export class RateLimits {
     return subjects([keyLimits, ownerLimits]);
   }
 
-  /** Takes the call's points from each limited counter of one subject; all or nothing. */
-  private async charge(subject: Subject, documents: number): Promise<Charge[]> {
-    const wanted: Array<{ kind: ChargedKind; limit: number; points: number }> = [];
+  /**
+   * Takes the call's points from each limited counter of one subject, its documents from
+   * the month's document quota included, and checks its cost quota is not spent; all or
+   * nothing. A spent quota is the answer over a per-minute limit: waiting would not help.
+   */
+  private async charge(subject: Subject, documents: number, month: CalendarMonth, now: number): Promise<Charge[]> {
+    const wanted: Array<Omit<Charge, 'count' | 'subject'>> = [];
     for (const { kind, limit } of CHARGED) {
-      const points = kind === 'documents' ? documents : 1;
-      if (subject.limits[limit] > 0 && points > 0) wanted.push({ kind, limit: subject.limits[limit], points });
+      const points = kind === 'documents' || kind === 'monthlyDocuments' ? documents : 1;
+      if (subject.limits[limit] <= 0 || points <= 0) continue;
+      const quota = kind === 'monthlyDocuments' ? { key: monthKey(subject, month), windowSeconds: secondsLeft(month, now) } : { key: subject.key };
+      wanted.push({ kind, limit: subject.limits[limit], points, ...quota });
     }
-    if (wanted.length === 0) return [];
-    const results = await Promise.allSettled(wanted.map(({ kind, points }) => this.store.add(kind, subject.key, points)));
+    const costQuota = subject.limits.monthlyCost > 0 ? costQuotaOf(subject, month, now) : undefined;
+    if (wanted.length === 0 && !costQuota) return [];
+    const [results, spent] = await Promise.all([
+      Promise.allSettled(wanted.map(({ kind, key, points, windowSeconds }) => this.store.add(kind, key, points, windowSeconds))),
+      costQuota ? this.store.readAmount(costQuota.key).then((amount) => ({ amount }), (error: unknown) => ({ error })) : undefined,
+    ]);
     const charges: Charge[] = [];
-    let failure: unknown;
+    let failure: unknown = spent && 'error' in spent ? spent.error : undefined;
     results.forEach((result, index) => {
       if (result.status === 'rejected') failure = result.reason;
-      else {
-        const { kind, limit, points } = wanted[index]!;
-        charges.push({ kind, subject, points, limit, count: result.value });
-      }
+      else charges.push({ ...wanted[index]!, subject, count: result.value });
     });
     const refused = charges.filter((charge) => charge.count.consumedPoints > charge.limit);
-    if (failure === undefined && refused.length === 0) return charges;
+    const costSpent = costQuota && spent && 'amount' in spent && spent.amount >= costQuota.limit ? spent.amount : undefined;
+    if (failure === undefined && refused.length === 0 && costSpent === undefined) return charges;
     this.refund(charges);
     if (failure !== undefined) throw failure;
+    const quota = refused.find((charge) => charge.kind === 'monthlyDocuments');
+    if (quota) throw this.quotaExceeded(subject, 'monthlyDocuments', quota.count.consumedPoints - quota.points);
+    if (costSpent !== undefined) throw this.quotaExceeded(subject, 'monthlyCost', amountAsNumber(costSpent));
     throw this.rateLimited(subject, charges, refused);
   }
 
   private refund(charges: readonly Charge[]): void {
-    for (const charge of charges) this.store.subtract(charge.kind, charge.subject.key, charge.points);
+    for (const charge of charges) this.store.subtract(charge.kind, charge.key, charge.points, charge.windowSeconds);
   }
 
   private rateLimited(subject: Subject, charges: readonly Charge[], refused: readonly Charge[]): DomainError {
@@ -263,40 +311,28 @@ export class RateLimits {
     );
   }
 
-  /** Refuses when a quota is spent: documents when this call would pass it, cost once it is reached. Undefined when no quota applies. */
-  private checkQuotas(subjects: readonly Subject[], documents: number): Promise<void> | undefined {
-    if (!subjects.some(hasQuota)) return undefined;
-    const checks = subjects.flatMap((subject) => QUOTAS.filter(({ limit }) => subject.limits[limit] > 0).map((quota) => ({ subject, quota })));
-    if (checks.length === 0) return undefined;
+  private quotaExceeded(subject: Subject, limit: 'monthlyDocuments' | 'monthlyCost', used: number): DomainError {
+    const value = subject.limits[limit];
     const now = Date.now();
-    const month = calendarMonth(now);
-    return Promise.all(checks.map(({ subject, quota }) => this.store.read(quota.kind, monthKey(subject, month)))).then((counts) =>
-      checks.forEach(({ subject, quota }, index) => {
-        const limit = subject.limits[quota.limit];
-        const consumed = Math.max(0, counts[index]?.consumedPoints ?? 0);
-        const spent = quota.kind === 'monthlyCost' ? consumed >= Math.round(limit * COST_SCALE) : consumed + documents > limit;
-        if (!spent) return;
-        const used = consumed / scaleOf(quota.kind);
-        this.metrics.countLimitRefusal(subject.kind, quota.limit);
-        throw new DomainError('QUOTA_EXCEEDED', `${subjectWords(subject.kind)} monthly ${quota.words} quota of ${limit} is spent (${used} used this month)`, {
-          retryAfterMs: month.endsAt - now,
-          subject: subject.kind,
-          limit: quota.limit,
-          value: limit,
-          used,
-        });
-      }),
-    );
+    this.metrics.countLimitRefusal(subject.kind, limit);
+    const words = limit === 'monthlyDocuments' ? 'documents' : 'cost';
+    return new DomainError('QUOTA_EXCEEDED', `${subjectWords(subject.kind)} monthly ${words} quota of ${value} is spent (${used} used this month)`, {
+      retryAfterMs: calendarMonth(now).endsAt - now,
+      subject: subject.kind,
+      limit,
+      value,
+      used,
+    });
   }
 }
 
-function hasQuota(subject: Subject): boolean {
-  return QUOTAS.some(({ limit }) => subject.limits[limit] > 0);
+/** A cost limit (at most COST_DECIMALS decimals) in amount units, the unit usage counts cost in. */
+function limitInAmount(limit: number): bigint {
+  return parseAmount(limit.toFixed(COST_DECIMALS));
 }
 
-/** Cost is counted in millionths; everything else in units. */
-function scaleOf(counter: CounterKind): number {
-  return counter === 'monthlyCost' ? COST_SCALE : 1;
+function costQuotaOf(subject: Subject, month: CalendarMonth, now: number): CostQuota {
+  return { subject, key: monthKey(subject, month), windowSeconds: secondsLeft(month, now), limit: limitInAmount(subject.limits.monthlyCost) };
 }
 
 function counterKey(kind: LimitSubject, id: string): string {
@@ -311,8 +347,9 @@ function isUnlimited(limits: LimitValues): boolean {
   return LIMIT_NAMES.every((name) => limits[name] === 0);
 }
 
+/** A per-minute count: what the RateLimit-* headers report. */
 function isWindowed(charge: Charge): boolean {
-  return charge.kind !== 'concurrent';
+  return charge.kind === 'requests' || charge.kind === 'documents';
 }
 
 function subjectWords(kind: LimitSubject): string {

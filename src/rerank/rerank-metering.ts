@@ -6,9 +6,11 @@ import { ThrottledWarning } from '../common/logging/throttled-warning.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { cohereBilling } from '../providers/cohere-billing.js';
 import { estimatePairTokens, maxPairTokens, maxTokens } from '../providers/token-estimate.js';
-import { PricingCalculator, type CallCharge } from '../usage/pricing-calculator.js';
+import { costAt, PricingCalculator, type CallCharge } from '../usage/pricing-calculator.js';
 import { UsageMeter } from '../usage/usage-meter.js';
-import type { MeteredRerank, RerankTarget, RoutedOutcome } from './rerank-types.js';
+import { planBatches } from './batch-plan.js';
+import { renderDocuments } from './document-text.js';
+import type { MeteredRerank, RerankInput, RerankTarget, RoutedOutcome } from './rerank-types.js';
 
 const NOTHING_CHARGED: CallCharge = { searchUnits: 0, tokens: 0 };
 
@@ -37,6 +39,24 @@ export class RerankMetering {
     const charge = target ? this.charge(call, target, outcome) : NOTHING_CHARGED;
     this.book(call, outcome.servedBy, outcome.alias, outcome.degraded ? 'degraded' : 'ok', true, outcome.upstreamRequests, charge);
     return charge;
+  }
+
+  /**
+   * The most calling `target` with `input` can be charged, for a cost quota's reservation:
+   * its pricing on the batches it would send, at the most units they can bill (the bound
+   * reported units are cut to). Retries and splits can add requests beyond it.
+   */
+  maxCost(target: RerankTarget, input: RerankInput): bigint {
+    if (!target.pricing) return 0n;
+    const texts = renderDocuments(input.documents, input.rankFields ?? ['text']);
+    const batches = planBatches(input.query, texts, { maxDocuments: target.batchSize, maxTokens: target.maxTokensPerRequest }).map((batch) => batch.documents);
+    const billing = target.adapter.billing ?? cohereBilling;
+    return costAt(target.pricing, {
+      documents: texts.length,
+      upstreamRequests: batches.length,
+      searchUnits: billing.searchUnits(target.model, input.query, batches, input.maxTokensPerDoc, maxTokens),
+      tokens: maxPairTokens(input.query, batches),
+    });
   }
 
   failed(call: MeteredRerank, error: unknown): void {

@@ -26,7 +26,7 @@ export function formatAmount(units: bigint): string {
   return `${sign}${magnitude / SCALE}${fraction ? `.${fraction}` : ''}`;
 }
 
-/** Amount units as a number of currency units, for counters that take numbers (the monthly cost quotas): exact to about 15 significant digits. */
+/** Amount units as a number of currency units, for answers that show numbers (a quota's used and remaining): exact to about 15 significant digits. */
 export function amountAsNumber(units: bigint): number {
   return Number(units) / Number(SCALE);
 }

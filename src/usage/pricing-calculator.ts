@@ -31,7 +31,7 @@ export interface CallCharge extends Units {
   readonly clamped?: true;
 }
 
-type Quantities = Pick<MeteredCall, 'documents' | 'upstreamRequests'> & Units;
+export type Quantities = Pick<MeteredCall, 'documents' | 'upstreamRequests'> & Units;
 
 /** What each rate multiplies, and per how many. */
 const RATE_BASIS: Readonly<Record<RateField, readonly [keyof Quantities, bigint]>> = {
@@ -62,7 +62,7 @@ export class PricingCalculator {
     const tokens = within(reported.tokens, bound?.tokens) ?? (rates.perMillionTokens !== undefined ? call.estimateTokens() : 0);
     const flag = clamped ? ({ clamped: true } as const) : {};
     if (!call.pricing) return { searchUnits, tokens, ...flag };
-    const amount = costOf(call.pricing, { documents: call.documents, upstreamRequests: call.upstreamRequests, searchUnits, tokens });
+    const amount = costAt(call.pricing, { documents: call.documents, upstreamRequests: call.upstreamRequests, searchUnits, tokens });
     return { searchUnits, tokens, cost: { currency: call.pricing.currency, amount }, ...flag };
   }
 }
@@ -71,8 +71,12 @@ function within(reported: number | undefined, bound: number | undefined): number
   return reported === undefined || bound === undefined ? reported : Math.min(reported, bound);
 }
 
-/** Exact: a rate has at most 9 decimals, so its units are a multiple of 10^6 and every division here is whole. */
-function costOf(pricing: CompiledPricing, quantities: Quantities): bigint {
+/**
+ * What `pricing` charges for these quantities (a call's, or the most a call can be, before it
+ * is sent). Exact: a rate has at most 9 decimals, so its units are a multiple of 10^6 and
+ * every division here is whole.
+ */
+export function costAt(pricing: CompiledPricing, quantities: Quantities): bigint {
   let amount = 0n;
   for (const [field, [quantity, per]] of Object.entries(RATE_BASIS) as Array<[RateField, readonly [keyof Quantities, bigint]]>) {
     const rate = pricing.rates[field];

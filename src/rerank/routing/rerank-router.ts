@@ -3,7 +3,6 @@ import type { Principal } from '../../auth/principal.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { elapsedMs } from '../../common/time.js';
 import { RateLimits, type Admission, type RateLimitHeaders } from '../../limits/rate-limits.js';
-import { amountAsNumber } from '../../usage/money.js';
 import { renderDocuments } from '../document-text.js';
 import { RerankTargets } from '../rerank-targets.js';
 import { RerankService } from '../rerank.service.js';
@@ -12,8 +11,9 @@ import type { Attempt, RerankInput, RerankOutcome, RerankTarget, RerankTrace, Ro
 import { rankLexically } from '../../providers/builtin/lexical-ranker.js';
 import { ModelResolver, type AliasRoute } from './model-resolver.js';
 
-/** How far a call got (for its usage record), and the rate-limit state it was admitted with. */
+/** How far a call got (for its usage record), and what it was admitted with (its quotas, its rate-limit state). */
 interface CallTrace extends RerankTrace {
+  admission?: Admission;
   rateLimitHeaders?: RateLimitHeaders;
 }
 
@@ -63,30 +63,39 @@ export class RerankRouter {
 
   /**
    * Every call, whichever way it came: its input checked once; admitted by the caller's rate
-   * limits and quotas (or refused before anything is resolved), its concurrency slot freed
-   * however it ends; booked once (usage), success or failure; and, when an upstream served
-   * it, counted against the monthly quotas with the cost its usage record was charged.
+   * limits and quotas (or refused before anything is resolved), its documents reserved on
+   * the monthly quotas and its cost before each target (execute); its concurrency slot freed
+   * however it ends; booked once (usage), success or failure; and settled on the quotas:
+   * served by an upstream, with the cost its usage record was charged, else given back.
    */
   private async governed(principal: Principal, input: RerankInput, call: (trace: CallTrace) => Promise<RoutedOutcome>): Promise<RoutedOutcome> {
     const started = performance.now();
     const trace: CallTrace = {};
-    let admission: Admission | undefined;
     let outcome: RoutedOutcome;
     try {
       this.rerank.checkInput(input);
-      admission = await this.limits.admit(principal, input.documents.length);
-      trace.rateLimitHeaders = admission.headers;
+      trace.admission = await this.limits.admit(principal, input.documents.length);
+      trace.rateLimitHeaders = trace.admission.headers;
       outcome = await call(trace);
     } catch (error) {
       this.metering.failed({ principal, input, target: trace.target, alias: trace.alias, latencyMs: elapsedMs(started) }, error);
+      trace.admission?.settle(false);
       throw error;
     } finally {
-      admission?.release();
+      trace.admission?.release();
     }
     const charge = this.metering.succeeded({ principal, input, target: trace.target, alias: trace.alias, latencyMs: elapsedMs(started) }, outcome);
     outcome.cost = charge.cost;
-    if (!outcome.degraded) this.limits.consume(principal, { documents: input.documents.length, cost: charge.cost && amountAsNumber(charge.cost.amount) });
+    // The lexical last resort is no upstream's: it holds nothing of the monthly quotas.
+    trace.admission.settle(!outcome.degraded, charge.cost?.amount);
     return outcome;
+  }
+
+  /** One target's call, its most cost reserved first when a cost quota applies (QUOTA_EXCEEDED when it does not fit). */
+  private async execute(target: RerankTarget, input: RerankInput, trace: CallTrace): Promise<RerankOutcome> {
+    if (trace.admission?.costLimited) await trace.admission.reserveCost(this.metering.maxCost(target, input));
+    trace.target = target;
+    return this.rerank.execute(target, input);
   }
 
   private async byId(principal: Principal, rerankerId: string, input: RerankInput, fallbackRerankerIds: readonly string[], trace: CallTrace): Promise<RoutedOutcome> {
@@ -99,8 +108,7 @@ export class RerankRouter {
   /** The common case, one reranker: no planning, no failover bookkeeping beyond one attempt. */
   private async direct(target: RerankTarget, input: RerankInput, trace: CallTrace): Promise<RoutedOutcome> {
     const started = performance.now();
-    trace.target = target;
-    const outcome = await this.rerank.execute(target, input);
+    const outcome = await this.execute(target, input, trace);
     return served(outcome, [attempt(target, 'ok', started)], undefined, trace);
   }
 
@@ -137,9 +145,8 @@ export class RerankRouter {
       attempts.length > 0 ? new DomainError('UNAVAILABLE', "A target's credential is not available on this server") : undefined;
     for (const target of route.targets) {
       const started = performance.now();
-      trace.target = target;
       try {
-        const outcome = await this.rerank.execute(target, input);
+        const outcome = await this.execute(target, input, trace);
         attempts.push(attempt(target, 'ok', started));
         return served(outcome, attempts, route.alias, trace);
       } catch (error) {

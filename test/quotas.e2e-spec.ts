@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { Response } from 'supertest';
+import { as, createActor, initRoot, type Actor } from './support/actors.js';
+import { FakeUpstream } from './support/fake-upstream.js';
+import { rerankerBody } from './support/reranker-bodies.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+const REDIS_URL = 'redis://127.0.0.1:6379';
+
+interface Member extends Actor {
+  keyId: string;
+}
+
+const docs = (count: number): string[] => Array.from({ length: count }, (_, i) => `document ${i} score=0.${i % 10}`);
+
+function statuses(responses: readonly Response[]): Record<number, number> {
+  const counts: Record<number, number> = {};
+  for (const res of responses) counts[res.status] = (counts[res.status] ?? 0) + 1;
+  return counts;
+}
+
+async function member(server: Server, root: Actor): Promise<Member> {
+  const actor = await createActor(server, root);
+  const keys = await as(server, actor).get('/v1/apikeys').expect(200);
+  return { ...actor, keyId: keys.body.apiKeys[0].apiKeyId };
+}
+
+describe.each([
+  ['in process', {}],
+  ['in Redis', { REDIS_URL }],
+])('monthly quotas reserved at admission (%s)', (_store, storeEnv: Record<string, string>) => {
+  let t: TestApp;
+  let root: Actor;
+  let cohere: FakeUpstream;
+  let vllm: FakeUpstream;
+
+  beforeAll(async () => {
+    t = await startTestApp({ EGRESS_ALLOW_PRIVATE: 'true', RATE_LIMIT_REDIS_KEY_PREFIX: `rr-test-${randomUUID()}`, ...storeEnv });
+    root = await initRoot(t.server);
+    [cohere, vllm] = await Promise.all([FakeUpstream.start('COHERE'), FakeUpstream.start('VLLM')]);
+  });
+
+  afterAll(async () => {
+    await t.close();
+    await Promise.all([cohere.close(), vllm.close()]);
+  });
+
+  afterEach(() => {
+    cohere.clear();
+    vllm.clear();
+  });
+
+  /** A reranker of the caller's, priced by an admin (members cannot set pricing). */
+  async function reranker(owner: Member, upstream: FakeUpstream, pricing?: Record<string, string>): Promise<string> {
+    const body = rerankerBody({ providerType: upstream.format, endpointUrl: upstream.url, modelIdentifier: `m-${randomUUID().slice(0, 8)}`, ownerId: owner.userId, ...(pricing ? { pricing } : {}) });
+    return (await as(t.server, root).post('/v1/rerankers').send(body).expect(201)).body.rerankerId;
+  }
+
+  const limit = (caller: Member, body: Record<string, unknown>) => as(t.server, root).put(`/v1/limits/apikeys/${caller.keyId}`).send(body).expect(200);
+  const rerank = (caller: Member, id: string, count: number) => as(t.server, caller).post(`/v1/rerankers/${id}/rerank`).send({ query: 'q', documents: docs(count) });
+  const used = async (caller: Member) => (await as(t.server, caller).get(`/v1/limits/apikeys/${caller.keyId}`).expect(200)).body.usage;
+
+  it('serves 2 of 30 concurrent 5-document calls against a quota of 10 documents: no overrun', async () => {
+    const caller = await member(t.server, root);
+    const id = await reranker(caller, cohere);
+    await limit(caller, { monthlyDocuments: 10 });
+    cohere.fail({ kind: 'slow', delayMs: 400 });
+    const responses = await Promise.all(Array.from({ length: 30 }, () => rerank(caller, id, 5)));
+    expect(statuses(responses)).toEqual({ 200: 2, 429: 28 });
+    for (const refused of responses.filter((res) => res.status === 429)) {
+      expect(refused.body).toMatchObject({ code: 'QUOTA_EXCEEDED', details: { subject: 'APIKEY', limit: 'monthlyDocuments', value: 10 } });
+    }
+    expect((await used(caller)).monthlyDocuments).toMatchObject({ limit: 10, used: 10, remaining: 0 });
+  });
+
+  it('gives a call that was not served its reserved documents back', async () => {
+    const caller = await member(t.server, root);
+    const id = await reranker(caller, cohere);
+    await limit(caller, { monthlyDocuments: 10 });
+    cohere.fail({ kind: 'status', status: 500 }, 1);
+    await rerank(caller, id, 5).expect(502);
+    expect((await used(caller)).monthlyDocuments).toMatchObject({ used: 0 });
+    await rerank(caller, id, 5).expect(200);
+    await rerank(caller, id, 5).expect(200);
+    expect((await rerank(caller, id, 1).expect(429)).body.code).toBe('QUOTA_EXCEEDED');
+  });
+
+  it("serves 3 of 30 concurrent calls costing 0.5 each against a cost quota of 1.5: cost reserved at the call's maximum", async () => {
+    const caller = await member(t.server, root);
+    const id = await reranker(caller, cohere, { currency: 'USD', perRequest: '0.5' });
+    await limit(caller, { monthlyCost: 1.5 });
+    cohere.fail({ kind: 'slow', delayMs: 400 });
+    const responses = await Promise.all(Array.from({ length: 30 }, () => rerank(caller, id, 1)));
+    expect(statuses(responses)).toEqual({ 200: 3, 429: 27 });
+    expect(responses.find((res) => res.status === 429)!.body).toMatchObject({ code: 'QUOTA_EXCEEDED', details: { limit: 'monthlyCost', value: 1.5 } });
+    expect((await used(caller)).monthlyCost).toMatchObject({ limit: 1.5, used: 1.5, remaining: 0 });
+  });
+
+  it('settles the reservation at what the call was charged, and gives it all back when the call fails', async () => {
+    const caller = await member(t.server, root);
+    // vLLM's fake reports 10 tokens; the reservation is the most tokens the pair could be.
+    const id = await reranker(caller, vllm, { currency: 'USD', perMillionTokens: '100' });
+    await limit(caller, { monthlyCost: 1 });
+    await rerank(caller, id, 1).expect(200);
+    expect((await used(caller)).monthlyCost).toMatchObject({ used: 0.001 });
+    vllm.fail({ kind: 'status', status: 500 }, 1);
+    await rerank(caller, id, 1).expect(502);
+    expect((await used(caller)).monthlyCost).toMatchObject({ used: 0.001 });
+  });
+
+  it('counts costs below one millionth exactly: ten calls of 0.0000001 spend a quota of 0.000001', async () => {
+    const caller = await member(t.server, root);
+    const id = await reranker(caller, cohere, { currency: 'USD', perRequest: '0.0000001' });
+    await limit(caller, { monthlyCost: 0.000001 });
+    for (let call = 0; call < 10; call++) await rerank(caller, id, 1).expect(200);
+    expect((await used(caller)).monthlyCost).toMatchObject({ used: 0.000001, remaining: 0 });
+    expect((await rerank(caller, id, 1).expect(429)).body).toMatchObject({ code: 'QUOTA_EXCEEDED', details: { limit: 'monthlyCost' } });
+  });
+});
