@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { Response } from 'supertest';
+import { UsageMeter } from '../src/usage/usage-meter.js';
 import { as, createActor, initRoot, type Actor } from './support/actors.js';
 import { FakeUpstream } from './support/fake-upstream.js';
 import { rerankerBody } from './support/reranker-bodies.js';
@@ -116,5 +117,57 @@ describe.each([
     for (let call = 0; call < 10; call++) await rerank(caller, id, 1).expect(200);
     expect((await used(caller)).monthlyCost).toMatchObject({ used: 0.000001, remaining: 0 });
     expect((await rerank(caller, id, 1).expect(429)).body).toMatchObject({ code: 'QUOTA_EXCEEDED', details: { limit: 'monthlyCost' } });
+  });
+});
+
+describe('ping: admitted by the same limits, booked as usage with outcome ping', () => {
+  let t: TestApp;
+  let root: Actor;
+  let cohere: FakeUpstream;
+
+  beforeAll(async () => {
+    t = await startTestApp({ EGRESS_ALLOW_PRIVATE: 'true', USAGE_FLUSH_INTERVAL_MS: '3600000' });
+    root = await initRoot(t.server);
+    cohere = await FakeUpstream.start('COHERE');
+  });
+
+  afterAll(async () => {
+    await t.close();
+    await cohere.close();
+  });
+
+  it('refuses a ping over requestsPerMinute before anything is sent upstream, and books every ping', async () => {
+    const caller = await member(t.server, root);
+    const body = rerankerBody({ endpointUrl: cohere.url, ownerId: caller.userId, pricing: { currency: 'USD', perRequest: '0.01' } });
+    const id = (await as(t.server, root).post('/v1/rerankers').send(body).expect(201)).body.rerankerId as string;
+    await as(t.server, root).put(`/v1/limits/apikeys/${caller.keyId}`).send({ requestsPerMinute: 2 }).expect(200);
+    cohere.clear();
+    const ping = () => as(t.server, caller).post(`/v1/rerankers/${id}/ping`);
+    expect((await ping().expect(200)).body).toMatchObject({ ok: true, httpStatus: 200 });
+    cohere.fail({ kind: 'status', status: 401 }, 1);
+    expect((await ping().expect(200)).body).toMatchObject({ ok: false, httpStatus: 401 });
+    for (let i = 0; i < 8; i++) expect((await ping().expect(429)).body).toMatchObject({ code: 'RATE_LIMITED', details: { limit: 'requestsPerMinute' } });
+    expect(cohere.requests).toHaveLength(2);
+
+    await t.app.get(UsageMeter).flush();
+    const range = { from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString(), granularity: 'day' };
+    const [bucket] = (await as(t.server, caller).get('/v1/usage').query(range).expect(200)).body.buckets;
+    expect(bucket).toMatchObject({
+      calls: 10,
+      outcomes: { ping: 2, rate_limited: 8 },
+      documents: 1,
+      documentsRequested: 10,
+      upstreamRequests: 1,
+      cost: [{ currency: 'USD', amount: '0.01' }],
+    });
+  });
+
+  it('counts a ping against the monthly quotas', async () => {
+    const caller = await member(t.server, root);
+    const id = (await as(t.server, caller).post('/v1/rerankers').send(rerankerBody({ endpointUrl: cohere.url })).expect(201)).body.rerankerId as string;
+    await as(t.server, root).put(`/v1/limits/apikeys/${caller.keyId}`).send({ monthlyDocuments: 2 }).expect(200);
+    await as(t.server, caller).post(`/v1/rerankers/${id}/ping`).expect(200);
+    await as(t.server, caller).post(`/v1/rerankers/${id}/rerank`).send({ query: 'q', documents: ['a'] }).expect(200);
+    expect((await as(t.server, caller).post(`/v1/rerankers/${id}/ping`).expect(429)).body.code).toBe('QUOTA_EXCEEDED');
   });
 });

@@ -10,7 +10,7 @@ import { costAt, PricingCalculator, type CallCharge } from '../usage/pricing-cal
 import { UsageMeter } from '../usage/usage-meter.js';
 import { planBatches } from './batch-plan.js';
 import { renderDocuments } from './document-text.js';
-import type { MeteredRerank, RerankInput, RerankTarget, RoutedOutcome } from './rerank-types.js';
+import type { MeteredRerank, PingResult, RerankInput, RerankTarget, RoutedOutcome } from './rerank-types.js';
 
 const NOTHING_CHARGED: CallCharge = { searchUnits: 0, tokens: 0 };
 
@@ -59,6 +59,18 @@ export class RerankMetering {
     });
   }
 
+  /**
+   * Books a ping (or a dry probe) that reached its upstream, with outcome `ping`, under
+   * `rerankerId`: its one document served and charged like any call when the upstream
+   * answered it, nothing served otherwise.
+   */
+  pinged(call: MeteredRerank, rerankerId: string | undefined, target: RerankTarget, result: PingResult): CallCharge {
+    const served = result.outcome.ok;
+    const charge = served ? this.charge(call, target, { upstreamRequests: result.upstreamRequests, usage: result.usage, sentBatches: [call.input.documents as string[]] }) : NOTHING_CHARGED;
+    this.book(call, rerankerId, undefined, 'ping', served, served ? result.upstreamRequests : 0, charge);
+    return charge;
+  }
+
   failed(call: MeteredRerank, error: unknown): void {
     const outcome = error instanceof DomainError ? error.code.toLowerCase() : 'internal';
     this.book(call, call.target?.rerankerId, call.alias, outcome, false, 0, NOTHING_CHARGED);
@@ -92,7 +104,7 @@ export class RerankMetering {
   }
 
   /** Priced on the batches the call actually sent (splits included), never planned again here. */
-  private charge({ input }: MeteredRerank, target: RerankTarget, outcome: RoutedOutcome): CallCharge {
+  private charge({ input }: MeteredRerank, target: RerankTarget, outcome: Pick<RoutedOutcome, 'upstreamRequests' | 'usage' | 'sentBatches'>): CallCharge {
     const billing = target.adapter.billing ?? cohereBilling;
     const charge = this.pricing.charge({
       pricing: target.pricing,

@@ -86,6 +86,17 @@ export interface RerankerHealth {
   lastProbe: LastProbe | null;
 }
 
+/** The one document a ping ranks, as a call's input (what its limits, quotas and usage count). */
+export const PING_INPUT: RerankInput = Object.freeze({ query: 'ping', documents: Object.freeze(['ping']) });
+
+/** A ping's answer, and what it used upstream (for its usage record). */
+export interface PingResult {
+  readonly outcome: PingOutcome;
+  /** Requests the upstream answered 2xx (0 or 1: a ping is never retried). */
+  readonly upstreamRequests: number;
+  readonly usage?: Record<string, unknown>;
+}
+
 /** One upstream tried for a call: which, how it went (`ok` or the error code, lower case), how long. */
 export interface Attempt {
   readonly rerankerId: string;

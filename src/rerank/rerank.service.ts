@@ -1,20 +1,18 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import type { Reranker } from '../generated/prisma/client.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { elapsedMs } from '../common/time.js';
 import { InvalidationBus } from '../database/invalidation-bus.js';
 import { mapConcurrently } from '../common/concurrency/concurrency-limiter.js';
 import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import type { Principal } from '../auth/principal.js';
 import { halves, planBatches, type PlannedBatch } from './batch-plan.js';
 import { renderDocuments } from './document-text.js';
 import { UpstreamFormatError, type ParsedUpstreamResponse, type UpstreamBatch } from '../providers/provider-adapter.js';
 import { isObject } from '../providers/wire-format.js';
 import { upstreamHeaders } from '../credentials/header-rules.js';
 import { RerankTargets } from './rerank-targets.js';
-import type { LastProbe, PingOutcome, RankedDocument, RerankerHealth, RerankInput, RerankOutcome, RerankTarget } from './rerank-types.js';
+import { PING_INPUT, type LastProbe, type PingResult, type RankedDocument, type RerankerHealth, type RerankInput, type RerankOutcome, type RerankTarget } from './rerank-types.js';
 import { normalizeScore } from './score-normalization.js';
 import { CircuitBreakers, outcomeOfError } from './upstream/circuit-breaker.js';
 import { UpstreamClient, type UpstreamReply } from './upstream/upstream-client.js';
@@ -113,16 +111,19 @@ export class RerankService implements OnModuleDestroy {
     };
   }
 
-  /** A tiny real rerank request, once, no retries: is the upstream there and answering? Kept as the reranker's last probe. */
-  async ping(principal: Principal, rerankerId: string): Promise<PingOutcome> {
-    const outcome = await this.pingTarget(await this.targets.resolve(principal, rerankerId, 'PING'));
-    this.lastProbes.set(rerankerId, { ...outcome, at: Date.now() });
-    return outcome;
+  /**
+   * A tiny real rerank request (PING_INPUT), once, no retries, on a stored reranker the
+   * caller was authorized for: is the upstream there and answering? Kept as its last probe.
+   */
+  async ping(target: RerankTarget): Promise<PingResult> {
+    const result = await this.pingTarget(target);
+    this.lastProbes.set(target.rerankerId, { ...result.outcome, at: Date.now() });
+    return result;
   }
 
   /** The same request to a configuration that is not stored (the dry probe before a save): nothing is cached or kept. */
-  async probe(principal: Principal, unsaved: Reranker): Promise<PingOutcome> {
-    return this.pingTarget(await this.targets.unsaved(principal, unsaved));
+  probe(unsaved: RerankTarget): Promise<PingResult> {
+    return this.pingTarget(unsaved);
   }
 
   /**
@@ -133,23 +134,23 @@ export class RerankService implements OnModuleDestroy {
     return { circuit: this.breakers.status(rerankerId), lastProbe: this.lastProbes.get(rerankerId) ?? null };
   }
 
-  private async pingTarget(cached: RerankTarget): Promise<PingOutcome> {
+  private async pingTarget(cached: RerankTarget): Promise<PingResult> {
     const started = performance.now();
     const rtt = () => elapsedMs(started);
-    const batch: PlannedBatch = { start: 0, documents: ['ping'] };
+    const batch: PlannedBatch = { start: 0, documents: PING_INPUT.documents as string[] };
     let target = cached;
     let reply: UpstreamReply | undefined;
     try {
       const deadline = Date.now() + cached.timeoutMs;
       target = await withCallCredentials(cached, deadline);
-      reply = await this.send(target, upstreamBatch(target, batch, { query: 'ping', topN: 1 }), deadline, 0);
-      this.readReply(target, reply, batch);
-      return { ok: true, httpStatus: reply.status, rttMs: rtt() };
+      reply = await this.send(target, upstreamBatch(target, batch, { query: PING_INPUT.query, topN: 1 }), deadline, 0);
+      const answered = this.readReply(target, reply, batch);
+      return { outcome: { ok: true, httpStatus: reply.status, rttMs: rtt() }, upstreamRequests: answered.requests, usage: answered.usage };
     } catch (error) {
       // An upstream that answered with an error is reported by its status and its own message.
       const refused = reply !== undefined && (reply.status < 200 || reply.status >= 300);
       const message = refused ? upstreamMessage(target, reply!) : error instanceof DomainError ? error.message : 'unexpected failure';
-      return { ok: false, httpStatus: refused ? reply!.status : null, rttMs: rtt(), errorMessage: message };
+      return { outcome: { ok: false, httpStatus: refused ? reply!.status : null, rttMs: rtt(), errorMessage: message }, upstreamRequests: 0 };
     }
   }
 

@@ -13,6 +13,7 @@ import { RerankersService } from '../rerankers/rerankers.service.js';
 import { PingResponse } from './dto/ping.response.js';
 import { RerankerHealthList, RerankerHealthQuery } from './dto/reranker-health.js';
 import { RerankService } from './rerank.service.js';
+import { RerankRouter } from './routing/rerank-router.js';
 
 /**
  * What the console shows before and after a save: a dry probe of an unsaved configuration
@@ -27,6 +28,7 @@ export class RerankerChecksController {
   constructor(
     private readonly rerankers: RerankersService,
     private readonly rerank: RerankService,
+    private readonly router: RerankRouter,
   ) {}
 
   /** Takes a create body, validates it exactly as create does and pings it once; nothing is written. Needs the create and ping permissions. */
@@ -35,13 +37,14 @@ export class RerankerChecksController {
   @Requires('CREATE', 'RERANKER')
   @ApiOperation({
     summary: 'Try a reranker before registering it',
-    description: 'Takes a create body, checks it exactly as create does and pings it once; nothing is written. Needs the create and ping permissions.',
+    description:
+      'Takes a create body, checks it exactly as create does and pings it once; nothing is written. Needs the create and ping permissions. Admitted by the rate limits and quotas and booked as usage like a ping.',
   })
   @ApiOkResponse({ type: PingResponse, description: 'Upstream failures are reported in the body; nothing is stored' })
-  @ApiErrors(...JSON_BODY_ERRORS, 'EGRESS_BLOCKED', 'NOT_FOUND')
+  @ApiErrors(...JSON_BODY_ERRORS, 'EGRESS_BLOCKED', 'NOT_FOUND', 'RATE_LIMITED', 'QUOTA_EXCEEDED', 'TOO_MANY_FAILED_ATTEMPTS')
   async probeNew(@CurrentCaller() { principal }: Caller, @Body() dto: CreateRerankerDto): Promise<PingResponse> {
     requirePing(principal);
-    return this.rerank.probe(principal, await this.rerankers.plannedCreate(principal, dto));
+    return this.router.probe(principal, await this.rerankers.plannedCreate(principal, dto));
   }
 
   /** Takes an update body, validates it exactly as PATCH does and pings the result once; nothing is written. Needs the update and ping permissions. */
@@ -50,13 +53,14 @@ export class RerankerChecksController {
   @Requires('UPDATE', 'RERANKER')
   @ApiOperation({
     summary: 'Try a change to a reranker before saving it',
-    description: 'Takes an update body, checks it exactly as PATCH does and pings the result once; nothing is written. Needs the update and ping permissions.',
+    description:
+      'Takes an update body, checks it exactly as PATCH does and pings the result once; nothing is written. Needs the update and ping permissions. Admitted by the rate limits and quotas and booked as usage like a ping.',
   })
   @ApiOkResponse({ type: PingResponse, description: 'Upstream failures are reported in the body; nothing is stored' })
-  @ApiErrors(...JSON_BODY_ERRORS, 'EGRESS_BLOCKED', 'NOT_FOUND')
+  @ApiErrors(...JSON_BODY_ERRORS, 'EGRESS_BLOCKED', 'NOT_FOUND', 'RATE_LIMITED', 'QUOTA_EXCEEDED', 'TOO_MANY_FAILED_ATTEMPTS')
   async probeChange(@CurrentCaller() { principal }: Caller, @Param('id', UuidParam) id: string, @Body() dto: UpdateRerankerDto): Promise<PingResponse> {
     requirePing(principal);
-    return this.rerank.probe(principal, await this.rerankers.plannedChange(principal, id, dto));
+    return this.router.probe(principal, await this.rerankers.plannedChange(principal, id, dto), id);
   }
 
   /** Circuit state and last ping of each reranker asked for that the caller may read (others are left out, as if missing). */

@@ -7,7 +7,8 @@ import { renderDocuments } from '../document-text.js';
 import { RerankTargets } from '../rerank-targets.js';
 import { RerankService } from '../rerank.service.js';
 import { RerankMetering } from '../rerank-metering.js';
-import type { Attempt, RerankInput, RerankOutcome, RerankTarget, RerankTrace, RoutedOutcome } from '../rerank-types.js';
+import type { Reranker } from '../../generated/prisma/client.js';
+import { PING_INPUT, type Attempt, type PingOutcome, type PingResult, type RerankInput, type RerankOutcome, type RerankTarget, type RerankTrace, type RoutedOutcome } from '../rerank-types.js';
 import { rankLexically } from '../../providers/builtin/lexical-ranker.js';
 import { ModelResolver, type AliasRoute } from './model-resolver.js';
 
@@ -59,6 +60,56 @@ export class RerankRouter {
   /** By id, then each of `fallbackRerankerIds` in order (each needs EXECUTE like the first). */
   rerankReranker(principal: Principal, rerankerId: string, input: RerankInput, fallbackRerankerIds: readonly string[]): Promise<RoutedOutcome> {
     return this.governed(principal, input, (trace) => this.byId(principal, rerankerId, input, fallbackRerankerIds, trace));
+  }
+
+  /**
+   * A ping is a call like any other: admitted by the caller's limits (one request, one
+   * document, its most cost reserved) before anything is resolved or sent, and booked with
+   * outcome `ping` (or the error that stopped it before the upstream); when the upstream
+   * answered it, it counts on the monthly quotas like a served call.
+   */
+  ping(principal: Principal, rerankerId: string): Promise<PingOutcome> {
+    return this.pinged(principal, rerankerId, () => this.targets.resolve(principal, rerankerId, 'PING'), (target) => this.rerank.ping(target));
+  }
+
+  /**
+   * The dry probe of a configuration not stored (before a create, or a change of `storedId`),
+   * governed and booked as a ping: it sends a credential upstream like one.
+   */
+  probe(principal: Principal, unsaved: Reranker, storedId?: string): Promise<PingOutcome> {
+    return this.pinged(principal, storedId, () => this.targets.unsaved(principal, unsaved), (target) => this.rerank.probe(target));
+  }
+
+  /** A ping's admission, target, cost reservation, upstream request, usage record and settlement; booked under `bookedAs` (none for a reranker not stored). */
+  private async pinged(
+    principal: Principal,
+    bookedAs: string | undefined,
+    resolve: () => Promise<RerankTarget>,
+    send: (target: RerankTarget) => Promise<PingResult>,
+  ): Promise<PingOutcome> {
+    const started = performance.now();
+    const trace: CallTrace = {};
+    const metered = () => ({ principal, input: PING_INPUT, target: trace.target, latencyMs: elapsedMs(started) });
+    let target: RerankTarget;
+    try {
+      trace.admission = await this.limits.admit(principal, PING_INPUT.documents.length);
+      target = await resolve();
+      if (trace.admission.costLimited) await trace.admission.reserveCost(this.metering.maxCost(target, PING_INPUT));
+      trace.target = target;
+    } catch (error) {
+      this.metering.failed(metered(), error);
+      trace.admission?.settle(false);
+      trace.admission?.release();
+      throw error;
+    }
+    try {
+      const result = await send(target);
+      const charge = this.metering.pinged(metered(), bookedAs, target, result);
+      trace.admission.settle(result.outcome.ok, charge.cost?.amount);
+      return result.outcome;
+    } finally {
+      trace.admission.release();
+    }
   }
 
   /**
