@@ -171,3 +171,67 @@ describe('ping: admitted by the same limits, booked as usage with outcome ping',
     expect((await as(t.server, caller).post(`/v1/rerankers/${id}/ping`).expect(429)).body.code).toBe('QUOTA_EXCEEDED');
   });
 });
+
+describe('pricing a member cannot lower', () => {
+  let t: TestApp;
+  let root: Actor;
+  let admin: Actor;
+  let cohere: FakeUpstream;
+  let vllm: FakeUpstream;
+  const PRICE_LIST = {
+    'COHERE/*': { currency: 'USD', perRequest: '0.5' },
+    'COHERE/rerank-v3.5': { currency: 'USD', perRequest: '0.25' },
+    '*': { currency: 'USD', perThousandDocuments: 100 },
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp({ EGRESS_ALLOW_PRIVATE: 'true', PRICE_LIST: JSON.stringify(PRICE_LIST) });
+    root = await initRoot(t.server);
+    admin = await createActor(t.server, root, 'ADMIN');
+    [cohere, vllm] = await Promise.all([FakeUpstream.start('COHERE'), FakeUpstream.start('VLLM')]);
+  });
+
+  afterAll(async () => {
+    await t.close();
+    await Promise.all([cohere.close(), vllm.close()]);
+  });
+
+  it('lets only SET_PRICING holders (admins) set or change pricing; a member keeps what an admin set', async () => {
+    const caller = await member(t.server, root);
+    const api = as(t.server, caller);
+    const refused = await api.post('/v1/rerankers').send(rerankerBody({ pricing: { currency: 'USD', perRequest: '0' } })).expect(403);
+    expect(refused.body).toMatchObject({ code: 'PERMISSION_DENIED', message: expect.stringMatching(/SET_PRICING/) });
+
+    const priced = { currency: 'USD', perRequest: '0.5' };
+    const id = (await as(t.server, admin).post('/v1/rerankers').send(rerankerBody({ ownerId: caller.userId, pricing: priced })).expect(201)).body.rerankerId;
+    for (const pricing of [null, { currency: 'USD', perRequest: '0.1' }, { currency: 'USD', perRequest: '0.5', perSearchUnit: '0' }]) {
+      expect((await api.patch(`/v1/rerankers/${id}`).send({ pricing }).expect(403)).body.code).toBe('PERMISSION_DENIED');
+      await api.put(`/v1/rerankers/${id}`).send({ pricing }).expect(403);
+    }
+    // What it already is, sent back (a read-modify-write client), is no change.
+    await api.patch(`/v1/rerankers/${id}`).send({ displayName: 'renamed', pricing: { currency: 'USD', perRequest: 0.5 } }).expect(200);
+    expect((await api.get(`/v1/rerankers/${id}`).expect(200)).body.pricing).toEqual(priced);
+
+    await as(t.server, admin).patch(`/v1/rerankers/${id}`).send({ pricing: null }).expect(200);
+    const narrowed = await as(t.server, admin).post('/v1/apikeys').send({ scopes: { permissions: ['UPDATE_RERANKER_ANY', 'READ_RERANKER_ANY'] } }).expect(201);
+    await as(t.server, { ...admin, key: narrowed.body.rawApiKey }).patch(`/v1/rerankers/${id}`).send({ pricing: priced }).expect(403);
+    const withPricing = await as(t.server, admin).post('/v1/apikeys').send({ scopes: { permissions: ['UPDATE_RERANKER_ANY', 'READ_RERANKER_ANY', 'SET_PRICING'] } }).expect(201);
+    await as(t.server, { ...admin, key: withPricing.body.rawApiKey }).patch(`/v1/rerankers/${id}`).send({ pricing: priced }).expect(200);
+  });
+
+  it("charges a member's unpriced reranker by the deployment's price list: model, then provider, then everything", async () => {
+    const caller = await member(t.server, root);
+    const api = as(t.server, caller);
+    const create = async (upstream: FakeUpstream, modelIdentifier: string) =>
+      (await api.post('/v1/rerankers').send(rerankerBody({ providerType: upstream.format, endpointUrl: upstream.url, modelIdentifier })).expect(201)).body.rerankerId as string;
+    const [byModel, byProvider, byDefault] = [await create(cohere, 'rerank-v3.5'), await create(cohere, 'rerank-v4.0'), await create(vllm, 'any')];
+    await as(t.server, root).put(`/v1/limits/apikeys/${caller.keyId}`).send({ monthlyCost: 1 }).expect(200);
+    for (const id of [byModel, byProvider, byDefault]) await api.post(`/v1/rerankers/${id}/rerank`).send({ query: 'q', documents: docs(2) }).expect(200);
+    const cost = async (id: string) => (await api.get(`/v1/rerankers/${id}`).expect(200)).body.usage.cost;
+    expect(await cost(byModel)).toEqual([{ currency: 'USD', amount: '0.25' }]);
+    expect(await cost(byProvider)).toEqual([{ currency: 'USD', amount: '0.5' }]);
+    expect(await cost(byDefault)).toEqual([{ currency: 'USD', amount: '0.2' }]);
+    expect((await as(t.server, caller).get(`/v1/limits/apikeys/${caller.keyId}`).expect(200)).body.usage.monthlyCost).toMatchObject({ used: 0.95 });
+    expect((await api.post(`/v1/rerankers/${byProvider}/rerank`).send({ query: 'q', documents: docs(1) }).expect(429)).body.code).toBe('QUOTA_EXCEEDED');
+  });
+});

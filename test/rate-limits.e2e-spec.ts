@@ -245,7 +245,7 @@ describe('rate limits and quotas (in process)', () => {
 
   it('refuses with QUOTA_EXCEEDED once a monthly cost quota is reached by what the calls were charged (their reranker\'s pricing)', async () => {
     const caller = await newCaller(t.server, root, upstream);
-    await as(t.server, caller).patch(`/v1/rerankers/${caller.rerankerId}`).send({ pricing: { currency: 'USD', perRequest: '0.5' } }).expect(200);
+    await as(t.server, admin).patch(`/v1/rerankers/${caller.rerankerId}`).send({ pricing: { currency: 'USD', perRequest: '0.5' } }).expect(200);
     await setLimits(`apikeys/${caller.keyId}`, { monthlyCost: 1.5 }).expect(200);
     for (let call = 0; call < 3; call++) await rerank(t.server, caller).expect(200);
     const over = await rerank(t.server, caller).expect(429);

@@ -47,8 +47,9 @@ describe('usage pipeline under hostile numbers', () => {
 
   it("clamps an upstream's reported units at the edge: 1e19 search units or tokens never reach the rollups", async () => {
     const caller = await createActor(t.server, root);
-    const body = rerankerBody({ providerType: 'COHERE', endpointUrl: liar.url, modelIdentifier: 'rerank-v3.5', pricing: { currency: 'USD', perSearchUnit: '0.002' } });
-    const id = (await as(t.server, caller).post('/v1/rerankers').send(body).expect(201)).body.rerankerId as string;
+    const pricing = { currency: 'USD', perSearchUnit: '0.002' };
+    const body = rerankerBody({ providerType: 'COHERE', endpointUrl: liar.url, modelIdentifier: 'rerank-v3.5', ownerId: caller.userId, pricing });
+    const id = (await as(t.server, root).post('/v1/rerankers').send(body).expect(201)).body.rerankerId as string;
     const answer = (meta: unknown) => ({ kind: 'status', status: 200, body: { id: 'x', results: [{ index: 0, relevance_score: 0.5 }, { index: 1, relevance_score: 0.4 }], meta } }) as const;
     const before = metric(await metrics(), 'usage_units_clamped_total{provider="COHERE"}');
     for (const meta of [

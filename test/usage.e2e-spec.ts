@@ -83,9 +83,10 @@ describe('usage and cost', () => {
 
   const flush = () => t.app.get(UsageMeter).flush();
 
+  /** A reranker of `owner`'s, registered by an admin (only SET_PRICING holders may price it). */
   async function reranker(owner: Actor, upstream: FakeUpstream, fields: Record<string, unknown> = {}): Promise<string> {
-    const body = rerankerBody({ providerType: upstream.format, endpointUrl: upstream.url, modelIdentifier: `model-${randomUUID().slice(0, 8)}`, ...fields });
-    return (await as(t.server, owner).post('/v1/rerankers').send(body).expect(201)).body.rerankerId;
+    const body = rerankerBody({ providerType: upstream.format, endpointUrl: upstream.url, modelIdentifier: `model-${randomUUID().slice(0, 8)}`, ownerId: owner.userId, ...fields });
+    return (await as(t.server, admin).post('/v1/rerankers').send(body).expect(201)).body.rerankerId;
   }
 
   const rerank = (caller: Actor, id: string, count: number, status = 200) =>
@@ -164,7 +165,7 @@ describe('usage and cost', () => {
     expect((await monthly(unpriced)).usage).toMatchObject({ calls: 1, documents: 1, cost: [] });
     expect((await monthly(perToken)).pricing).toEqual({ currency: 'USD', perMillionTokens: '2' });
 
-    await as(t.server, caller).patch(`/v1/rerankers/${perRequest}`).send({ pricing: { currency: 'USD', perRequest: '0.01' } }).expect(200);
+    await as(t.server, admin).patch(`/v1/rerankers/${perRequest}`).send({ pricing: { currency: 'USD', perRequest: '0.01' } }).expect(200);
     await rerank(caller, perRequest, 1);
     expect((await monthly(perRequest)).usage.cost).toEqual([{ currency: 'USD', amount: '0.013' }]);
 
@@ -275,7 +276,7 @@ describe('usage and cost', () => {
   });
 
   it('validates pricing strictly, naming the field, and clears it with null', async () => {
-    const caller = await createActor(t.server, root);
+    const caller = await createActor(t.server, root, 'ADMIN');
     const create = (pricing: unknown) => as(t.server, caller).post('/v1/rerankers').send(rerankerBody({ pricing }));
     const refused = async (pricing: unknown, message: RegExp) => {
       const res = await create(pricing).expect(400);

@@ -5,6 +5,7 @@ import { largestAnswerBytes } from './byte-budget-rule.js';
 import { ConfigError } from './config-error.js';
 import { EnvReader, type Env } from './env-reader.js';
 import { loadConsoleConfig, type ConsoleConfig } from './console-config.js';
+import { loadPriceList } from './price-list-config.js';
 import { loadLimitsConfig, type LimitsConfig } from './limits-config.js';
 import { Secret } from './secret.js';
 import { loadSecretSourcesConfig, type SecretSourcesConfig } from './secret-sources-config.js';
@@ -100,6 +101,8 @@ export interface UsageConfig {
   readonly flushIntervalMs: number;
   /** Rollup rows held in memory at most; a call that would need another is dropped (and counted). */
   readonly maxPendingKeys: number;
+  /** What calls to unpriced rerankers cost, per provider and model (PRICE_LIST, PRICE_LIST_FILE); checked by usage's PriceList. */
+  readonly priceList: Readonly<Record<string, unknown>> | undefined;
 }
 
 export interface MetricsConfig {
@@ -198,6 +201,7 @@ export class AppConfig {
     this.usage = {
       flushIntervalMs: env.integer('USAGE_FLUSH_INTERVAL_MS', 10_000, { min: 100, max: 3_600_000 }),
       maxPendingKeys: env.integer('USAGE_MAX_PENDING_KEYS', 100_000, { min: 1, max: 10_000_000 }),
+      priceList: loadPriceList(env),
     };
     this.limits = loadLimitsConfig(env);
     this.builtin = loadBuiltinConfig(env, this.database.dataDir, this.production);

@@ -10,6 +10,7 @@ import { SecretSource } from '../credentials/secret-source.js';
 import type { GcpTokenSource } from '../credentials/gcp-token-source.js';
 import { CredentialResolver } from '../credentials/credential-resolver.js';
 import type { RerankersService } from '../rerankers/rerankers.service.js';
+import { PriceList } from '../usage/price-list.js';
 import { RerankTargets } from './rerank-targets.js';
 
 const KEY = Buffer.alloc(32, 7).toString('base64');
@@ -50,7 +51,7 @@ function targetsOn(registry: Pick<RerankersService, 'findStored'>, bus: Bus = ne
     count++;
     return materialize(stored);
   };
-  const targets = new RerankTargets(registry as RerankersService, resolver, config, bus as unknown as InvalidationBus, metrics);
+  const targets = new RerankTargets(registry as RerankersService, resolver, new PriceList(config), config, bus as unknown as InvalidationBus, metrics);
   return { targets, materialized: () => count };
 }
 

@@ -14,6 +14,7 @@ import type { Reranker } from '../generated/prisma/client.js';
 import { adapterFor } from '../providers/provider-catalog.js';
 import { RerankersService } from '../rerankers/rerankers.service.js';
 import { SERVICE_VERSION } from '../system/build-info.js';
+import { PriceList } from '../usage/price-list.js';
 import { compilePricing, type Pricing } from '../usage/pricing.js';
 import type { RerankTarget } from './rerank-types.js';
 import { SecretScrubber } from './upstream/secret-scrubber.js';
@@ -37,6 +38,7 @@ export class RerankTargets implements OnModuleDestroy {
   constructor(
     private readonly rerankers: RerankersService,
     private readonly credentials: CredentialResolver,
+    private readonly prices: PriceList,
     private readonly config: AppConfig,
     invalidations: InvalidationBus,
     metrics: MetricsService,
@@ -113,6 +115,8 @@ export class RerankTargets implements OnModuleDestroy {
     const basePath = endpoint.pathname === '/' ? '' : endpoint.pathname;
     const extraHeaders = row.extraHeaders as Record<string, string> | null;
     const credential = await this.credentials.materialize(row);
+    // An admin's price for this reranker, else the deployment's for its provider and model.
+    const pricing = row.pricing !== null ? compilePricing(row.pricing as Pricing) : this.prices.pricingFor(row.providerType, row.modelIdentifier);
     return {
       rerankerId: row.id,
       ownerId: row.ownerId,
@@ -130,7 +134,7 @@ export class RerankTargets implements OnModuleDestroy {
       batchSize: row.maxDocumentsPerRequest ?? adapter.maxDocumentsPerRequest,
       maxTokensPerRequest: row.maxTokensPerRequest ?? adapter.defaultMaxTokensPerRequest?.(row.modelIdentifier),
       scoreNormalization: row.scoreNormalization,
-      ...(row.pricing !== null ? { pricing: compilePricing(row.pricing as Pricing) } : {}),
+      ...(pricing ? { pricing } : {}),
     };
   }
 }

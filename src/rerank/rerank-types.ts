@@ -39,7 +39,7 @@ export interface RerankTarget {
   /** Estimated-token budget of one upstream request; absent: none. */
   readonly maxTokensPerRequest?: number;
   readonly scoreNormalization: ScoreNormalization;
-  /** What a call costs (for its usage record); absent: unpriced. */
+  /** What a call costs (for its usage record and the cost quotas): the reranker's pricing, else the price list's; absent: unpriced. */
   readonly pricing?: CompiledPricing;
 }
 

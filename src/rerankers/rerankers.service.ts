@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { visibleOr404 } from '../auth/visibility.js';
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../common/errors/domain-error.js';
@@ -27,6 +28,7 @@ import { toPricing } from './dto/pricing.dto.js';
 import type { RerankerListFilter } from './dto/list-rerankers.query.js';
 import type { UpdateRerankerDto } from './dto/update-reranker.dto.js';
 import type { RerankerIdentity } from './identity-hash.js';
+import type { Pricing } from '../usage/pricing.js';
 import { toRerankerResponse } from './dto/reranker.response.js';
 import { RerankersRepository, changedRow, unsavedRow, type DetachedAlias, type RerankerFields, type UpdateOutcome } from './rerankers.repository.js';
 import { canonicalApiPath, canonicalEndpointUrl, parseHttpUrl } from '../common/validation/url-canonicalization.js';
@@ -131,6 +133,7 @@ export class RerankersService {
       credential,
     );
     this.credentialPolicy.assertExtraHeadersClear(fields.extraHeaders, fields.credentials);
+    assertMaySetPricing(principal, fields.pricing, null);
     return { id, ownerId, fields };
   }
 
@@ -270,6 +273,7 @@ export class RerankersService {
     assertImmutable('providerType', dto.providerType, current.providerType);
     assertImmutable('ownerId', dto.ownerId, current.ownerId);
     const changes: Partial<RerankerFields> = { ...this.editableFields(dto), ...(dto.replaceLabels ? { labels: dto.replaceLabels } : {}) };
+    if (changes.pricing !== undefined) assertMaySetPricing(principal, changes.pricing, current.pricing as Pricing | null);
     if (dto.credentials !== undefined) {
       const binding = { rerankerId: current.id, ownerId: current.ownerId };
       Object.assign(
@@ -386,6 +390,16 @@ export class RerankersService {
       readable ? { existingRerankerId: existing.id } : undefined,
     );
   }
+}
+
+/**
+ * A reranker's pricing is what the cost quotas of its callers count: setting, changing or
+ * clearing it needs SET_PRICING (admins), so nobody lowers the price their own quota is
+ * charged. Sending the price it already has is no change (a read-modify-write client).
+ */
+function assertMaySetPricing(principal: Principal, requested: Pricing | null, current: Pricing | null): void {
+  if (principal.has('SET_PRICING') || isDeepStrictEqual(requested, current)) return;
+  throw DomainError.permissionDenied("SET_PRICING is required to set or change a reranker's pricing (what cost quotas count)");
 }
 
 function assertImmutable<T>(field: string, sent: T | undefined, current: T): void {

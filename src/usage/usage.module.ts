@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { UsersModule } from '../users/users.module.js';
+import { PriceList } from './price-list.js';
 import { PricingCalculator } from './pricing-calculator.js';
 import { UsageController } from './usage.controller.js';
 import { UsageMeter } from './usage-meter.js';
@@ -9,7 +10,7 @@ import { UsageService } from './usage.service.js';
 @Module({
   imports: [UsersModule],
   controllers: [UsageController],
-  providers: [UsageMeter, UsageRepository, UsageService, PricingCalculator],
-  exports: [UsageMeter, UsageService, PricingCalculator],
+  providers: [UsageMeter, UsageRepository, UsageService, PricingCalculator, PriceList],
+  exports: [UsageMeter, UsageService, PricingCalculator, PriceList],
 })
 export class UsageModule {}
