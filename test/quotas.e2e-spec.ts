@@ -235,3 +235,66 @@ describe('pricing a member cannot lower', () => {
     expect((await api.post(`/v1/rerankers/${byProvider}/rerank`).send({ query: 'q', documents: docs(1) }).expect(429)).body.code).toBe('QUOTA_EXCEEDED');
   });
 });
+
+describe('per-key limits passed on to the keys a key mints', () => {
+  let t: TestApp;
+  let root: Actor;
+  let admin: Actor;
+  let cohere: FakeUpstream;
+
+  beforeAll(async () => {
+    t = await startTestApp({ EGRESS_ALLOW_PRIVATE: 'true' });
+    root = await initRoot(t.server);
+    admin = await createActor(t.server, root, 'ADMIN');
+    cohere = await FakeUpstream.start('COHERE');
+  });
+
+  afterAll(async () => {
+    await t.close();
+    await cohere.close();
+  });
+
+  const mint = async (by: Actor, body: Record<string, unknown> = {}): Promise<Member> => {
+    const created = await as(t.server, by).post('/v1/apikeys').send(body).expect(201);
+    return { ...by, userId: created.body.apiKey.userId, key: created.body.rawApiKey, keyId: created.body.apiKey.apiKeyId };
+  };
+  const overrides = async (keyId: string) => (await as(t.server, root).get(`/v1/limits/apikeys/${keyId}`).expect(200)).body.overrides;
+
+  it('gives a key minted by a limited key of the same user those limits, down every generation; a member cannot escape by minting', async () => {
+    const caller = await member(t.server, root);
+    const id = (await as(t.server, caller).post('/v1/rerankers').send(rerankerBody({ endpointUrl: cohere.url })).expect(201)).body.rerankerId as string;
+    const earlier = await mint(caller);
+    await as(t.server, admin).put(`/v1/limits/apikeys/${caller.keyId}`).send({ requestsPerMinute: 2, monthlyDocuments: 100 }).expect(200);
+
+    const child = await mint(caller);
+    const grandchild = await mint(child);
+    for (const key of [child, grandchild]) {
+      expect(await overrides(key.keyId)).toEqual({ requestsPerMinute: 2, documentsPerMinute: null, concurrentCalls: null, monthlyDocuments: 100, monthlyCost: null });
+      const rerank = () => as(t.server, key).post(`/v1/rerankers/${id}/rerank`).send({ query: 'q', documents: ['a'] });
+      await rerank().expect(200);
+      await rerank().expect(200);
+      expect((await rerank().expect(429)).body.details).toMatchObject({ subject: 'APIKEY', limit: 'requestsPerMinute', value: 2 });
+    }
+    // Keys minted before the override keep their own limits: the owner's limits bound them all.
+    expect((await overrides(earlier.keyId)).requestsPerMinute).toBeNull();
+
+    const events = await as(t.server, root).get('/v1/audit-events').query({ targetId: child.keyId, action: 'limits.update' }).expect(200);
+    expect(events.body.auditEvents).toHaveLength(1);
+    expect(events.body.auditEvents[0]).toMatchObject({
+      actorUserId: caller.userId,
+      targetType: 'apikey',
+      targetOwnerId: caller.userId,
+      diff: { before: { requestsPerMinute: null, monthlyDocuments: null }, after: { requestsPerMinute: 2, monthlyDocuments: 100 } },
+    });
+  });
+
+  it("does not pass an admin's own key limits on to a key it mints for someone else", async () => {
+    const adminKey = (await as(t.server, admin).get('/v1/apikeys').expect(200)).body.apiKeys[0].apiKeyId as string;
+    await as(t.server, root).put(`/v1/limits/apikeys/${adminKey}`).send({ requestsPerMinute: 3 }).expect(200);
+    const caller = await member(t.server, root);
+    const forMember = await mint(admin, { userId: caller.userId });
+    expect((await overrides(forMember.keyId)).requestsPerMinute).toBeNull();
+    const forItself = await mint(admin);
+    expect((await overrides(forItself.keyId)).requestsPerMinute).toBe(3);
+  });
+});

@@ -27,6 +27,22 @@ export interface CreatedApiKey {
   rawApiKey: string;
 }
 
+/** A key minted by another key of the same user, in the transaction that stores it. */
+export interface MintedKey {
+  readonly keyId: string;
+  readonly userId: string;
+  /** The key that minted it (the caller's). */
+  readonly mintedBy: string;
+  readonly actor: AuditActor;
+}
+
+/**
+ * Told of every key minted by a key of the same user, inside the transaction that stores it
+ * (a failure rolls the new key back). How the limits module passes a key's own limits on
+ * without api-keys depending on it.
+ */
+export type MintListener = (tx: Tx, minted: MintedKey) => Promise<void>;
+
 /** A key issued and hashed, not yet stored: argon2 runs outside the transaction that stores it. */
 export interface PreparedApiKey {
   readonly row: NewApiKey;
@@ -36,6 +52,7 @@ export interface PreparedApiKey {
 @Injectable()
 export class ApiKeysService {
   private readonly argon2: Argon2Config;
+  private readonly mintListeners: MintListener[] = [];
 
   constructor(
     private readonly keys: ApiKeysRepository,
@@ -65,9 +82,17 @@ export class ApiKeysService {
     const apiKey = await this.transactions.run(async (tx) => {
       const created = await this.insert(tx, prepared);
       await this.record(tx, caller, 'apikey.create', null, created);
+      if (userId === principal.userId) {
+        for (const listener of this.mintListeners) await listener(tx, { keyId: created.id, userId, mintedBy: principal.apiKeyId, actor: caller });
+      }
       return created;
     });
     return { apiKey, rawApiKey: prepared.rawApiKey };
+  }
+
+  /** Registers a listener for keys minted by a key of their own user (see MintListener). */
+  onMinted(listener: MintListener): void {
+    this.mintListeners.push(listener);
   }
 
   /** A new key for `userId`, hashed; no check (the caller's service decided), nothing stored yet. */

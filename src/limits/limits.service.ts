@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { visibleOr404 } from '../auth/visibility.js';
-import { ApiKeysService } from '../api-keys/api-keys.service.js';
+import { ApiKeysService, type MintedKey } from '../api-keys/api-keys.service.js';
 import { AuditLog } from '../audit/audit-log.js';
 import type { Caller } from '../auth/caller.js';
 import type { Principal } from '../auth/principal.js';
-import { Transactions } from '../database/transactions.js';
+import { Transactions, type Tx } from '../database/transactions.js';
 import { InvalidationBus } from '../database/invalidation-bus.js';
 import { AppConfig } from '../config/app-config.js';
 import type { LimitOverride, LimitSubject, UserRole } from '../generated/prisma/client.js';
@@ -27,6 +27,11 @@ interface SubjectOwner {
  * (members: their own user and keys, with what is left of each limit); overriding needs
  * UPDATE_LIMITS (admins) and a rank that reaches the subject's owner, so an ADMIN cannot
  * change ROOT's limits. A change is in force at once on every instance.
+ *
+ * A key minted by a key of the same user starts with a copy of the minting key's overrides
+ * (in the transaction that stores it, audited as limits.update): per-key limits an admin set
+ * cannot be walked around by minting a fresh key. Keys minted before an override keep their
+ * own; the user's limits bound every key of theirs.
  */
 @Injectable()
 export class LimitsService {
@@ -43,6 +48,7 @@ export class LimitsService {
     config: AppConfig,
   ) {
     this.defaults = config.limits.defaults;
+    keys.onMinted((tx, minted) => this.passOn(tx, minted));
   }
 
   async get(principal: Principal, subject: LimitSubject, id: string): Promise<LimitsView> {
@@ -69,6 +75,16 @@ export class LimitsService {
     });
     this.invalidations.publish({ kind: 'limits', subject, id });
     return this.view(subject, id, owner, row);
+  }
+
+  /** Copies the minting key's overrides to the key it minted, with their audit event; nothing when it has none. */
+  private async passOn(tx: Tx, { keyId, userId, mintedBy, actor }: MintedKey): Promise<void> {
+    const minting = await this.limits.find('APIKEY', mintedBy, tx);
+    const changes = Object.fromEntries(Object.entries(toOverrides(minting)).filter(([, value]) => value !== null)) as LimitChanges;
+    if (!minting || Object.keys(changes).length === 0) return;
+    // Whoever set the minting key's limits decided these: they stay the limits' author.
+    const row = await this.limits.write(tx, 'APIKEY', keyId, changes, minting.updatedById);
+    await this.audit.record(tx, { actor, action: 'limits.update', target: { type: 'apikey', id: keyId, ownerId: userId }, before: toOverrides(null), after: toOverrides(row) });
   }
 
   /** The subject's owner; 404 when there is no such subject or the caller may not see it. */
