@@ -64,21 +64,21 @@ export class AliasesService {
         return alias;
       });
       this.invalidations.publish({ kind: 'alias', ownerId });
-      return created;
+      return inViewOf(principal, created);
     } catch (error) {
       if (isUniqueViolation(error)) throw DomainError.alreadyExists(`This owner already has an alias named "${dto.name}"`);
       throw error;
     }
   }
 
-  get(principal: Principal, name: string, ownerId?: string): Promise<AliasWithTargets> {
-    return this.visible(principal, 'READ', name, ownerId);
+  async get(principal: Principal, name: string, ownerId?: string): Promise<AliasWithTargets> {
+    return inViewOf(principal, await this.visible(principal, 'READ', name, ownerId));
   }
 
   async list(principal: Principal, { query, labels }: AliasListFilter): Promise<{ aliases: AliasWithTargets[]; nextToken?: string }> {
     const ownerId = this.owners.listedOwner(principal, 'ALIAS', query.ownerId);
     const page = await this.aliases.listPage({ ownerId, labels, names: principal.scopes.aliases }, decodePageToken(query.nextToken), query.pageSize);
-    return { aliases: page.items, ...(page.next ? { nextToken: encodePageToken(page.next) } : {}) };
+    return { aliases: page.items.map((alias) => inViewOf(principal, alias)), ...(page.next ? { nextToken: encodePageToken(page.next) } : {}) };
   }
 
   /** With `ifMatch`, only if the alias still has that ETag (412 otherwise, checked on the locked row). */
@@ -100,7 +100,7 @@ export class AliasesService {
     };
     const updated = await this.write(caller, current.id, { changes, targets, mergeLabels: dto.mergeLabels, updatedById: principal.userId }, ifMatch);
     this.invalidations.publish({ kind: 'alias', ownerId: current.ownerId });
-    return updated;
+    return inViewOf(principal, updated);
   }
 
   async delete(caller: Caller, name: string, ownerId?: string): Promise<void> {
@@ -135,11 +135,11 @@ export class AliasesService {
   }
 
   private record(tx: Tx, actor: AuditActor, action: AuditAction, before: AliasWithTargets | null, after: AliasWithTargets | null): Promise<void> {
-    const { id, ownerId } = (after ?? before)!;
+    const { id, ownerId, name } = (after ?? before)!;
     return this.audit.record(tx, {
       actor,
       action,
-      target: { type: 'alias', id, ownerId },
+      target: { type: 'alias', id, ownerId, name },
       before: before && toAliasResponse(before),
       after: after && toAliasResponse(after),
     });
@@ -174,4 +174,13 @@ export class AliasesService {
     });
     return targets.map(({ rerankerId, weight, priority }) => ({ rerankerId, weight, priority }));
   }
+}
+
+/**
+ * The alias as the caller may see it: a key narrowed by rerankerIds sees only the targets in
+ * its list, as it sees only those rerankers everywhere else (its calls skip the others).
+ */
+function inViewOf(principal: Principal, alias: AliasWithTargets): AliasWithTargets {
+  if (!principal.scopes.rerankerIds) return alias;
+  return { ...alias, targets: alias.targets.filter((target) => principal.mayUseReranker(target.rerankerId)) };
 }

@@ -24,6 +24,8 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export interface AuditTarget {
   readonly type: AuditTargetType;
   readonly id: string | null;
+  /** An alias's name (aliases are addressed, and keys narrowed, by name); absent for other targets. */
+  readonly name?: string;
   /** Whose resource it is: that user sees the event. */
   readonly ownerId: string | null;
 }

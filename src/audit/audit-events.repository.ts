@@ -6,6 +6,10 @@ import type { AuditEvent } from '../generated/prisma/client.js';
 export interface AuditEventFilter {
   /** Only the events on this user's resources or by this user (an OWN reader). */
   visibleTo?: string;
+  /** A narrowed key's rerankers: events on any other reranker are left out. */
+  rerankerIds?: readonly string[];
+  /** A narrowed key's aliases (names): events on any other alias are left out. */
+  aliasNames?: readonly string[];
   actorUserId?: string;
   actorApiKeyId?: string;
   targetType?: string;
@@ -25,12 +29,14 @@ export class AuditEventsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   async listPage(filter: AuditEventFilter, cursor: PageCursor | undefined, pageSize: number): Promise<Page<AuditEvent>> {
-    const { visibleTo, from, to, ...exact } = filter;
+    const { visibleTo, rerankerIds, aliasNames, from, to, ...exact } = filter;
     const rows = await this.prisma.auditEvent.findMany({
       where: {
         ...exact,
         AND: [
           visibleTo ? { OR: [{ targetOwnerId: visibleTo }, { actorUserId: visibleTo }] } : {},
+          rerankerIds ? { OR: [{ targetType: { not: 'reranker' } }, { targetId: { in: [...rerankerIds] } }] } : {},
+          aliasNames ? { OR: [{ targetType: { not: 'alias' } }, { targetName: { in: [...aliasNames] } }] } : {},
           { occurredAt: { gte: from, lt: to } },
           afterCursor(cursor, 'occurredAt'),
         ],

@@ -28,6 +28,7 @@ export class AuditLog {
         action,
         targetType: target.type,
         targetId: target.id,
+        targetName: target.name ?? null,
         targetOwnerId: target.ownerId,
         diff: diff as Prisma.InputJsonObject,
       },

@@ -64,6 +64,7 @@ export type UpdateOutcome = { row: Reranker } | 'stale';
 export interface DetachedAlias {
   id: string;
   ownerId: string;
+  name: string;
   targets: Array<{ rerankerId: string; weight: number; priority: number }>;
 }
 
@@ -179,6 +180,7 @@ export class RerankersRepository {
       select: {
         id: true,
         ownerId: true,
+        name: true,
         targets: { orderBy: { position: 'asc' }, select: { rerankerId: true, weight: true, priority: true } },
       },
     });

@@ -222,11 +222,11 @@ export class RerankersService {
 
   /** A forced delete changes the aliases it is removed from: each gets its event, seen by its owner. */
   private async recordDetached(tx: Tx, actor: AuditActor, rerankerId: string, aliases: readonly DetachedAlias[]): Promise<void> {
-    for (const { id, ownerId, targets } of aliases) {
+    for (const { id, ownerId, name, targets } of aliases) {
       await this.audit.record(tx, {
         actor,
         action: 'alias.update',
-        target: { type: 'alias', id, ownerId },
+        target: { type: 'alias', id, ownerId, name },
         before: { targets },
         after: { targets: targets.filter((target) => target.rerankerId !== rerankerId) },
       });

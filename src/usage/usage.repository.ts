@@ -35,6 +35,15 @@ export interface ReportRow {
   readonly latencyMsMax: number;
 }
 
+/** What a key narrowed by rerankerIds or aliases may read: its own calls, and calls on its rerankers through its aliases (or none). */
+export interface UsageView {
+  readonly apiKeyId: string;
+  /** Absent: any reranker. */
+  readonly rerankerIds?: readonly string[];
+  /** Absent: any alias. */
+  readonly aliases?: readonly string[];
+}
+
 export interface ReportQuery {
   readonly from: Date;
   readonly to: Date;
@@ -44,6 +53,8 @@ export interface ReportQuery {
   readonly ownerId?: string;
   /** Only calls through this alias. */
   readonly alias?: string;
+  /** Set for a narrowed key: only the rows in its view. */
+  readonly view?: UsageView;
   readonly limit: number;
 }
 
@@ -54,6 +65,15 @@ const GROUP_COLUMNS: Readonly<Record<UsageGroupBy, string>> = {
   apiKey: 'api_key_id::text',
   owner: 'owner_id::text',
 };
+
+/** A narrowed key's rows: its own, or on its rerankers through one of its aliases or none. An empty list allows nothing. */
+function inView(view: UsageView): Prisma.Sql {
+  const among = (column: string, values: readonly string[]) =>
+    values.length === 0 ? Prisma.sql`FALSE` : Prisma.sql`${Prisma.raw(`"${column}"`)} IN (${Prisma.join(values)})`;
+  const reranker = view.rerankerIds ? among('reranker_id', view.rerankerIds) : Prisma.sql`TRUE`;
+  const alias = view.aliases ? Prisma.sql`("alias_name" = '' OR ${among('alias_name', view.aliases)})` : Prisma.sql`TRUE`;
+  return Prisma.sql`("api_key_id" = ${view.apiKeyId}::uuid OR (${reranker} AND ${alias}))`;
+}
 
 /** Sums come back as text: bigint and numeric sums exceed what the drivers give as numbers. */
 type TextSums<T> = { [K in keyof T]: T[K] extends number | bigint ? string : T[K] };
@@ -110,6 +130,7 @@ export class UsageRepository {
     const group = query.groupBy ? Prisma.raw(GROUP_COLUMNS[query.groupBy]) : Prisma.sql`''`;
     const owner = query.ownerId ? Prisma.sql`AND "owner_id" = ${query.ownerId}::uuid` : Prisma.empty;
     const alias = query.alias !== undefined ? Prisma.sql`AND "alias_name" = ${query.alias}` : Prisma.empty;
+    const view = query.view ? Prisma.sql`AND ${inView(query.view)}` : Prisma.empty;
     const rows = await this.prisma.$queryRaw<Array<TextSums<ReportRow>>>`
       SELECT date_trunc(${query.granularity}, "minute", 'UTC') AS "bucket", ${group} AS "group", "outcome", "currency",
              sum("calls")::text AS "calls", sum("documents")::text AS "documents", sum("documents_requested")::text AS "documentsRequested",
@@ -117,7 +138,7 @@ export class UsageRepository {
              sum("search_units")::text AS "searchUnits", sum("tokens")::text AS "tokens", sum("cost")::text AS "cost",
              sum("latency_ms_sum")::text AS "latencyMsSum", max("latency_ms_max")::text AS "latencyMsMax"
         FROM "usage_rollups"
-       WHERE "minute" >= ${query.from}::timestamptz AND "minute" < ${query.to}::timestamptz ${owner} ${alias}
+       WHERE "minute" >= ${query.from}::timestamptz AND "minute" < ${query.to}::timestamptz ${owner} ${alias} ${view}
        GROUP BY 1, 2, 3, 4
        ORDER BY 1, 2, 3, 4
        LIMIT ${query.limit}`;

@@ -60,14 +60,20 @@ export class UsageService {
     return totals;
   }
 
-  /** The caller's usage (another owner's, or everyone's, with READ_USAGE_ANY) in buckets, per group. */
+  /**
+   * The caller's usage (another owner's, or everyone's, with READ_USAGE_ANY) in buckets, per
+   * group; a key narrowed by rerankerIds or aliases reads only its view (UsageView), as on
+   * every other route.
+   */
   async report(principal: Principal, request: UsageReportRequest): Promise<UsageBucketTotals[]> {
     if (request.from >= request.to) throw DomainError.invalidArgument('from must be before to');
     if (request.to.getTime() - request.from.getTime() > MAX_RANGE_MS[request.granularity]) {
       throw DomainError.invalidArgument(`from..to may span at most ${MAX_RANGE_MS[request.granularity] / DAY_MS} days at ${request.granularity} granularity`);
     }
     const ownerId = this.owners.listedOwner(principal, 'USAGE', request.ownerId, 'READ');
-    const rows = await this.repository.report({ ...request, ownerId, limit: MAX_REPORT_ROWS + 1 });
+    const { rerankerIds, aliases } = principal.scopes;
+    const view = principal.narrowsResources ? { apiKeyId: principal.apiKeyId, rerankerIds, aliases } : undefined;
+    const rows = await this.repository.report({ ...request, ownerId, view, limit: MAX_REPORT_ROWS + 1 });
     if (rows.length > MAX_REPORT_ROWS) {
       throw DomainError.invalidArgument('The report would be too large: narrow from..to, choose a coarser granularity or another groupBy');
     }

@@ -29,6 +29,9 @@ export class AuditEventResponse {
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'Null for system.init' })
   targetId!: string | null;
 
+  @ApiProperty({ type: String, nullable: true, description: "The alias's name for an alias event; null for other targets" })
+  targetName!: string | null;
+
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'Who owns the target' })
   targetOwnerId!: string | null;
 
@@ -53,7 +56,10 @@ export class AuditEventResponse {
   })
   clientAddress!: string | null;
 
-  @ApiProperty({ type: AuditDiffResponse, description: 'Changed fields only; secrets appear as "[secret]"' })
+  @ApiProperty({
+    type: AuditDiffResponse,
+    description: 'Changed fields only; secrets appear as "[secret]", and reranker ids the reader may not see (in an alias\'s targets) as "[hidden]"',
+  })
   diff!: AuditDiffResponse;
 }
 
@@ -72,6 +78,7 @@ export function toAuditEventResponse(event: AuditEvent): AuditEventResponse {
     action: event.action as AuditAction,
     targetType: event.targetType as AuditTargetType,
     targetId: event.targetId,
+    targetName: event.targetName,
     targetOwnerId: event.targetOwnerId,
     actorUserId: event.actorUserId,
     actorApiKeyId: event.actorApiKeyId,
