@@ -75,6 +75,22 @@ const { hostileValue } = fc.letrec<{ hostileValue: unknown }>((tie) => ({
     fc.dictionary(hostileKey, tie('hostileValue'), { maxKeys: 4 }),
   ),
 }));
+/** Alias targets as a hostile client sends them: nested lists, wrong items, out-of-range weights. */
+function hostileTargets(rerankerId: string): fc.Arbitrary<unknown> {
+  const target = fc.record({ rerankerId: fc.oneof(fc.constant(rerankerId), fc.constant(upper(rerankerId)), hostileValue), weight: hostileValue, priority: hostileValue }, { requiredKeys: ['rerankerId'] });
+  return fc.oneof(
+    fc.constantFrom([[{ rerankerId }]], [[]], [[[]]], [null], [rerankerId], { rerankerId }, [{ rerankerId }, [{ rerankerId }]], [{ rerankerId }, { rerankerId }]),
+    fc.array(target, { minLength: 0, maxLength: 18 }),
+    fc.array(fc.oneof(target, fc.array(target, { maxLength: 2 }), hostileValue), { maxLength: 4 }),
+  );
+}
+
+/** Limit overrides as a hostile client sends them: every limit, in and out of range, fractions, strings, null. */
+const hostileLimit = fc.oneof(
+  fc.constantFrom(0, 1, 1.5, -1, 2_000_000_000, 2_000_000_001, 1e15, 1e15 + 1, 1e9, 0.000001, 0.0000001, 12.5, '5', null, 2 ** 63),
+  hostileValue,
+);
+
 const RAW_BODIES = ['', ' ', 'null', '[]', '"x"', '7', '{', '{"a":}', 'nul', '{"a":1,"a":2}', '"\\ud800"', '{"__proto__":{"x":1}}', '\u0000'];
 
 // ---- the fixture and the request generator ------------------------------------------
@@ -128,6 +144,9 @@ function bodyTemplate(method: string, path: string, f: Fixture): fc.Arbitrary<Re
       return fc.uuid().map((u) => ({ name: `fuzz/${u}`, strategy: 'FALLBACK', targets: [{ rerankerId: f.liveRerankerId, priority: 1 }] }));
     case 'PATCH /v1/aliases/:name':
       return fc.constant({ description: 'Renamed', targets: [{ rerankerId: f.liveRerankerId, weight: 2 }], strategy: 'WEIGHTED' });
+    case 'PUT /v1/limits/users/:id':
+    case 'PUT /v1/limits/apikeys/:id':
+      return fc.constant({ requestsPerMinute: 100_000, documentsPerMinute: 1_000_000, concurrentCalls: 64, monthlyDocuments: 1e9, monthlyCost: 1000 });
     case 'POST /v1/aliases/:name/rerank':
       return fc.constant({ query: 'q', documents, topN: 1, returnDocuments: true, rankFields: ['text'] });
     case 'POST /v1/rerankers/:id/rerank':
@@ -202,9 +221,9 @@ function nameArbitrary(path: string, f: Fixture): fc.Arbitrary<string> {
 
 /** Path ids: the route's own target (as is and uppercased), unknown ids, hostile text. */
 function idArbitrary(method: string, path: string, f: Fixture): fc.Arbitrary<string> {
-  const own = path.startsWith('/v1/users/')
+  const own = path.startsWith('/v1/users/') || path.startsWith('/v1/limits/users/')
     ? f.victim.userId
-    : path.startsWith('/v1/apikeys/')
+    : path.startsWith('/v1/apikeys/') || path.startsWith('/v1/limits/apikeys/')
       ? f.victim.apiKeyId
       : path.endsWith('/rerank') || path.endsWith('/ping')
         ? f.liveRerankerId
@@ -342,7 +361,15 @@ describe('fuzz: every route, hostile input', () => {
   let f: Fixture;
 
   beforeAll(async () => {
-    t = await startTestApp({ EGRESS_ALLOW_PRIVATE: 'true', LOG_LEVEL: 'fatal' });
+    // Every rerank and ping goes through the quotas' reservations: priced by the price list, under monthly quotas.
+    t = await startTestApp({
+      EGRESS_ALLOW_PRIVATE: 'true',
+      LOG_LEVEL: 'fatal',
+      PRICE_LIST: JSON.stringify({ '*': { currency: 'USD', perRequest: '0.0000001', perMillionTokens: '0.01' } }),
+      RATE_LIMIT_MONTHLY_DOCUMENTS: '1000000000',
+      RATE_LIMIT_MONTHLY_COST: '1000000',
+      RATE_LIMIT_REQUESTS_PER_MINUTE: '1000000',
+    });
     upstream = await FakeUpstream.start('JINA');
     const root = await initRoot(t.server);
     const admin = await createActor(t.server, root, 'ADMIN');
@@ -396,6 +423,57 @@ describe('fuzz: every route, hostile input', () => {
     await t?.close();
     await upstream?.close();
   });
+
+  /** One property over `requests`, as an authenticated JSON client: never a 500, the error model, no change on a 4xx. */
+  async function holds(requests: fc.Arbitrary<FuzzRequest>, runs: number): Promise<void> {
+    const outcome = await fc.check(
+      fc.asyncProperty(requests, (req) => check(f, req)),
+      { numRuns: runs, seed: SEED, endOnFailure: !SHRINK },
+    );
+    if (outcome.failed) throw new Error(`Reproduce with FUZZ_SEED=${SEED}\n${String(outcome.errorInstance).slice(0, 1000)}\n${(fc.defaultReportMessage(outcome) ?? '').slice(0, 4000)}`);
+  }
+
+  const json = (actor: Actor) => ({ 'x-api-key': actor.key, 'content-type': 'application/json' });
+
+  it('alias targets of any shape (nested lists, wrong items, out-of-range weights) answer 2xx or 400 on create and PATCH', async () => {
+    const create = fc.tuple(fc.uuid(), hostileTargets(f.liveRerankerId)).map(([u, targets]): FuzzRequest => ({
+      method: 'POST',
+      url: '/v1/aliases',
+      headers: json(f.actors.member),
+      payload: JSON.stringify({ name: `fuzz/t-${u}`, targets }),
+    }));
+    const patch = hostileTargets(f.liveRerankerId).map((targets): FuzzRequest => ({
+      method: 'PATCH',
+      url: `/v1/aliases/${encodeURIComponent(f.victim.aliasName)}`,
+      headers: json(f.actors.member),
+      payload: JSON.stringify({ targets }),
+    }));
+    await holds(fc.oneof(create, patch), RUNS * 8);
+  }, 5 * 60_000);
+
+  it('limit overrides of any value answer 200 or 400, and the calls they then govern (rerank, ping) never 500', async () => {
+    const override = fc
+      .record(
+        Object.fromEntries(['requestsPerMinute', 'documentsPerMinute', 'concurrentCalls', 'monthlyDocuments', 'monthlyCost'].map((name) => [name, hostileLimit])),
+        { requiredKeys: [] },
+      )
+      .chain((body) =>
+        fc.constantFrom(`/v1/limits/apikeys/${f.victim.apiKeyId}`, `/v1/limits/users/${f.actors.member.userId}`).map(
+          (url): FuzzRequest => ({ method: 'PUT', url, headers: json(f.actors.admin), payload: JSON.stringify(body) }),
+        ),
+      );
+    const call = fc.constantFrom<FuzzRequest>(
+      { method: 'POST', url: `/v1/rerankers/${f.liveRerankerId}/rerank`, headers: json(f.actors.member), payload: JSON.stringify({ query: 'q', documents: ['a', 'b'] }) },
+      { method: 'POST', url: `/v1/aliases/${encodeURIComponent(f.liveAliasName)}/rerank`, headers: json(f.actors.member), payload: JSON.stringify({ query: 'q', documents: ['a'] }) },
+      { method: 'POST', url: `/v1/rerankers/${f.liveRerankerId}/ping`, headers: json(f.actors.member) },
+    );
+    try {
+      await holds(fc.oneof(override, call), RUNS * 8);
+    } finally {
+      const cleared = JSON.stringify({ requestsPerMinute: null, documentsPerMinute: null, concurrentCalls: null, monthlyDocuments: null, monthlyCost: null });
+      await f.http.request({ method: 'PUT', path: `/v1/limits/users/${f.actors.member.userId}`, headers: json(f.actors.admin), body: cleared }).then((res) => res.body.dump());
+    }
+  }, 5 * 60_000);
 
   it('every route never answers 500, always the error model, and a 4xx changes nothing stored', async () => {
     const routes = listRoutes(t.app);
