@@ -137,7 +137,12 @@ export class CreateRerankerDto {
   @IsExtraHeaders()
   extraHeaders?: Record<string, string> | null;
 
-  @ApiPropertyOptional({ type: PricingDto, nullable: true, description: 'What a call costs, for usage and cost reports; null: unpriced' })
+  @ApiPropertyOptional({
+    type: PricingDto,
+    nullable: true,
+    description:
+      "What a call costs, for usage, cost reports and cost quotas; null: unpriced (the deployment's price list applies). Setting, changing or clearing it needs SET_PRICING (admins); sending the price it already has is no change",
+  })
   @IsOptional()
   @PricingRules()
   pricing?: PricingDto | null;

@@ -135,7 +135,7 @@ export class RerankerResponse extends AuditedResponse {
   @ApiPropertyOptional(STRING_MAP)
   extraHeaders?: Record<string, string>;
 
-  @ApiProperty({ type: PricingResponse, nullable: true })
+  @ApiProperty({ type: PricingResponse, nullable: true, description: "Set by an admin (SET_PRICING); null: unpriced, calls are charged by the deployment's price list if it has one" })
   pricing!: PricingResponse | null;
 
   @ApiPropertyOptional({ type: RerankerUsageSummary, description: 'GET /v1/rerankers/{id} only: this month so far' })
