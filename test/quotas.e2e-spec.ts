@@ -146,7 +146,10 @@ describe('ping: admitted by the same limits, booked as usage with outcome ping',
     expect((await ping().expect(200)).body).toMatchObject({ ok: true, httpStatus: 200 });
     cohere.fail({ kind: 'status', status: 401 }, 1);
     expect((await ping().expect(200)).body).toMatchObject({ ok: false, httpStatus: 401 });
-    for (let i = 0; i < 8; i++) expect((await ping().expect(429)).body).toMatchObject({ code: 'RATE_LIMITED', details: { limit: 'requestsPerMinute' } });
+    for (let i = 0; i < 6; i++) expect((await ping().expect(429)).body).toMatchObject({ code: 'RATE_LIMITED', details: { limit: 'requestsPerMinute' } });
+    // The dry probes before a save send a credential upstream too: the same limits hold them.
+    await as(t.server, caller).post('/v1/rerankers/probe').send(rerankerBody({ endpointUrl: cohere.url })).expect(429);
+    await as(t.server, caller).post(`/v1/rerankers/${id}/probe`).send({ displayName: 'tried' }).expect(429);
     expect(cohere.requests).toHaveLength(2);
 
     await t.app.get(UsageMeter).flush();
@@ -160,6 +163,17 @@ describe('ping: admitted by the same limits, booked as usage with outcome ping',
       upstreamRequests: 1,
       cost: [{ currency: 'USD', amount: '0.01' }],
     });
+  });
+
+  it('books a dry probe as a ping: under the reranker it would change, or none for one not created', async () => {
+    const caller = await member(t.server, root);
+    const id = (await as(t.server, caller).post('/v1/rerankers').send(rerankerBody({ endpointUrl: cohere.url })).expect(201)).body.rerankerId as string;
+    expect((await as(t.server, caller).post('/v1/rerankers/probe').send(rerankerBody({ endpointUrl: cohere.url })).expect(200)).body.ok).toBe(true);
+    expect((await as(t.server, caller).post(`/v1/rerankers/${id}/probe`).send({ displayName: 'tried' }).expect(200)).body.ok).toBe(true);
+    await t.app.get(UsageMeter).flush();
+    const range = { from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString(), granularity: 'day', groupBy: 'reranker' };
+    const buckets = (await as(t.server, caller).get('/v1/usage').query(range).expect(200)).body.buckets as Array<{ rerankerId: string | null; outcomes: object }>;
+    expect(buckets.map((bucket) => [bucket.rerankerId, bucket.outcomes]).sort()).toEqual([[id, { ping: 1 }], [null, { ping: 1 }]].sort());
   });
 
   it('counts a ping against the monthly quotas', async () => {
