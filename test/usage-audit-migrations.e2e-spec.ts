@@ -12,7 +12,7 @@ describe('migrations of usage rollups and audit events on existing rows', () => 
   let engine: DatabaseEngine;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
+    db = await createTestDatabase({ migrated: false });
     engine = await openTestEngine(db);
   });
 
