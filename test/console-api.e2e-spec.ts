@@ -104,9 +104,10 @@ describe('console API', () => {
   });
 
   it('answers what a priced call cost, and usage of one alias by the reranker that served it', async () => {
-    const priced = await as(t.server, member)
+    // Pricing is set by an admin (SET_PRICING), for the member's reranker.
+    const priced = await as(t.server, root)
       .post('/v1/rerankers')
-      .send(rerankerBody({ endpointUrl: upstream.url, modelIdentifier: 'rerank-priced', pricing: { currency: 'USD', perRequest: '0.0025' } }))
+      .send(rerankerBody({ endpointUrl: upstream.url, modelIdentifier: 'rerank-priced', ownerId: member.userId, pricing: { currency: 'USD', perRequest: '0.0025' } }))
       .expect(201);
     const alias = await as(t.server, member).post('/v1/aliases').send({ name: 'console-route', targets: [{ rerankerId: priced.body.rerankerId }] }).expect(201);
     const call = await as(t.server, member).post('/v1/aliases/console-route/rerank').send({ query: 'q', documents: ['a', 'b'] }).expect(200);
