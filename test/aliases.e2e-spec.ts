@@ -153,6 +153,9 @@ describe('aliases', () => {
     ['a target that is a string', [ANY_ID]],
     ['targets that are an object', { rerankerId: ANY_ID }],
     ['targets that are a string', ANY_ID],
+    ['a weight with no number in it ({"toString": null})', [{ rerankerId: ANY_ID, weight: { toString: null } }]],
+    ['a priority that is an object', [{ rerankerId: ANY_ID, priority: {} }]],
+    ['a weight as a string', [{ rerankerId: ANY_ID, weight: '2' }]],
   ])('refuses %s with 400 on create and on PATCH, never 500', async (_case, targets) => {
     const created = await as(t.server, alice).post('/v1/aliases').send({ name: 'nested', targets }).expect(400);
     expect(created.body).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^targets/) });

@@ -14,15 +14,14 @@ export class AliasTargetDto {
   @IsCanonicalUuid()
   rerankerId!: string;
 
+  // A JSON number, as sent: no conversion (Number() of an object like {"toString": null} throws, a 500).
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_WEIGHT, default: 1, description: 'Share among targets of the same priority (WEIGHTED)' })
-  @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(MAX_WEIGHT)
   weight: number = 1;
 
   @ApiPropertyOptional({ minimum: 0, maximum: MAX_PRIORITY, default: 0, description: 'Lower is tried first' })
-  @Type(() => Number)
   @IsInt()
   @Min(0)
   @Max(MAX_PRIORITY)
