@@ -7,9 +7,11 @@ import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import type { Action } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';
+import { CredentialPolicy } from '../credentials/credential-policy.js';
 import { CredentialResolver } from '../credentials/credential-resolver.js';
 import { sameHeaders, upstreamHeaders } from '../credentials/header-rules.js';
 import { SecretUnavailable } from '../credentials/secret-source.js';
+import type { CredentialMetadata } from '../credentials/credential.js';
 import type { Reranker } from '../generated/prisma/client.js';
 import { adapterFor } from '../providers/provider-catalog.js';
 import { RerankersService } from '../rerankers/rerankers.service.js';
@@ -37,6 +39,7 @@ export class RerankTargets implements OnModuleDestroy {
   constructor(
     private readonly rerankers: RerankersService,
     private readonly credentials: CredentialResolver,
+    private readonly policy: CredentialPolicy,
     private readonly config: AppConfig,
     invalidations: InvalidationBus,
     metrics: MetricsService,
@@ -113,6 +116,7 @@ export class RerankTargets implements OnModuleDestroy {
     const basePath = endpoint.pathname === '/' ? '' : endpoint.pathname;
     const extraHeaders = row.extraHeaders as Record<string, string> | null;
     const credential = await this.credentials.materialize(row);
+    const supplied = { credentials: row.credentials as CredentialMetadata | null, credentialsSetById: row.credentialsSetById };
     return {
       rerankerId: row.id,
       ownerId: row.ownerId,
@@ -126,6 +130,7 @@ export class RerankTargets implements OnModuleDestroy {
       ...(credential.authorize ? { authorize: credential.authorize } : {}),
       ...(credential.secretRef ? { secretRef: credential.secretRef } : {}),
       scrubber: new SecretScrubber(credential.secrets, Object.values(extraHeaders ?? {})),
+      mayReadUpstreamText: (principal) => this.policy.couldSupply(principal, supplied),
       timeoutMs: row.requestTimeoutMs ?? this.config.upstream.defaultTimeoutMs,
       batchSize: row.maxDocumentsPerRequest ?? adapter.maxDocumentsPerRequest,
       maxTokensPerRequest: row.maxTokensPerRequest ?? adapter.defaultMaxTokensPerRequest?.(row.modelIdentifier),

@@ -90,24 +90,24 @@ export class RerankRouter {
   }
 
   private async byId(principal: Principal, rerankerId: string, input: RerankInput, fallbackRerankerIds: readonly string[], trace: CallTrace): Promise<RoutedOutcome> {
-    if (fallbackRerankerIds.length === 0) return this.direct(await this.targets.resolve(principal, rerankerId, 'EXECUTE'), input, trace);
+    if (fallbackRerankerIds.length === 0) return this.direct(principal, await this.targets.resolve(principal, rerankerId, 'EXECUTE'), input, trace);
     if (fallbackRerankerIds.includes(rerankerId)) throw DomainError.invalidArgument('fallbackRerankerIds must not repeat the reranker called');
     const ids = [rerankerId, ...fallbackRerankerIds].filter((id) => this.rerank.isAvailable(id));
-    return this.run({ ...(await this.load(principal, ids, 'refuse')), lastResort: false }, input, trace);
+    return this.run(principal, { ...(await this.load(principal, ids, 'refuse')), lastResort: false }, input, trace);
   }
 
   /** The common case, one reranker: no planning, no failover bookkeeping beyond one attempt. */
-  private async direct(target: RerankTarget, input: RerankInput, trace: CallTrace): Promise<RoutedOutcome> {
+  private async direct(principal: Principal, target: RerankTarget, input: RerankInput, trace: CallTrace): Promise<RoutedOutcome> {
     const started = performance.now();
     trace.target = target;
-    const outcome = await this.rerank.execute(target, input);
+    const outcome = await this.rerank.execute(principal, target, input);
     return served(outcome, [attempt(target, 'ok', started)], undefined, trace);
   }
 
   private async runAlias(principal: Principal, route: AliasRoute, input: RerankInput, trace: CallTrace): Promise<RoutedOutcome> {
     trace.alias = route.name;
     const planned = route.planner.plan((id) => this.rerank.isAvailable(id)).map((target) => target.rerankerId);
-    return this.run({ ...(await this.load(principal, planned, 'skip')), lastResort: route.lastResort === 'LEXICAL', alias: route.name }, input, trace);
+    return this.run(principal, { ...(await this.load(principal, planned, 'skip')), lastResort: route.lastResort === 'LEXICAL', alias: route.name }, input, trace);
   }
 
   /**
@@ -131,7 +131,7 @@ export class RerankRouter {
     return { targets, unusable };
   }
 
-  private async run(route: Route, input: RerankInput, trace: CallTrace): Promise<RoutedOutcome> {
+  private async run(principal: Principal, route: Route, input: RerankInput, trace: CallTrace): Promise<RoutedOutcome> {
     const attempts: Attempt[] = [...route.unusable];
     let lastFailure: DomainError | undefined =
       attempts.length > 0 ? new DomainError('UNAVAILABLE', "A target's credential is not available on this server") : undefined;
@@ -139,7 +139,7 @@ export class RerankRouter {
       const started = performance.now();
       trace.target = target;
       try {
-        const outcome = await this.rerank.execute(target, input);
+        const outcome = await this.rerank.execute(principal, target, input);
         attempts.push(attempt(target, 'ok', started));
         return served(outcome, attempts, route.alias, trace);
       } catch (error) {
