@@ -18,6 +18,10 @@ export interface HttpConfig {
   readonly port: number;
   readonly bodyLimitBytes: number;
   readonly shutdownGraceMs: number;
+  /** How long a client may take to send a whole request (headers and body); later: 408 REQUEST_TIMEOUT. */
+  readonly requestTimeoutMs: number;
+  /** Connections one client address may hold open at once; more are answered 429 and closed. 0: no cap (behind a proxy that has its own). */
+  readonly maxConnectionsPerAddress: number;
 }
 
 export interface DatabaseConfig {
@@ -150,6 +154,8 @@ export class AppConfig {
       port: env.integer('PORT', 8080, { min: 0, max: 65535 }),
       bodyLimitBytes: env.integer('BODY_LIMIT_BYTES', 16 * 1024 * 1024, { min: 1024, max: 1024 ** 3 }),
       shutdownGraceMs: env.integer('SHUTDOWN_GRACE_MS', 10_000, { min: 0, max: 300_000 }),
+      requestTimeoutMs: env.integer('HTTP_REQUEST_TIMEOUT_MS', 30_000, { min: 100, max: 3_600_000 }),
+      maxConnectionsPerAddress: env.integer('HTTP_MAX_CONNECTIONS_PER_ADDRESS', 256, { min: 0, max: 1_000_000 }),
     };
     this.database = {
       url: parseDatabaseUrl(env.raw('DATABASE_URL')),
