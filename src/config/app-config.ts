@@ -39,12 +39,17 @@ export interface AuthConfig {
   /** How long a rejected key is answered from memory (no DB, no argon2). */
   readonly negativeCacheTtlMs: number;
   /**
-   * argon2 verifications running at once; the rest queue. Below libuv's threadpool size,
-   * so DNS lookups (which share the pool) always find a free thread.
+   * argon2 runs at once (verifying presented keys and hashing new ones, one pool); the rest
+   * queue. Below libuv's threadpool size, so DNS lookups (which share the pool) always find a
+   * free thread.
    */
   readonly maxConcurrentVerifications: number;
-  /** Verifications waiting for a slot; beyond it requests are shed with 503 UNAVAILABLE. */
+  /** argon2 runs waiting for a slot, per kind (verifications, key creations); beyond it requests are shed with 503 UNAVAILABLE. */
   readonly maxQueuedVerifications: number;
+  /** Active (not revoked, not expired) API keys one user may hold; another is refused with 409 LIMIT_REACHED. */
+  readonly maxKeysPerUser: number;
+  /** API keys one user may create per minute (for anyone), per instance; more get 429 RATE_LIMITED. */
+  readonly keyCreationsPerMinute: number;
   /** Failed verifications per key id, then per client address, within failureWindowMs -> 429. */
   readonly maxFailuresPerKey: number;
   readonly maxFailuresPerAddress: number;
@@ -174,6 +179,8 @@ export class AppConfig {
         max: threadpoolSize(env) - 1,
       }),
       maxQueuedVerifications: env.integer('AUTH_MAX_QUEUED_VERIFICATIONS', 16, { min: 0, max: 10_000 }),
+      maxKeysPerUser: env.integer('AUTH_MAX_KEYS_PER_USER', 100, { min: 1, max: 1_000_000 }),
+      keyCreationsPerMinute: env.integer('AUTH_KEY_CREATIONS_PER_MINUTE', 60, { min: 1, max: 1_000_000 }),
       maxFailuresPerKey: env.integer('AUTH_MAX_FAILURES_PER_KEY', 5, { min: 1, max: 1_000_000 }),
       maxFailuresPerAddress: env.integer('AUTH_MAX_FAILURES_PER_ADDRESS', 100, { min: 1, max: 1_000_000 }),
       failureWindowMs: env.integer('AUTH_FAILURE_WINDOW_MS', 60_000, { min: 1_000, max: 86_400_000 }),
