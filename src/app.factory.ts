@@ -51,7 +51,6 @@ function configureApp(app: NestFastifyApplication, config: AppConfig, logger: Lo
   installJsonBodyParser(app.getHttpAdapter().getInstance());
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter(logger));
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   addRequestHooks(app, config, logger);
   setupOpenApi(app, app.get(RerankRoutes).routes);
 }
