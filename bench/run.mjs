@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const BENCHES = ['hot-path.mjs', 'hot-path-cpu.mjs', 'routing.mjs', 'validation.mjs', 'auth.mjs', 'registry.mjs', 'limits.mjs', 'local.mjs'];
+const BENCHES = ['hot-path.mjs', 'hot-path-cpu.mjs', 'routing.mjs', 'validation.mjs', 'auth.mjs', 'registry.mjs', 'limits.mjs', 'local.mjs', 'isolation.mjs'];
 const only = process.argv.slice(2);
 
 for (const bench of BENCHES.filter((name) => only.length === 0 || only.some((o) => name.startsWith(o)))) {

@@ -8,6 +8,7 @@ import { clientErrorHandler, frameworkErrorHandler } from './common/http/framewo
 import { installJsonBodyParser } from './common/http/json-body-parser.js';
 import { refuseUnstorableQueryAndParams } from './common/http/query-guard.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './common/http/request-id.js';
+import { ConnectionsPerAddress, requestTimeoutOptions, requireHost } from './common/http/transport-limits.js';
 import { accessLogger, createLogger } from './common/logging/logger.js';
 import { NestPinoLogger } from './common/logging/nest-logger.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
@@ -25,6 +26,7 @@ export async function createApp(
   logger: Logger = createLogger(config.logLevel),
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
+    ...requestTimeoutOptions(config.http.requestTimeoutMs),
     bodyLimit: config.http.bodyLimitBytes,
     genReqId: requestIdFor,
     requestIdHeader: false,
@@ -38,29 +40,34 @@ export async function createApp(
     abortOnError: false,
     bodyParser: false,
   });
-  configureApp(app, logger);
+  configureApp(app, config, logger);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return app;
 }
 
 /** Before init: the body parser, pipes, filter and request hooks every route (the hot ones too, added by RerankModule at init) runs with. */
-function configureApp(app: NestFastifyApplication, logger: Logger): void {
+function configureApp(app: NestFastifyApplication, config: AppConfig, logger: Logger): void {
   installJsonBodyParser(app.getHttpAdapter().getInstance());
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter(logger));
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
-  addRequestHooks(app, logger);
+  addRequestHooks(app, config, logger);
   setupOpenApi(app, app.get(RerankRoutes).routes);
 }
 
 /** Callback hooks (not async ones): no promise per request for the request id, metrics and the access line. */
-function addRequestHooks(app: NestFastifyApplication, logger: Logger): void {
+function addRequestHooks(app: NestFastifyApplication, config: AppConfig, logger: Logger): void {
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     done();
   });
+  if (config.http.maxConnectionsPerAddress > 0) {
+    const connections = new ConnectionsPerAddress(config.http.maxConnectionsPerAddress, config.http.requestTimeoutMs);
+    connections.attach(fastify.server);
+    fastify.addHook('onRequest', connections.refuseOverCap);
+  }
+  fastify.addHook('onRequest', requireHost);
   fastify.addHook('preValidation', refuseUnstorableQueryAndParams);
   const metrics = app.get(MetricsService);
   const access = accessLogger(logger);

@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { Server } from 'node:http';
 import type { Response } from 'supertest';
-import { PrismaService } from '../src/database/prisma.service.js';
-import { Prisma } from '../src/generated/prisma/client.js';
 import { as, createActor, initRoot, type Actor } from './support/actors.js';
 import { FakeUpstream } from './support/fake-upstream.js';
+import { mirrorUser } from './support/mirror-user.js';
 import { rerankerBody } from './support/reranker-bodies.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { itWithRedis, TEST_REDIS_URL } from './support/test-redis.js';
@@ -267,15 +266,6 @@ describe('rate limits and quotas (in process)', () => {
 });
 
 /** Copies a user and their keys into another instance's database, so one key works on both. */
-async function mirrorUser(from: TestApp, to: TestApp, userId: string): Promise<void> {
-  const { apiKeys, ...user } = await from.app.get(PrismaService).user.findUniqueOrThrow({ where: { id: userId }, include: { apiKeys: true } });
-  const target = to.app.get(PrismaService);
-  await target.user.create({ data: user });
-  await target.apiKey.createMany({
-    data: apiKeys.map((key) => ({ ...key, labels: key.labels as Prisma.InputJsonValue, scopes: key.scopes === null ? Prisma.DbNull : (key.scopes as Prisma.InputJsonValue) })),
-  });
-}
-
 describe('rate limits across instances', () => {
   let upstream: FakeUpstream;
 

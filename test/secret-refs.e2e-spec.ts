@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -127,6 +128,28 @@ describe('secret references beyond env://', () => {
       const res = await rerank(t, id, admin).expect(502);
       expect(res.body.details).toMatchObject({ upstreamStatus: 401 });
       expect(upstream.requests).toHaveLength(1);
+    });
+
+    it('an upstream that keeps answering 401 makes the service read the secret again once per cooldown, not once per call (issue 19 item 20)', async () => {
+      putSecret('rerankers/refused', { api_key: secret('refused') });
+      const id = await register(t, admin, 'vault://secret/rerankers/refused#api_key');
+      await rerank(t, id, admin).expect(200);
+      vault.clear();
+      upstream.fail({ kind: 'status', status: 401, body: { message: 'invalid api token' } });
+      const answers = await Promise.all(Array.from({ length: 10 }, () => rerank(t, id, admin)));
+      expect(answers.map((res) => res.status)).toEqual(Array(10).fill(502));
+      expect(vault.count('GET', '/v1/secret/data/rerankers/refused')).toBe(1);
+    });
+
+    it("a member never reads an admin's vault:// key from a 502, whatever the upstream echoes (issue 19 item 13)", async () => {
+      const value = secret('admins');
+      putSecret('rerankers/admins', { api_key: value });
+      const id = await register(t, admin, 'vault://secret/rerankers/admins#api_key', { ownerId: alice.userId });
+      upstream.fail({ kind: 'echo-credential', status: 401, encode: (key) => `key ${Buffer.from(key).toString('hex')} refused` });
+      const res = await rerank(t, id, alice).expect(502);
+      expect(res.body).toMatchObject({ code: 'UPSTREAM_ERROR', details: { upstreamStatus: 401 } });
+      expect(JSON.stringify(res.body)).not.toContain(Buffer.from(value).toString('hex').slice(0, 16));
+      expect(res.body.message).toMatch(/shown only to whoever could supply/);
     });
 
     it("reads GoodMem's vault://path/to/secret (no #field) as the secret's only key, else its `value` key", async () => {
@@ -259,6 +282,14 @@ describe('secret references beyond env://', () => {
         const res = await rerank(t, id, admin).expect(503);
         expect(res.body.details).toEqual({ secretRef: `file://${dir}/${name}`, reason: expect.stringMatching(reason) });
       }
+      expect(upstream.requests).toHaveLength(0);
+    });
+
+    it('file:// naming a FIFO: 503 at once (not a regular file), the call never waits for a writer (issue 19 item 21)', async () => {
+      execFileSync('mkfifo', [join(dir, 'fifo')]);
+      const id = await register(t, admin, `file://${dir}/fifo`, { requestTimeoutMs: 2_000 });
+      const res = await rerank(t, id, admin).timeout(10_000).expect(503);
+      expect(res.body.details).toEqual({ secretRef: `file://${dir}/fifo`, reason: 'the path is not a regular file' });
       expect(upstream.requests).toHaveLength(0);
     });
 

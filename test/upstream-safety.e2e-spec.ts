@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
 import { as, createActor, initRoot, type Actor } from './support/actors.js';
 import { FakeUpstream, type Fault } from './support/fake-upstream.js';
+import { SECRET_ENCODINGS } from './support/secret-encodings.js';
 import { inlineCredentials, rerankerBody } from './support/reranker-bodies.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -32,6 +33,9 @@ describe('upstream safety', () => {
       UPSTREAM_MAX_RESPONSE_BYTES: String(3.5 * 1024 * 1024),
       UPSTREAM_MAX_BUFFERED_BYTES: String(4 * 1024 * 1024),
       UPSTREAM_MAX_IN_FLIGHT: '6',
+      // One member's calls may take the whole budget here: the service's own shedding is what these tests see.
+      UPSTREAM_MAX_IN_FLIGHT_PER_USER: '6',
+      UPSTREAM_MAX_IN_FLIGHT_PER_KEY: '6',
     });
     const root = await initRoot(t.server);
     admin = await createActor(t.server, root, 'ADMIN');
@@ -128,6 +132,45 @@ describe('upstream safety', () => {
       expect(res.body.usage.total_tokens).toBe(3);
       expect(res.body.usage.note).not.toContain(SECRET);
       expect(res.body.usage.note).not.toContain(encoded.slice(8, 30));
+    });
+
+    describe('an upstream that echoes the credential in any encoding (issue 19 item 13)', () => {
+      const expectNoTrace = (body: unknown, secret: string) => {
+        const text = JSON.stringify(body);
+        for (const [, encode] of SECRET_ENCODINGS) expect(text).not.toContain(encode(secret).slice(-12));
+        expect(text.toLowerCase()).not.toContain(secret.slice(4, 14).toLowerCase());
+      };
+
+      it.each(SECRET_ENCODINGS)("a member never reads an admin's server secret from the 502, %s: status only", async (_encoding, encode) => {
+        const id = await register(
+          { ownerId: alice.userId, credentials: { kind: 'CREDENTIAL_KIND_API_KEY', apiKey: { secretRef: { uri: `env://${ENV_SECRET_NAME}` } } } },
+          admin,
+        );
+        upstream.fail({ kind: 'echo-credential', status: 401, encode });
+        const res = await rerank(id, alice).expect(502);
+        expect(res.body).toMatchObject({ code: 'UPSTREAM_ERROR', details: { upstreamStatus: 401 } });
+        expect(res.body.message).toMatch(/answered 401: its message is shown only to whoever could supply the reranker's credential/);
+        expectNoTrace(res.body, ENV_SECRET);
+      });
+
+      it.each(SECRET_ENCODINGS)('whoever could supply it reads the scrubbed text, never the encoded secret, %s', async (_encoding, encode) => {
+        const id = await register({ credentials: { kind: 'CREDENTIAL_KIND_API_KEY', apiKey: { secretRef: { uri: `env://${ENV_SECRET_NAME}` } } } }, admin);
+        upstream.fail({ kind: 'echo-credential', status: 401, encode });
+        const res = await rerank(id, admin).expect(502);
+        // Cut out where it came back as sent (a lower-case secret lower-cased), else withheld whole.
+        expect(res.body.message).toMatch(/answered 401: (\[withheld: the text held what looks like a secret we sent\]|unknown key \[REDACTED\])$/);
+        expectNoTrace(res.body, ENV_SECRET);
+      });
+
+      it("an inline key an admin set on a member's reranker: the member reads the status, ping and rerank alike", async () => {
+        const id = await register({ ownerId: alice.userId }, admin);
+        upstream.fail({ kind: 'echo-credential', status: 403, encode: (secret) => secret.toUpperCase() });
+        const rerankRes = await rerank(id, alice).expect(502);
+        expect(rerankRes.body.details).toMatchObject({ upstreamStatus: 403 });
+        const ping = await as(t.server, alice).post(`/v1/rerankers/${id}/ping`).expect(200);
+        expect(ping.body).toMatchObject({ ok: false, httpStatus: 403, errorMessage: expect.stringMatching(/shown only to whoever could supply/) });
+        for (const body of [rerankRes.body, ping.body]) expectNoTrace(body, SECRET);
+      });
     });
 
     it('no log line ever held a credential (run after the echo tests)', () => {

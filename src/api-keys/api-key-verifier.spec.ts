@@ -5,6 +5,7 @@ import type { ApiKeysRepository, KeyForVerification } from './api-keys.repositor
 import type { Invalidation, InvalidationBus } from '../database/invalidation-bus.js';
 import type { AppConfig, AuthConfig } from '../config/app-config.js';
 import type { MetricsService } from '../metrics/metrics.service.js';
+import { Argon2Pool } from './argon2-pool.js';
 import { ApiKeyVerifier } from './api-key-verifier.js';
 import type { DomainError } from '../common/errors/domain-error.js';
 
@@ -70,6 +71,8 @@ const AUTH: AuthConfig = {
   initToken: undefined,
   // The verifier only verifies; what a hash costs is the hash's own (cheap here).
   argon2: { memoryKib: 1024, timeCost: 1 },
+  maxKeysPerUser: 100,
+  keyCreationsPerMinute: 30,
 };
 
 let issued: IssuedKey[];
@@ -90,9 +93,11 @@ describe('ApiKeyVerifier', () => {
 
   function verifierWith(auth: Partial<AuthConfig> = {}): ApiKeyVerifier {
     const logger = { warn: (...args: unknown[]) => warnings.push(args) } as unknown as Logger;
+    const config = { auth: { ...AUTH, ...auth } } as AppConfig;
     return new ApiKeyVerifier(
       keys as unknown as ApiKeysRepository,
-      { auth: { ...AUTH, ...auth } } as AppConfig,
+      new Argon2Pool(config),
+      config,
       bus as unknown as InvalidationBus,
       { registerCache: () => undefined } as unknown as MetricsService,
       logger,

@@ -5,13 +5,12 @@ import type { Logger } from 'pino';
 import { parseApiKey, verifyKeySecret } from './api-key-material.js';
 import { ApiKeysRepository, type KeyForVerification } from './api-keys.repository.js';
 import { BoundedTtlCache, type FillToken } from '../common/cache/bounded-ttl-cache.js';
-import { DomainError } from '../common/errors/domain-error.js';
-import { ConcurrencyLimiter } from '../common/concurrency/concurrency-limiter.js';
 import { KeyedMutex } from '../common/concurrency/keyed-mutex.js';
 import { InvalidationBus, type Invalidation } from '../database/invalidation-bus.js';
 import { LOGGER } from '../common/logging/logger.token.js';
 import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { Argon2Pool } from './argon2-pool.js';
 import { FailureLimiter } from './failure-limiter.js';
 import { storedKeyScopes } from '../auth/key-scopes.js';
 import type { KeyVerifier } from '../auth/key-verifier.js';
@@ -26,9 +25,6 @@ export interface ApiKeyVerifierOptions {
 }
 export const API_KEY_VERIFIER_OPTIONS = Symbol('API_KEY_VERIFIER_OPTIONS');
 const DEFAULT_OPTIONS: ApiKeyVerifierOptions = { checkSecret: verifyKeySecret, clock: () => performance.now() };
-
-/** When a shed verification may be retried (the queue drains in well under a second). */
-const SHED_RETRY_AFTER_MS = 1_000;
 
 /** A session starts refreshing in the background once this share of its TTL is left. */
 const REFRESH_AHEAD_SHARE = 0.2;
@@ -65,15 +61,14 @@ interface Proof {
  *   answered from memory. A busy key is revalidated in the background before its session
  *   expires, so its requests never all miss together.
  * - A wrong secret for a proven key is refused from memory. Work for unproven secrets is
- *   bounded: failures per key id and per client address (429), a bounded argon2 queue (503).
+ *   bounded: failures per key id and per client address (429), the process's bounded argon2
+ *   pool (503), where a verification goes before any key creation.
  */
 @Injectable()
 export class ApiKeyVerifier implements KeyVerifier, OnModuleDestroy {
   private readonly sessions: BoundedTtlCache<string, Session>;
   private readonly proofs: BoundedTtlCache<string, Proof>;
   private readonly rejected: BoundedTtlCache<string, true>;
-  private readonly argon2Slots: ConcurrencyLimiter;
-  private readonly maxQueued: number;
   private readonly refreshAheadMs: number;
   private readonly failures: FailureLimiter;
   private readonly perKey = new KeyedMutex();
@@ -83,6 +78,7 @@ export class ApiKeyVerifier implements KeyVerifier, OnModuleDestroy {
 
   constructor(
     private readonly keys: ApiKeysRepository,
+    private readonly argon2Pool: Argon2Pool,
     config: AppConfig,
     invalidations: InvalidationBus,
     metrics: MetricsService,
@@ -95,8 +91,6 @@ export class ApiKeyVerifier implements KeyVerifier, OnModuleDestroy {
     this.sessions = new BoundedTtlCache(auth.cacheMaxEntries, auth.cacheTtlMs, clock);
     this.proofs = new BoundedTtlCache(auth.cacheMaxEntries, Infinity);
     this.rejected = new BoundedTtlCache(auth.cacheMaxEntries, auth.negativeCacheTtlMs);
-    this.argon2Slots = new ConcurrencyLimiter(auth.maxConcurrentVerifications);
-    this.maxQueued = auth.maxQueuedVerifications;
     this.refreshAheadMs = auth.cacheTtlMs * REFRESH_AHEAD_SHARE;
     const limits = {
       windowMs: auth.failureWindowMs,
@@ -175,14 +169,9 @@ export class ApiKeyVerifier implements KeyVerifier, OnModuleDestroy {
     if (delayMs > 0) await sleep(delayMs);
   }
 
-  /** Queues an argon2 check, or sheds it with 503 when the queue is full. */
+  /** An argon2 check in the process's one argon2 pool (first in line there), or 503 when its queue is full. */
   private argon2(hash: string, secret: string): Promise<boolean> {
-    if (this.argon2Slots.queued >= this.maxQueued) {
-      throw new DomainError('UNAVAILABLE', 'Too many API key verifications are waiting; retry shortly', {
-        retryAfterMs: SHED_RETRY_AFTER_MS,
-      });
-    }
-    return this.argon2Slots.run(() => this.checkSecret(hash, secret));
+    return this.argon2Pool.run('verify', () => this.checkSecret(hash, secret));
   }
 
   /** Caches the session unless an eviction ran since `token` (the caller still gets its answer). */

@@ -25,7 +25,7 @@ export class ApiKeysController {
     description: 'The raw key is in this response only: it cannot be shown again. Scopes narrow the key to some permissions, rerankers and aliases, and cannot change later.',
   })
   @ApiCreatedResponse({ type: CreatedApiKeyResponse })
-  @ApiErrors(...JSON_BODY_ERRORS, 'NOT_FOUND')
+  @ApiErrors(...JSON_BODY_ERRORS, 'NOT_FOUND', 'LIMIT_REACHED', 'RATE_LIMITED', 'TOO_MANY_FAILED_ATTEMPTS')
   async create(
     @CurrentCaller() caller: Caller,
     @Body() dto: CreateApiKeyDto,

@@ -79,6 +79,11 @@ export class ApiKeysRepository {
     return toPage(rows, pageSize);
   }
 
+  /** Keys of the user neither revoked nor expired at `now` (in `tx` when given). */
+  countActive(userId: string, now: Date, tx?: Tx): Promise<number> {
+    return (tx ?? this.prisma).apiKey.count({ where: { userId, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] } });
+  }
+
   /** Sets revokedAt once: the revoked key, or undefined when it already was (a second revoke keeps the first time). */
   async revoke(tx: Tx, id: string): Promise<ApiKey | undefined> {
     const [revoked] = await tx.apiKey.updateManyAndReturn({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { visibleOr404 } from '../auth/visibility.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { InvalidationBus } from '../database/invalidation-bus.js';
@@ -16,6 +17,8 @@ import type { AuditActor } from '../audit/audit-actor.js';
 import type { AuditAction } from '../audit/audit-entry.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { Transactions, type Tx } from '../database/transactions.js';
+import { lockRow } from '../database/row-lock.js';
+import { Argon2Pool } from './argon2-pool.js';
 import { ApiKeysRepository, type ApiKeyWithOwnerRole, type NewApiKey } from './api-keys.repository.js';
 import { toApiKeyResponse } from './dto/api-key.response.js';
 import type { CreateApiKeyDto } from './dto/create-api-key.dto.js';
@@ -53,6 +56,9 @@ export interface PreparedApiKey {
 export class ApiKeysService {
   private readonly argon2: Argon2Config;
   private readonly mintListeners: MintListener[] = [];
+  /** Key creations per creating user and minute, in this process. */
+  private readonly creations: RateLimiterMemory;
+  private readonly maxKeysPerUser: number;
 
   constructor(
     private readonly keys: ApiKeysRepository,
@@ -60,11 +66,21 @@ export class ApiKeysService {
     private readonly invalidations: InvalidationBus,
     private readonly transactions: Transactions,
     private readonly audit: AuditLog,
+    private readonly argon2Pool: Argon2Pool,
     config: AppConfig,
   ) {
     this.argon2 = config.auth.argon2;
+    this.creations = new RateLimiterMemory({ keyPrefix: 'apikey-create', points: config.auth.keyCreationsPerMinute, duration: 60 });
+    this.maxKeysPerUser = config.auth.maxKeysPerUser;
   }
 
+  /**
+   * Issues a key (issue 19 item 5: creation was free, and unbounded): the creating user gets
+   * AUTH_KEY_CREATIONS_PER_MINUTE (429 past it), the key's user holds at most
+   * AUTH_MAX_KEYS_PER_USER active keys (409 LIMIT_REACHED; counted under a lock on the user,
+   * so concurrent creations cannot pass it), and the hash runs in the argon2 pool, behind
+   * verifications.
+   */
   async create(caller: Caller, dto: CreateApiKeyDto): Promise<CreatedApiKey> {
     const { principal } = caller;
     const userId = dto.userId ?? principal.userId;
@@ -78,8 +94,13 @@ export class ApiKeysService {
     }
     const scopes = mintedScopes(principal, dto.scopes ?? {}, user.role);
     if (dto.defaultModel !== undefined) requireWithinScopes(dto.defaultModel, scopes);
+    await this.admitCreation(principal.userId);
+    // Before the hash is paid for; checked again, under the lock, where it counts.
+    await this.requireRoom(userId, this.keys.countActive(userId, new Date()));
     const prepared = await this.prepare(userId, { labels: dto.labels ?? {}, expiresAt: dto.expiresAt, scopes, defaultModel: dto.defaultModel });
     const apiKey = await this.transactions.run(async (tx) => {
+      await lockRow(tx, 'users', userId);
+      await this.requireRoom(userId, this.keys.countActive(userId, new Date(), tx));
       const created = await this.insert(tx, prepared);
       await this.record(tx, caller, 'apikey.create', null, created);
       if (userId === principal.userId) {
@@ -95,13 +116,13 @@ export class ApiKeysService {
     this.mintListeners.push(listener);
   }
 
-  /** A new key for `userId`, hashed; no check (the caller's service decided), nothing stored yet. */
+  /** A new key for `userId`, hashed (in the argon2 pool); no check (the caller's service decided), nothing stored yet. */
   async prepare(
     userId: string,
     { labels, expiresAt, scopes, defaultModel }: { labels: Labels; expiresAt?: number; scopes?: KeyScopes; defaultModel?: string },
   ): Promise<PreparedApiKey> {
     const issued = issueApiKey();
-    const secretHash = await hashKeySecret(issued.secret, this.argon2);
+    const secretHash = await this.argon2Pool.run('hash', () => hashKeySecret(issued.secret, this.argon2));
     const row: NewApiKey = {
       id: issued.id,
       userId,
@@ -164,6 +185,30 @@ export class ApiKeysService {
     const key = await visibleOr404(this.keys.findWithOwnerRole(id), (found) => principal.canActOn(action, 'APIKEY', found.userId), 'API key');
     principal.requireReach(key.user.role);
     return key;
+  }
+
+  /** One more creation by this user this minute, or 429 RATE_LIMITED with when to retry. */
+  private async admitCreation(creatorId: string): Promise<void> {
+    try {
+      await this.creations.consume(creatorId);
+    } catch (refused) {
+      if (!(refused instanceof RateLimiterRes)) throw refused;
+      throw new DomainError('RATE_LIMITED', `At most ${this.creations.points} API keys may be created per minute; retry later`, {
+        retryAfterMs: refused.msBeforeNext,
+        limit: 'apiKeyCreationsPerMinute',
+        value: this.creations.points,
+      });
+    }
+  }
+
+  /** 409 LIMIT_REACHED when the user already holds as many active keys as allowed. */
+  private async requireRoom(userId: string, active: Promise<number>): Promise<void> {
+    if ((await active) < this.maxKeysPerUser) return;
+    throw new DomainError('LIMIT_REACHED', `This user already holds ${this.maxKeysPerUser} active API keys, the most allowed: revoke one first`, {
+      userId,
+      limit: 'activeApiKeysPerUser',
+      value: this.maxKeysPerUser,
+    });
   }
 
   /** Acting for another user needs the ANY permission: 403, since the caller named them. */

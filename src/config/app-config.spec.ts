@@ -63,6 +63,42 @@ describe('AppConfig', () => {
     expectConfigError(env, variable, problem);
   });
 
+  describe('isolation between tenants (issue 19)', () => {
+    it('protects a multi-tenant deployment by default: shares of the upstream budgets, request and connection bounds, key creation bounds', () => {
+      const config = load({});
+      expect(config.upstream).toMatchObject({
+        maxInFlight: 1024,
+        maxInFlightPerUser: 128,
+        maxInFlightPerKey: 64,
+        maxBufferedBytes: 256 * 1024 ** 2,
+        maxBufferedBytesPerUser: 64 * 1024 ** 2,
+        // Half the user's share would not hold one 32 MiB answer beside the small-answer eighth.
+        maxBufferedBytesPerKey: Math.ceil((32 * 1024 ** 2 * 8) / 7),
+      });
+      expect(config.http).toMatchObject({ requestTimeoutMs: 30_000, maxConnectionsPerAddress: 256 });
+      expect(config.auth).toMatchObject({ maxKeysPerUser: 100, keyCreationsPerMinute: 60 });
+      expect(load({ REDIS_URL: 'redis://127.0.0.1:6379' }).limits.redis?.concurrencyLeaseMs).toBe(30_000);
+    });
+
+    it('derives the shares from a smaller budget, never below one call or one answer', () => {
+      const config = load({ UPSTREAM_MAX_IN_FLIGHT: '6', UPSTREAM_MAX_RESPONSE_BYTES: String(1024 * 1024), UPSTREAM_MAX_BUFFERED_BYTES: String(2 * 1024 * 1024) });
+      expect(config.upstream).toMatchObject({ maxInFlightPerUser: 1, maxInFlightPerKey: 1 });
+      expect(config.upstream.maxBufferedBytesPerKey).toBeGreaterThanOrEqual(Math.ceil((1024 * 1024 * 8) / 7));
+    });
+
+    it.each([
+      [{ UPSTREAM_MAX_IN_FLIGHT: '8', UPSTREAM_MAX_IN_FLIGHT_PER_USER: '9' }, 'UPSTREAM_MAX_IN_FLIGHT_PER_USER', /between 1 and 8/],
+      [{ UPSTREAM_MAX_IN_FLIGHT_PER_USER: '10', UPSTREAM_MAX_IN_FLIGHT_PER_KEY: '11' }, 'UPSTREAM_MAX_IN_FLIGHT_PER_KEY', /between 1 and 10/],
+      [{ UPSTREAM_MAX_BUFFERED_BYTES_PER_USER: String(32 * 1024 ** 2) }, 'UPSTREAM_MAX_BUFFERED_BYTES_PER_USER', /between/],
+      [{ UPSTREAM_MAX_BUFFERED_BYTES: String(32 * 1024 ** 2) }, 'UPSTREAM_MAX_BUFFERED_BYTES', /must hold one UPSTREAM_MAX_RESPONSE_BYTES answer/],
+      [{ HTTP_REQUEST_TIMEOUT_MS: '10' }, 'HTTP_REQUEST_TIMEOUT_MS', /between 100/],
+      [{ AUTH_MAX_KEYS_PER_USER: '0' }, 'AUTH_MAX_KEYS_PER_USER', /between 1/],
+      [{ REDIS_URL: 'redis://127.0.0.1:6379', RATE_LIMIT_CONCURRENCY_LEASE_MS: '500' }, 'RATE_LIMIT_CONCURRENCY_LEASE_MS', /between 1000/],
+    ])('refuses %j naming %s', (env, variable, problem) => {
+      expectConfigError(env, variable, problem);
+    });
+  });
+
   it('refuses to start in production without encryption keys', () => {
     expectConfigError({ NODE_ENV: 'production' }, 'SECRETS_ENCRYPTION_KEY', /required when NODE_ENV=production/);
     expectConfigError(
@@ -141,7 +177,7 @@ describe('AppConfig', () => {
   });
   describe('secret reference sources (vault://, file://)', () => {
     it('leaves Vault and file:// off by default, with a 5 minute secret cache', () => {
-      expect(load({}).secretSources).toEqual({ vault: undefined, fileDirs: [], cacheTtlMs: 300_000 });
+      expect(load({}).secretSources).toEqual({ vault: undefined, fileDirs: [], cacheTtlMs: 300_000, rereadCooldownMs: 30_000, fileTimeoutMs: 2_000 });
     });
 
     it('reads Vault with a token or an AppRole, an origin-only address and directories without trailing slashes', () => {

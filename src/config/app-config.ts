@@ -19,6 +19,10 @@ export interface HttpConfig {
   readonly port: number;
   readonly bodyLimitBytes: number;
   readonly shutdownGraceMs: number;
+  /** How long a client may take to send a whole request (headers and body); later: 408 REQUEST_TIMEOUT. */
+  readonly requestTimeoutMs: number;
+  /** Connections one client address may hold open at once; more are answered 429 and closed. 0: no cap (behind a proxy that has its own). */
+  readonly maxConnectionsPerAddress: number;
 }
 
 export interface DatabaseConfig {
@@ -36,12 +40,17 @@ export interface AuthConfig {
   /** How long a rejected key is answered from memory (no DB, no argon2). */
   readonly negativeCacheTtlMs: number;
   /**
-   * argon2 verifications running at once; the rest queue. Below libuv's threadpool size,
-   * so DNS lookups (which share the pool) always find a free thread.
+   * argon2 runs at once (verifying presented keys and hashing new ones, one pool); the rest
+   * queue. Below libuv's threadpool size, so DNS lookups (which share the pool) always find a
+   * free thread.
    */
   readonly maxConcurrentVerifications: number;
-  /** Verifications waiting for a slot; beyond it requests are shed with 503 UNAVAILABLE. */
+  /** argon2 runs waiting for a slot, per kind (verifications, key creations); beyond it requests are shed with 503 UNAVAILABLE. */
   readonly maxQueuedVerifications: number;
+  /** Active (not revoked, not expired) API keys one user may hold; another is refused with 409 LIMIT_REACHED. */
+  readonly maxKeysPerUser: number;
+  /** API keys one user may create per minute (for anyone), per instance; more get 429 RATE_LIMITED. */
+  readonly keyCreationsPerMinute: number;
   /** Failed verifications per key id, then per client address, within failureWindowMs -> 429. */
   readonly maxFailuresPerKey: number;
   readonly maxFailuresPerAddress: number;
@@ -78,8 +87,16 @@ export interface UpstreamConfig {
   readonly connectionsPerOrigin: number;
   /** Upstream calls in flight at once, across all rerankers; more are shed with 503. */
   readonly maxInFlight: number;
+  /** Of maxInFlight, what the calls of one user (all its keys together) may hold; more get 429. */
+  readonly maxInFlightPerUser: number;
+  /** Of maxInFlightPerUser, what the calls of one API key may hold; more get 429. */
+  readonly maxInFlightPerKey: number;
   /** Bytes of upstream answers being read at once, across all calls; over it, calls are shed with 503. */
   readonly maxBufferedBytes: number;
+  /** Of maxBufferedBytes, what the calls of one user may hold; over it, 429. */
+  readonly maxBufferedBytesPerUser: number;
+  /** Of maxBufferedBytesPerUser, what the calls of one API key may hold; over it, 429. */
+  readonly maxBufferedBytesPerKey: number;
   /** Keep-alive pools kept (one per upstream origin); the least recently used is closed beyond it. */
   readonly maxPools: number;
 }
@@ -145,6 +162,8 @@ export class AppConfig {
       port: env.integer('PORT', 8080, { min: 0, max: 65535 }),
       bodyLimitBytes: env.integer('BODY_LIMIT_BYTES', 16 * 1024 * 1024, { min: 1024, max: 1024 ** 3 }),
       shutdownGraceMs: env.integer('SHUTDOWN_GRACE_MS', 10_000, { min: 0, max: 300_000 }),
+      requestTimeoutMs: env.integer('HTTP_REQUEST_TIMEOUT_MS', 30_000, { min: 100, max: 3_600_000 }),
+      maxConnectionsPerAddress: env.integer('HTTP_MAX_CONNECTIONS_PER_ADDRESS', 256, { min: 0, max: 1_000_000 }),
     };
     this.database = {
       url: parseDatabaseUrl(env.raw('DATABASE_URL')),
@@ -163,6 +182,8 @@ export class AppConfig {
         max: threadpoolSize(env) - 1,
       }),
       maxQueuedVerifications: env.integer('AUTH_MAX_QUEUED_VERIFICATIONS', 16, { min: 0, max: 10_000 }),
+      maxKeysPerUser: env.integer('AUTH_MAX_KEYS_PER_USER', 100, { min: 1, max: 1_000_000 }),
+      keyCreationsPerMinute: env.integer('AUTH_KEY_CREATIONS_PER_MINUTE', 60, { min: 1, max: 1_000_000 }),
       maxFailuresPerKey: env.integer('AUTH_MAX_FAILURES_PER_KEY', 5, { min: 1, max: 1_000_000 }),
       maxFailuresPerAddress: env.integer('AUTH_MAX_FAILURES_PER_ADDRESS', 100, { min: 1, max: 1_000_000 }),
       failureWindowMs: env.integer('AUTH_FAILURE_WINDOW_MS', 60_000, { min: 1_000, max: 86_400_000 }),
@@ -174,20 +195,19 @@ export class AppConfig {
       allowPrivate: env.boolean('EGRESS_ALLOW_PRIVATE', false),
       allowCidrs: env.list('EGRESS_ALLOW_CIDRS').map((cidr) => parseCidr('EGRESS_ALLOW_CIDRS', cidr)),
     };
+    const maxResponseBytes = env.integer('UPSTREAM_MAX_RESPONSE_BYTES', 32 * 1024 * 1024, { min: 1024, max: 1024 ** 3 });
     this.upstream = {
       defaultTimeoutMs: env.integer('UPSTREAM_TIMEOUT_MS', 30_000, { min: 100, max: 600_000 }),
       connectTimeoutMs: env.integer('UPSTREAM_CONNECT_TIMEOUT_MS', 5_000, { min: 50, max: 60_000 }),
-      maxResponseBytes: env.integer('UPSTREAM_MAX_RESPONSE_BYTES', 32 * 1024 * 1024, { min: 1024, max: 1024 ** 3 }),
+      maxResponseBytes,
       maxRetries: env.integer('UPSTREAM_MAX_RETRIES', 2, { min: 0, max: 2 }),
       batchConcurrency: env.integer('UPSTREAM_BATCH_CONCURRENCY', 4, { min: 1, max: 64 }),
       circuitFailureThreshold: env.integer('CIRCUIT_FAILURE_THRESHOLD', 5, { min: 1, max: 1000 }),
       circuitCooldownMs: env.integer('CIRCUIT_COOLDOWN_MS', 30_000, { min: 100, max: 3_600_000 }),
       connectionsPerOrigin: env.integer('UPSTREAM_CONNECTIONS_PER_ORIGIN', 64, { min: 1, max: 4096 }),
-      maxInFlight: env.integer('UPSTREAM_MAX_IN_FLIGHT', 1024, { min: 1, max: 1_000_000 }),
-      maxBufferedBytes: env.integer('UPSTREAM_MAX_BUFFERED_BYTES', 256 * 1024 * 1024, { min: 64 * 1024, max: 64 * 1024 ** 3 }),
       maxPools: env.integer('UPSTREAM_MAX_POOLS', 256, { min: 1, max: 100_000 }),
+      ...loadUpstreamShares(env, maxResponseBytes),
     };
-    assertOneAnswerFits(this.upstream);
     this.rerank = {
       maxDocuments: env.integer('RERANK_MAX_DOCUMENTS', 10_000, { min: 1, max: 100_000 }),
       targetCacheTtlMs: env.integer('RERANKER_CACHE_TTL_MS', 300_000, { min: 0, max: 86_400_000 }),
@@ -213,12 +233,42 @@ export class AppConfig {
   }
 }
 
-/** One answer of the largest size allowed must fit in the shared buffer budget (less its small-answer reserve). */
-function assertOneAnswerFits({ maxResponseBytes, maxBufferedBytes }: UpstreamConfig): void {
-  if (maxResponseBytes > largestAnswerBytes(maxBufferedBytes)) {
+type UpstreamShares = Pick<UpstreamConfig, 'maxInFlight' | 'maxInFlightPerUser' | 'maxInFlightPerKey' | 'maxBufferedBytes' | 'maxBufferedBytesPerUser' | 'maxBufferedBytesPerKey'>;
+
+/**
+ * The shared upstream budgets and the shares of them one user and one key may hold. By
+ * default a user holds an eighth of the calls in flight and a quarter of the answer bytes,
+ * a key half of its user's: one tenant whose upstream never answers cannot take what the
+ * others need, and one leaked key cannot take all of its user's. Each byte budget must hold
+ * one answer of the largest size allowed beside the eighth it keeps for small answers.
+ */
+function loadUpstreamShares(env: EnvReader, maxResponseBytes: number): UpstreamShares {
+  const maxInFlight = env.integer('UPSTREAM_MAX_IN_FLIGHT', 1024, { min: 1, max: 1_000_000 });
+  const maxInFlightPerUser = env.integer('UPSTREAM_MAX_IN_FLIGHT_PER_USER', Math.max(1, Math.floor(maxInFlight / 8)), { min: 1, max: maxInFlight });
+  const maxInFlightPerKey = env.integer('UPSTREAM_MAX_IN_FLIGHT_PER_KEY', Math.ceil(maxInFlightPerUser / 2), { min: 1, max: maxInFlightPerUser });
+  const oneAnswer = smallestBudgetFor(maxResponseBytes);
+  const maxBufferedBytes = env.integer('UPSTREAM_MAX_BUFFERED_BYTES', 256 * 1024 * 1024, { min: 64 * 1024, max: 64 * 1024 ** 3 });
+  assertOneAnswerFits('UPSTREAM_MAX_BUFFERED_BYTES', maxBufferedBytes, maxResponseBytes);
+  const defaultPerUser = Math.min(maxBufferedBytes, Math.max(oneAnswer, Math.floor(maxBufferedBytes / 4)));
+  const maxBufferedBytesPerUser = env.integer('UPSTREAM_MAX_BUFFERED_BYTES_PER_USER', defaultPerUser, { min: oneAnswer, max: maxBufferedBytes });
+  const defaultPerKey = Math.min(maxBufferedBytesPerUser, Math.max(oneAnswer, Math.floor(maxBufferedBytesPerUser / 2)));
+  const maxBufferedBytesPerKey = env.integer('UPSTREAM_MAX_BUFFERED_BYTES_PER_KEY', defaultPerKey, { min: oneAnswer, max: maxBufferedBytesPerUser });
+  return { maxInFlight, maxInFlightPerUser, maxInFlightPerKey, maxBufferedBytes, maxBufferedBytesPerUser, maxBufferedBytesPerKey };
+}
+
+/** The smallest byte budget that holds one answer of `answerBytes` plus the eighth kept for small answers. */
+function smallestBudgetFor(answerBytes: number): number {
+  let bytes = Math.ceil((answerBytes * 8) / 7);
+  while (largestAnswerBytes(bytes) < answerBytes) bytes++;
+  return bytes;
+}
+
+/** One answer of the largest size allowed must fit in a byte budget (less its small-answer reserve). */
+function assertOneAnswerFits(variable: string, budgetBytes: number, maxResponseBytes: number): void {
+  if (maxResponseBytes > largestAnswerBytes(budgetBytes)) {
     throw new ConfigError(
-      'UPSTREAM_MAX_BUFFERED_BYTES',
-      `must hold one UPSTREAM_MAX_RESPONSE_BYTES answer (${maxResponseBytes}) plus the eighth kept for small answers: at least ${Math.ceil((maxResponseBytes * 8) / 7)}`,
+      variable,
+      `must hold one UPSTREAM_MAX_RESPONSE_BYTES answer (${maxResponseBytes}) plus the eighth kept for small answers: at least ${smallestBudgetFor(maxResponseBytes)}`,
     );
   }
 }

@@ -29,6 +29,12 @@ export interface RedisLimitsConfig {
   readonly commandTimeoutMs: number;
   /** Prefix of every key the limits write, so several deployments (or test runs) can share one Redis. */
   readonly keyPrefix: string;
+  /**
+   * How long a concurrency slot held in Redis lives without renewal: its instance renews it
+   * every third of this while the call runs, so a slot whose instance died (or whose release
+   * Redis missed) is counted at most this long.
+   */
+  readonly concurrencyLeaseMs: number;
 }
 
 export interface LimitsConfig {
@@ -60,6 +66,7 @@ function loadRedisConfig(env: EnvReader): RedisLimitsConfig | undefined {
   const onFailure = env.oneOf<StoreFailureMode>('RATE_LIMIT_REDIS_FAILURE', ['open', 'closed'], 'open');
   const commandTimeoutMs = env.integer('RATE_LIMIT_REDIS_TIMEOUT_MS', 250, { min: 10, max: 60_000 });
   const keyPrefix = env.string('RATE_LIMIT_REDIS_KEY_PREFIX', 'rr:limits');
+  const concurrencyLeaseMs = env.integer('RATE_LIMIT_CONCURRENCY_LEASE_MS', 30_000, { min: 1_000, max: 3_600_000 });
   const url = env.raw('REDIS_URL');
   if (url === undefined) return undefined;
   let parsed: URL;
@@ -71,7 +78,7 @@ function loadRedisConfig(env: EnvReader): RedisLimitsConfig | undefined {
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
     throw new ConfigError('REDIS_URL', 'must be a redis:// or rediss:// URL');
   }
-  return { url: new Secret(url), onFailure, commandTimeoutMs, keyPrefix };
+  return { url: new Secret(url), onFailure, commandTimeoutMs, keyPrefix, concurrencyLeaseMs };
 }
 
 function parseCost(value: string | undefined): number {

@@ -24,6 +24,10 @@ export interface SecretSourcesConfig {
   readonly fileDirs: readonly string[];
   /** How long a secret read through a reference is used before it is read again. */
   readonly cacheTtlMs: number;
+  /** After an upstream 401 a reference is read again at its source at most once per this long (the cache answers meanwhile). */
+  readonly rereadCooldownMs: number;
+  /** Deadline of one file:// read (a hung file system); past it the secret is unavailable (503). */
+  readonly fileTimeoutMs: number;
 }
 
 export function loadSecretSourcesConfig(env: EnvReader): SecretSourcesConfig {
@@ -31,6 +35,8 @@ export function loadSecretSourcesConfig(env: EnvReader): SecretSourcesConfig {
     vault: loadVaultConfig(env),
     fileDirs: env.list('SECRET_FILE_DIRS').map(parseFileDir),
     cacheTtlMs: env.integer('SECRET_REF_CACHE_TTL_MS', 300_000, { min: 0, max: 86_400_000 }),
+    rereadCooldownMs: env.integer('SECRET_REF_REREAD_COOLDOWN_MS', 30_000, { min: 0, max: 86_400_000 }),
+    fileTimeoutMs: env.integer('SECRET_FILE_TIMEOUT_MS', 2_000, { min: 10, max: 60_000 }),
   };
 }
 

@@ -81,13 +81,23 @@ export class CredentialPolicy {
    */
   assertMayRedirect(principal: Principal, kept: KeptCredential, next: Partial<CredentialDestination>): void {
     if (kept.credentials === null || !redirects(kept, next)) return;
-    const required = serverHeldBy(kept.credentials);
-    const couldSupply = required ? principal.has(required) : kept.credentialsSetById === principal.userId;
-    if (!couldSupply) {
+    if (!this.couldSupply(principal, kept)) {
       throw DomainError.permissionDenied(
         'Changing endpointUrl, apiPath or extraHeaders would send the kept credential elsewhere, and you could not have supplied it: re-supply the credential (credentials) in the same request',
       );
     }
+  }
+
+  /**
+   * Whether `principal` could have supplied this credential (the rule of assertMayRedirect):
+   * who could send it anywhere may also read what an upstream says back about it (issue 19
+   * item 13); nobody else reads an upstream's own words. No credential: nothing to guard.
+   */
+  couldSupply(principal: Principal, kept: Pick<KeptCredential, 'credentials' | 'credentialsSetById'>): boolean {
+    // A row built in memory (the dry probe) says "none" with Prisma's null sentinel, which has no kind.
+    if (!kept.credentials?.kind) return true;
+    const required = serverHeldBy(kept.credentials);
+    return required ? principal.has(required) : kept.credentialsSetById === principal.userId;
   }
 
   /** extraHeaders may not carry a header the credential is sent in. */

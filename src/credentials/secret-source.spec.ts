@@ -58,6 +58,17 @@ describe('SecretSource', () => {
     expect(await source.read('vault://secret/b#key')).toBe('new');
   });
 
+  it('reads a reference again at the source at most once per cooldown, however many 401s ask (issue 19 item 20)', async () => {
+    vault.put('secret', 'c', { key: 'first' });
+    await source.read('vault://secret/c#key');
+    vault.put('secret', 'c', { key: 'second' });
+    expect(await source.reread('vault://secret/c#key')).toBe('second');
+    vault.put('secret', 'c', { key: 'third' });
+    expect(await source.reread('vault://secret/c#key')).toBe('second');
+    expect(await source.reread('vault://secret/c#key')).toBe('second');
+    expect(vault.count('GET', '/v1/secret/data/c')).toBe(2);
+  });
+
   it('reads env:// each time (no cache), and files with trailing line breaks trimmed', async () => {
     process.env.RERANKER_SECRET_SOURCE_SPEC = 'first';
     expect(await source.read('env://RERANKER_SECRET_SOURCE_SPEC')).toBe('first');

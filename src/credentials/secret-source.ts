@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { open, realpath } from 'node:fs/promises';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
@@ -23,11 +24,15 @@ const MAX_CACHED_SECRETS = 10_000;
 /**
  * Reads the secrets that secret references name: env variables (read each time, they are
  * in memory), Vault KV v2 secrets and files under SECRET_FILE_DIRS (cached for
- * SECRET_REF_CACHE_TTL_MS, one read per reference at a time). Values never leave memory.
+ * SECRET_REF_CACHE_TTL_MS, one read per reference at a time; a re-read after an upstream
+ * 401 at most once per SECRET_REF_REREAD_COOLDOWN_MS; a file read within
+ * SECRET_FILE_TIMEOUT_MS, never blocking on a FIFO). Values never leave memory.
  */
 @Injectable()
 export class SecretSource implements OnModuleDestroy {
   private readonly cache: BoundedTtlCache<string, string>;
+  /** References read again at the source within the cooldown. */
+  private readonly rereadAt: BoundedTtlCache<string, true>;
   private readonly vault: VaultClient | undefined;
 
   constructor(
@@ -35,6 +40,7 @@ export class SecretSource implements OnModuleDestroy {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     this.cache = new BoundedTtlCache(MAX_CACHED_SECRETS, config.secretSources.cacheTtlMs);
+    this.rereadAt = new BoundedTtlCache(MAX_CACHED_SECRETS, config.secretSources.rereadCooldownMs);
     const vault = config.secretSources.vault;
     this.vault = vault ? new VaultClient(vault) : undefined;
   }
@@ -50,9 +56,15 @@ export class SecretSource implements OnModuleDestroy {
     return this.cache.getOrFill(uri, () => this.readAtSource(uri));
   }
 
-  /** The secret read again at its source (the upstream refused the cached one). */
+  /**
+   * The secret read again at its source (the upstream refused the cached one), at most once
+   * per reference per cooldown (issue 19 item 20: every 401 of a wrong key read Vault again):
+   * within it, the value read last.
+   */
   async reread(uri: string): Promise<string> {
     if (isEnvRef(uri)) return this.readAtSource(uri);
+    if (this.rereadAt.get(uri)) return this.read(uri);
+    this.rereadAt.set(uri, true);
     this.cache.delete(uri);
     return this.cache.getOrFill(uri, () => this.readAtSource(uri));
   }
@@ -101,9 +113,25 @@ export class SecretSource implements OnModuleDestroy {
     return nonEmpty(value, uri, `field ${key} of the secret at ${mount}/${path} is empty`);
   }
 
-  /** The file's text, trailing line breaks trimmed, if it really lies (symlinks resolved) under an allowed directory. */
+  /**
+   * The file's text, trailing line breaks trimmed, if it really lies (symlinks resolved)
+   * under an allowed directory and is a regular file; within SECRET_FILE_TIMEOUT_MS.
+   */
   private async readFile(path: string): Promise<string> {
     const uri = `file://${path}`;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      const timeoutMs = this.config.secretSources.fileTimeoutMs;
+      timer = setTimeout(() => reject(new SecretUnavailable(uri, `the file could not be read within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      return await Promise.race([this.readFileNow(uri, path), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async readFileNow(uri: string, path: string): Promise<string> {
     const dirs = this.config.secretSources.fileDirs;
     if (!isUnderAny(path, dirs)) throw new SecretUnavailable(uri, 'the file is outside SECRET_FILE_DIRS');
     const real = await realpath(path).catch(() => undefined);
@@ -112,7 +140,8 @@ export class SecretSource implements OnModuleDestroy {
     if (!isUnderAny(real, realDirs.filter((dir) => dir !== undefined))) {
       throw new SecretUnavailable(uri, 'the file resolves (through a symlink) outside SECRET_FILE_DIRS');
     }
-    const handle = await open(real, 'r').catch(() => undefined);
+    // Non-blocking: opening a FIFO for reading would wait (holding a libuv thread) for a writer.
+    const handle = await open(real, constants.O_RDONLY | constants.O_NONBLOCK).catch(() => undefined);
     if (!handle) throw new SecretUnavailable(uri, 'the file cannot be opened');
     try {
       const stats = await handle.stat();

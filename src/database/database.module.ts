@@ -1,4 +1,6 @@
 import { Global, Module } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { LOGGER } from '../common/logging/logger.token.js';
 import { AppConfig } from '../config/app-config.js';
 import { createDatabaseEngine } from './create-engine.js';
 import { DATABASE_ENGINE, type DatabaseEngine } from './database-engine.js';
@@ -11,8 +13,9 @@ import { Transactions } from './transactions.js';
   providers: [
     {
       provide: DATABASE_ENGINE,
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => createDatabaseEngine(config.database),
+      inject: [AppConfig, LOGGER],
+      useFactory: (config: AppConfig, logger: Logger) =>
+        createDatabaseEngine(config.database, (stale) => logger.warn({ stalePid: stale.pid, since: stale.since }, 'took over the embedded database lock of a process that is gone')),
     },
     {
       provide: PrismaService,

@@ -3,11 +3,14 @@ import { join } from 'node:path';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { DatabaseEngine, NotificationChannel, SqlExecutor, SqlSession } from './database-engine.js';
+import { FolderLock, type LockHolder } from './folder-lock.js';
 
 /**
  * PGlite (PostgreSQL compiled to WASM) persisted in a folder: the zero-setup default.
- * It has a single session, so a PostgreSQL advisory lock would be re-entrant here; the
- * migration lock is an in-process queue instead (PGlite allows one process per folder).
+ * One process per folder, enforced by a lock file beside it (FolderLock): a second process
+ * refuses to start, naming the folder and the holder. It has a single session, so a
+ * PostgreSQL advisory lock would be re-entrant here; the migration lock is an in-process
+ * queue instead.
  */
 export class EmbeddedEngine implements DatabaseEngine {
   readonly kind = 'embedded';
@@ -17,15 +20,21 @@ export class EmbeddedEngine implements DatabaseEngine {
   private constructor(
     private readonly pglite: PGlite,
     readonly location: string,
+    private readonly lock: FolderLock,
   ) {
     this.prismaAdapter = new PrismaPGlite(pglite);
   }
 
-  static async open(dataDir: string): Promise<EmbeddedEngine> {
+  static async open(dataDir: string, onStaleLock?: (stale: LockHolder) => void): Promise<EmbeddedEngine> {
     const location = join(dataDir, 'pglite');
     mkdirSync(location, { recursive: true });
-    const pglite = await PGlite.create(location);
-    return new EmbeddedEngine(pglite, location);
+    const lock = FolderLock.acquire(location, join(dataDir, 'pglite.lock'), onStaleLock);
+    try {
+      return new EmbeddedEngine(await PGlite.create(location), location, lock);
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
   }
 
   withMigrationLock<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
@@ -41,6 +50,7 @@ export class EmbeddedEngine implements DatabaseEngine {
 
   async close(): Promise<void> {
     if (!this.pglite.closed) await this.pglite.close();
+    this.lock.release();
   }
 
   private session(): SqlSession {

@@ -23,6 +23,17 @@ describe('CounterStore in process', () => {
     expect(await store.read('requests', 'k:unknown')).toBeUndefined();
   });
 
+  it('counts concurrency slots: taken, given back, never below zero', async () => {
+    expect(await store.add('concurrent', 'k:c', 1)).toMatchObject({ consumedPoints: 1 });
+    expect(await store.add('concurrent', 'k:c', 1)).toMatchObject({ consumedPoints: 2 });
+    store.subtract('concurrent', 'k:c', 1);
+    expect(await store.read('concurrent', 'k:c')).toMatchObject({ consumedPoints: 1 });
+    store.subtract('concurrent', 'k:c', 1);
+    store.subtract('concurrent', 'k:c', 1);
+    expect(await store.read('concurrent', 'k:c')).toBeUndefined();
+    expect(await store.add('concurrent', 'k:c', 1)).toMatchObject({ consumedPoints: 1 });
+  });
+
   it('keeps a monthly count whose window is longer than a Node timer can wait (24.8 days)', async () => {
     await store.add('monthlyDocuments', 'k:a:2026-12', 5, 31 * 24 * 3600);
     await new Promise((resolve) => setTimeout(resolve, 20));

@@ -8,6 +8,7 @@ import { ThrottledWarning } from '../common/logging/throttled-warning.js';
 import { AppConfig } from '../config/app-config.js';
 import type { RedisLimitsConfig } from '../config/limits-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { ConcurrencyLeases } from './concurrency-leases.js';
 
 export type CounterKind = 'requests' | 'documents' | 'concurrent' | 'monthlyDocuments';
 
@@ -19,12 +20,6 @@ export type CounterKind = 'requests' | 'documents' | 'concurrent' | 'monthlyDocu
 export type Count = Pick<RateLimiterRes, 'consumedPoints' | 'msBeforeNext'>;
 
 const MINUTE_SECONDS = 60;
-/**
- * In Redis a concurrency count outlives an instance that died with calls in flight; it
- * expires after this long without any call of its subject starting or ending (every change
- * renews it), longer than the longest call (requestTimeoutMs <= 10 minutes, plus failover).
- */
-const CONCURRENCY_LEASE_SECONDS = 30 * 60;
 /** Monthly counters are always written with their own window (until the month ends). */
 const MONTH_SECONDS = 31 * 24 * 3600;
 /** How long boot waits for Redis to answer before it goes on (the failure mode applies meanwhile). */
@@ -49,26 +44,16 @@ end
 if redis.call('ttl', KEYS[1]) < 0 then redis.call('expire', KEYS[1], ARGV[3]) end
 return {hi, lo}`;
 
-/**
- * rate-limiter-flexible's counter script, except that every change renews the lease and the
- * count never goes below zero (a release arriving after the lease ran out).
- */
-const CONCURRENCY_SCRIPT = `local consumed = redis.call('incrby', KEYS[1], ARGV[1])
-if consumed < 0 then
-  redis.call('set', KEYS[1], 0)
-  consumed = 0
-end
-redis.call('expire', KEYS[1], ARGV[2])
-return {consumed, 1000 * ARGV[2]}`;
+/** The windowed counters; concurrency is counted in slots (ConcurrencyLeases). */
+type WindowedKind = Exclude<CounterKind, 'concurrent'>;
 
-const WINDOW_SECONDS: Readonly<Record<CounterKind, number>> = {
+const WINDOW_SECONDS: Readonly<Record<WindowedKind, number>> = {
   requests: MINUTE_SECONDS,
   documents: MINUTE_SECONDS,
-  concurrent: CONCURRENCY_LEASE_SECONDS,
   monthlyDocuments: MONTH_SECONDS,
 };
 
-const KINDS = Object.keys(WINDOW_SECONDS) as CounterKind[];
+const KINDS = Object.keys(WINDOW_SECONDS) as WindowedKind[];
 
 type Limiter = RateLimiterAbstract;
 
@@ -87,9 +72,10 @@ const NO_EXPIRY: WindowOption = Object.freeze({ customDuration: 0 });
 export type StoreStatus = 'in-process' | 'up' | 'down';
 
 /**
- * Atomic windowed counters (rate-limiter-flexible), one family per kind: in process, or in
- * Redis shared by every instance when REDIS_URL is set. They only count; which limit a count
- * breaks is decided by the caller, because limits differ per user and per key.
+ * Atomic windowed counters (rate-limiter-flexible), one family per kind, concurrency slots
+ * (ConcurrencyLeases) and exact amounts: in process, or in Redis shared by every instance
+ * when REDIS_URL is set. They only count; which limit a count breaks is decided by the
+ * caller, because limits differ per user and per key.
  *
  * When Redis fails (down, slow past the command timeout, not connected yet), each failure is
  * counted in `rate_limit_store_failures_total` and warned about (at most every 10 s), and
@@ -99,9 +85,10 @@ export type StoreStatus = 'in-process' | 'up' | 'down';
  */
 @Injectable()
 export class CounterStore implements OnModuleInit, OnModuleDestroy {
-  private readonly counters: Readonly<Record<CounterKind, Limiter>>;
+  private readonly counters: Readonly<Record<WindowedKind, Limiter>>;
   /** The in-process stand-ins while Redis fails (`open`); none in process or when failing closed. */
-  private readonly insurance: Readonly<Record<CounterKind, Limiter>> | undefined;
+  private readonly insurance: Readonly<Record<WindowedKind, Limiter>> | undefined;
+  private readonly slots: ConcurrencyLeases;
   private readonly inRedis: boolean;
   private readonly connections: readonly Redis[];
   private readonly storeDown: ThrottledWarning;
@@ -120,30 +107,34 @@ export class CounterStore implements OnModuleInit, OnModuleDestroy {
     this.storeDown = new ThrottledWarning(logger, `rate-limit store (Redis) failed: ${redis?.onFailure === 'closed' ? 'refusing calls' : 'counting in process meanwhile'}`);
     this.connectionLost = new ThrottledWarning(logger, 'rate-limit store (Redis) connection error');
     this.amountPrefix = `${redis?.keyPrefix ?? ''}:amount:`;
-    const inProcess = (): Record<CounterKind, Limiter> => byKind((kind) => new RateLimiterMemory(memoryOptions(kind)));
+    const inProcess = (): Record<WindowedKind, Limiter> => byKind((kind) => new RateLimiterMemory(memoryOptions(kind)));
     if (!redis) {
       this.connections = [];
       this.counters = inProcess();
+      this.slots = new ConcurrencyLeases(undefined);
       return;
     }
-    // The library defines its counter script on the client under one name, so the
-    // concurrency counters, with their own script, need a connection of their own.
     const shared = this.connect(redis);
     // Sent by its hash once Redis knows it (EVALSHA), like the library's own script.
     shared.defineCommand('rrAddAmount', { numberOfKeys: 1, lua: AMOUNT_SCRIPT });
-    const forConcurrency = this.connect(redis);
-    this.connections = [shared, forConcurrency];
+    this.connections = [shared];
     this.counters = byKind(
       (kind) =>
         new RateLimiterRedis({
-          storeClient: kind === 'concurrent' ? forConcurrency : shared,
+          storeClient: shared,
           keyPrefix: `${redis.keyPrefix}:${kind}`,
           points: 1,
           duration: WINDOW_SECONDS[kind],
           rejectIfRedisNotReady: true,
-          ...(kind === 'concurrent' ? { customIncrTtlLuaScript: CONCURRENCY_SCRIPT } : {}),
         }),
     );
+    this.slots = new ConcurrencyLeases({
+      connection: shared,
+      keyPrefix: redis.keyPrefix,
+      leaseMs: redis.concurrencyLeaseMs,
+      onFailure: redis.onFailure,
+      failed: (error) => this.failed(error),
+    });
     this.insurance = redis.onFailure === 'open' ? inProcess() : undefined;
   }
 
@@ -152,6 +143,7 @@ export class CounterStore implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.slots.close();
     await Promise.all(this.connections.map((connection) => connection.quit().catch(() => connection.disconnect())));
   }
 
@@ -161,18 +153,24 @@ export class CounterStore implements OnModuleInit, OnModuleDestroy {
     return this.connections.every((connection) => connection.status === 'ready') ? 'up' : 'down';
   }
 
-  /** Adds `points` to a counter (a new one lasts `windowSeconds`, default its kind's window) and returns the count. */
+  /**
+   * Adds `points` to a counter (a new one lasts `windowSeconds`, default its kind's window) and
+   * returns the count; `concurrent` takes one slot (points are 1) until `subtract` gives it back.
+   */
   add(kind: CounterKind, key: string, points: number, windowSeconds?: number): Promise<Count> {
+    if (kind === 'concurrent') return this.slots.take(key);
     return this.run(kind, windowSeconds, (limiter, window) => limiter.penalty(key, points, window));
   }
 
   /** Takes points back (a refund or a released slot). Never fails: a lost refund only errs on the strict side. */
   subtract(kind: CounterKind, key: string, points: number, windowSeconds?: number): void {
+    if (kind === 'concurrent') return this.slots.give(key);
     this.run(kind, windowSeconds, (limiter, window) => limiter.reward(key, points, window)).catch(() => undefined);
   }
 
   /** The current count, or undefined when nothing was counted in the current window. */
   async read(kind: CounterKind, key: string): Promise<Count | undefined> {
+    if (kind === 'concurrent') return this.slots.count(key);
     return (await this.run(kind, undefined, (limiter) => limiter.get(key))) ?? undefined;
   }
 
@@ -222,7 +220,7 @@ export class CounterStore implements OnModuleInit, OnModuleDestroy {
   }
 
   /** The library's own promise on the hot path; a Redis failure goes to the insurance, or becomes 503. */
-  private run<T>(kind: CounterKind, windowSeconds: number | undefined, operation: (limiter: Limiter, window: WindowOption) => Promise<T>): Promise<T> {
+  private run<T>(kind: WindowedKind, windowSeconds: number | undefined, operation: (limiter: Limiter, window: WindowOption) => Promise<T>): Promise<T> {
     return this.guarded(
       () => operation(this.counters[kind], windowOption(windowSeconds)),
       () => operation((this.insurance ?? this.counters)[kind], memoryWindow(kind, windowSeconds)),
@@ -251,20 +249,19 @@ export class CounterStore implements OnModuleInit, OnModuleDestroy {
   }
 }
 
-function byKind(make: (kind: CounterKind) => Limiter): Record<CounterKind, Limiter> {
-  return Object.fromEntries(KINDS.map((kind) => [kind, make(kind)])) as Record<CounterKind, Limiter>;
+function byKind(make: (kind: WindowedKind) => Limiter): Record<WindowedKind, Limiter> {
+  return Object.fromEntries(KINDS.map((kind) => [kind, make(kind)])) as Record<WindowedKind, Limiter>;
 }
 
-/** In process a concurrency count never expires: no other process can die holding a slot. */
-function memoryOptions(kind: CounterKind): IRateLimiterOptions {
-  return { keyPrefix: kind, points: 1, duration: kind === 'concurrent' || isMonthly(kind) ? 0 : WINDOW_SECONDS[kind] };
+function memoryOptions(kind: WindowedKind): IRateLimiterOptions {
+  return { keyPrefix: kind, points: 1, duration: isMonthly(kind) ? 0 : WINDOW_SECONDS[kind] };
 }
 
 /**
  * In process a month is no window: a Node timer cannot wait longer than 24.8 days (a longer
  * one fires at once), so monthly counts are kept without expiry; their key names the month.
  */
-function memoryWindow(kind: CounterKind, windowSeconds: number | undefined): WindowOption {
+function memoryWindow(kind: WindowedKind, windowSeconds: number | undefined): WindowOption {
   return isMonthly(kind) ? NO_EXPIRY : windowOption(windowSeconds);
 }
 
@@ -272,7 +269,7 @@ function windowOption(windowSeconds: number | undefined): WindowOption {
   return windowSeconds === undefined ? OWN_WINDOW : { customDuration: windowSeconds };
 }
 
-function isMonthly(kind: CounterKind): boolean {
+function isMonthly(kind: WindowedKind): boolean {
   return kind === 'monthlyDocuments';
 }
 

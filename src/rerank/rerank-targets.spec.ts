@@ -6,6 +6,8 @@ import type { Reranker } from '../generated/prisma/client.js';
 import type { MetricsService } from '../metrics/metrics.service.js';
 import { credentialMetadata } from '../credentials/credential.js';
 import { CredentialCipher } from '../credentials/credential-cipher.js';
+import { CredentialFingerprinter } from '../credentials/credential-fingerprint.js';
+import { CredentialPolicy } from '../credentials/credential-policy.js';
 import { SecretSource } from '../credentials/secret-source.js';
 import type { GcpTokenSource } from '../credentials/gcp-token-source.js';
 import { CredentialResolver } from '../credentials/credential-resolver.js';
@@ -51,7 +53,8 @@ function targetsOn(registry: Pick<RerankersService, 'findStored'>, bus: Bus = ne
     count++;
     return materialize(stored);
   };
-  const targets = new RerankTargets(registry as RerankersService, resolver, new PriceList(config), config, bus as unknown as InvalidationBus, metrics);
+  const policy = new CredentialPolicy(cipher, new CredentialFingerprinter(config), config);
+  const targets = new RerankTargets(registry as RerankersService, resolver, new PriceList(config), policy, config, bus as unknown as InvalidationBus, metrics);
   return { targets, materialized: () => count };
 }
 

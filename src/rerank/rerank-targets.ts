@@ -7,9 +7,11 @@ import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import type { Action } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';
+import { CredentialPolicy } from '../credentials/credential-policy.js';
 import { CredentialResolver } from '../credentials/credential-resolver.js';
 import { sameHeaders, upstreamHeaders } from '../credentials/header-rules.js';
 import { SecretUnavailable } from '../credentials/secret-source.js';
+import type { CredentialMetadata } from '../credentials/credential.js';
 import type { Reranker } from '../generated/prisma/client.js';
 import { adapterFor } from '../providers/provider-catalog.js';
 import { RerankersService } from '../rerankers/rerankers.service.js';
@@ -39,6 +41,7 @@ export class RerankTargets implements OnModuleDestroy {
     private readonly rerankers: RerankersService,
     private readonly credentials: CredentialResolver,
     private readonly prices: PriceList,
+    private readonly policy: CredentialPolicy,
     private readonly config: AppConfig,
     invalidations: InvalidationBus,
     metrics: MetricsService,
@@ -117,6 +120,7 @@ export class RerankTargets implements OnModuleDestroy {
     const credential = await this.credentials.materialize(row);
     // An admin's price for this reranker, else the deployment's for its provider and model.
     const pricing = row.pricing !== null ? compilePricing(row.pricing as Pricing) : this.prices.pricingFor(row.providerType, row.modelIdentifier);
+    const supplied = { credentials: row.credentials as CredentialMetadata | null, credentialsSetById: row.credentialsSetById };
     return {
       rerankerId: row.id,
       ownerId: row.ownerId,
@@ -130,6 +134,7 @@ export class RerankTargets implements OnModuleDestroy {
       ...(credential.authorize ? { authorize: credential.authorize } : {}),
       ...(credential.secretRef ? { secretRef: credential.secretRef } : {}),
       scrubber: new SecretScrubber(credential.secrets, Object.values(extraHeaders ?? {})),
+      mayReadUpstreamText: (principal) => this.policy.couldSupply(principal, supplied),
       timeoutMs: row.requestTimeoutMs ?? this.config.upstream.defaultTimeoutMs,
       batchSize: row.maxDocumentsPerRequest ?? adapter.maxDocumentsPerRequest,
       maxTokensPerRequest: row.maxTokensPerRequest ?? adapter.defaultMaxTokensPerRequest?.(row.modelIdentifier),

@@ -34,6 +34,8 @@ export interface RerankTarget {
   readonly sign?: RequestSigner;
   /** Removes the credential (and extra header values) from anything the upstream sends back. */
   readonly scrubber: SecretScrubber;
+  /** Whether a caller may read the upstream's own error text (scrubbed): whoever could have supplied the credential. */
+  readonly mayReadUpstreamText: (principal: Principal) => boolean;
   readonly timeoutMs: number;
   readonly batchSize: number;
   /** Estimated-token budget of one upstream request; absent: none. */

@@ -6,6 +6,7 @@ import { InvalidationBus } from '../database/invalidation-bus.js';
 import { mapConcurrently } from '../common/concurrency/concurrency-limiter.js';
 import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import type { Principal } from '../auth/principal.js';
 import { halves, planBatches, type PlannedBatch } from './batch-plan.js';
 import { renderDocuments } from './document-text.js';
 import { UpstreamFormatError, type ParsedUpstreamResponse, type UpstreamBatch } from '../providers/provider-adapter.js';
@@ -19,6 +20,8 @@ import { UpstreamClient, type UpstreamReply } from './upstream/upstream-client.j
 
 /** What every batch of one rerank shares. */
 interface BatchRequest {
+  /** Who the call is for: whose shares of the upstream budgets it draws on, who reads the upstream's words. */
+  readonly caller: Principal;
   readonly query: string;
   /** The caller's cut, already within the document count; each batch gets it clamped to its length. */
   readonly topN: number;
@@ -83,13 +86,13 @@ export class RerankService implements OnModuleDestroy {
     }
   }
 
-  /** One rerank, within the target's deadline, on a target the caller was already authorized for and input already checked. */
-  async execute(target: RerankTarget, input: RerankInput): Promise<RerankOutcome> {
+  /** One rerank for `caller`, within the target's deadline, on a target the caller was already authorized for and input already checked. */
+  async execute(caller: Principal, target: RerankTarget, input: RerankInput): Promise<RerankOutcome> {
     if (!target.modalities.includes('TEXT')) {
       throw DomainError.invalidArgument('This reranker does not accept TEXT documents (see supportedModalities)');
     }
     const texts = renderDocuments(input.documents, input.rankFields ?? ['text']);
-    const request = { query: input.query, topN: Math.min(input.topN ?? texts.length, texts.length), maxTokensPerDoc: input.maxTokensPerDoc };
+    const request = { caller, query: input.query, topN: Math.min(input.topN ?? texts.length, texts.length), maxTokensPerDoc: input.maxTokensPerDoc };
     const deadline = Date.now() + target.timeoutMs;
     const started = performance.now();
     const batches = planBatches(input.query, texts, { maxDocuments: target.batchSize, maxTokens: target.maxTokensPerRequest });
@@ -115,15 +118,15 @@ export class RerankService implements OnModuleDestroy {
    * A tiny real rerank request (PING_INPUT), once, no retries, on a stored reranker the
    * caller was authorized for: is the upstream there and answering? Kept as its last probe.
    */
-  async ping(target: RerankTarget): Promise<PingResult> {
-    const result = await this.pingTarget(target);
+  async ping(principal: Principal, target: RerankTarget): Promise<PingResult> {
+    const result = await this.pingTarget(principal, target);
     this.lastProbes.set(target.rerankerId, { ...result.outcome, at: Date.now() });
     return result;
   }
 
   /** The same request to a configuration that is not stored (the dry probe before a save): nothing is cached or kept. */
-  probe(unsaved: RerankTarget): Promise<PingResult> {
-    return this.pingTarget(unsaved);
+  probe(principal: Principal, unsaved: RerankTarget): Promise<PingResult> {
+    return this.pingTarget(principal, unsaved);
   }
 
   /**
@@ -134,7 +137,7 @@ export class RerankService implements OnModuleDestroy {
     return { circuit: this.breakers.status(rerankerId), lastProbe: this.lastProbes.get(rerankerId) ?? null };
   }
 
-  private async pingTarget(cached: RerankTarget): Promise<PingResult> {
+  private async pingTarget(principal: Principal, cached: RerankTarget): Promise<PingResult> {
     const started = performance.now();
     const rtt = () => elapsedMs(started);
     const batch: PlannedBatch = { start: 0, documents: PING_INPUT.documents as string[] };
@@ -143,13 +146,13 @@ export class RerankService implements OnModuleDestroy {
     try {
       const deadline = Date.now() + cached.timeoutMs;
       target = await withCallCredentials(cached, deadline);
-      reply = await this.send(target, upstreamBatch(target, batch, { query: PING_INPUT.query, topN: 1 }), deadline, 0);
-      const answered = this.readReply(target, reply, batch);
+      reply = await this.send(principal, target, upstreamBatch(target, batch, { query: PING_INPUT.query, topN: 1 }), deadline, 0);
+      const answered = this.readReply(principal, target, reply, batch);
       return { outcome: { ok: true, httpStatus: reply.status, rttMs: rtt() }, upstreamRequests: answered.requests, usage: answered.usage };
     } catch (error) {
-      // An upstream that answered with an error is reported by its status and its own message.
+      // An upstream that answered with an error is reported by its status and (to whom may read it) its own message.
       const refused = reply !== undefined && (reply.status < 200 || reply.status >= 300);
-      const message = refused ? upstreamMessage(target, reply!) : error instanceof DomainError ? error.message : 'unexpected failure';
+      const message = refused ? upstreamMessage(principal, target, reply!) : error instanceof DomainError ? error.message : 'unexpected failure';
       return { outcome: { ok: false, httpStatus: refused ? reply!.status : null, rttMs: rtt(), errorMessage: message }, upstreamRequests: 0 };
     }
   }
@@ -194,13 +197,13 @@ export class RerankService implements OnModuleDestroy {
   }
 
   private async exchange(target: RerankTarget, batch: PlannedBatch, request: BatchRequest, deadline: number, mayRefresh = true): Promise<BatchOutcome> {
-    const reply = await this.send(target, upstreamBatch(target, batch, request), deadline);
+    const reply = await this.send(request.caller, target, upstreamBatch(target, batch, request), deadline);
     if (reply.status === 401 && mayRefresh) {
       // A referenced secret (Vault, file) may have been rotated: read it again, and retry once if it changed.
       const refreshed = await this.targets.refreshed(target);
       if (refreshed) return this.exchange(refreshed, batch, request, deadline, false);
     }
-    return this.readReply(target, reply, batch);
+    return this.readReply(request.caller, target, reply, batch);
   }
 
   /**
@@ -209,15 +212,15 @@ export class RerankService implements OnModuleDestroy {
    * document) is an input error, neutral for the breaker (outcomeOfError): it says nothing
    * of the upstream's health; a batch too large for the upstream is split (BatchTooLarge).
    */
-  private readReply(target: RerankTarget, reply: UpstreamReply, batch: PlannedBatch): BatchOutcome {
+  private readReply(caller: Principal, target: RerankTarget, reply: UpstreamReply, batch: PlannedBatch): BatchOutcome {
     const fault = reply.status >= 400 ? target.adapter.classifyError(reply.status, reply.body) : undefined;
     if (fault === 'payload-too-large' && batch.documents.length > 1) throw new BatchTooLarge(reply.attempts);
-    if (fault === 'input' || fault === 'payload-too-large') throw documentsTooLarge(batch, reply.status, upstreamMessage(target, reply));
+    if (fault === 'input' || fault === 'payload-too-large') throw documentsTooLarge(batch, reply.status, upstreamMessage(caller, target, reply));
     if (reply.status === 429) {
-      throw new DomainError('UPSTREAM_RATE_LIMITED', `The upstream is rate limiting: ${upstreamMessage(target, reply)}`, { upstreamStatus: 429 });
+      throw new DomainError('UPSTREAM_RATE_LIMITED', `The upstream is rate limiting: ${upstreamMessage(caller, target, reply)}`, { upstreamStatus: 429 });
     }
     if (reply.status < 200 || reply.status >= 300) {
-      throw new DomainError('UPSTREAM_ERROR', `The upstream answered ${reply.status}: ${upstreamMessage(target, reply)}`, {
+      throw new DomainError('UPSTREAM_ERROR', `The upstream answered ${reply.status}: ${upstreamMessage(caller, target, reply)}`, {
         upstreamStatus: reply.status,
       });
     }
@@ -226,7 +229,7 @@ export class RerankService implements OnModuleDestroy {
     return { scores, usage: parsed.usage, requests: reply.attempts, sent: [batch.documents] };
   }
 
-  private async send(target: RerankTarget, batch: UpstreamBatch, deadline: number, maxRetries?: number): Promise<UpstreamReply> {
+  private async send(caller: Principal, target: RerankTarget, batch: UpstreamBatch, deadline: number, maxRetries?: number): Promise<UpstreamReply> {
     const request = { origin: target.origin, path: target.path, headers: target.headers, body: JSON.stringify(target.adapter.buildRequestBody(batch)) };
     const headers = target.sign ? upstreamHeaders(target.headers, await target.sign(request)) : target.headers;
     return this.upstream.post({
@@ -235,6 +238,7 @@ export class RerankService implements OnModuleDestroy {
       headers: headers as Record<string, string>,
       body: request.body,
       deadline,
+      tenant: caller,
       maxRetries,
       onRetry: () => this.metrics.countRetry(target.providerType),
     });
@@ -283,7 +287,7 @@ async function beforeDeadline<T>(pending: Promise<T>, deadline: number): Promise
 }
 
 /** The adapter's view of a batch: the reranker's model, and the cut clamped to the batch. */
-function upstreamBatch(target: RerankTarget, batch: PlannedBatch, request: BatchRequest): UpstreamBatch {
+function upstreamBatch(target: RerankTarget, batch: PlannedBatch, request: Omit<BatchRequest, 'caller'>): UpstreamBatch {
   return {
     model: target.model,
     query: request.query,
@@ -320,11 +324,19 @@ function sumNumbers(a: Record<string, unknown>, b: Record<string, unknown>): Rec
   return sum;
 }
 
-/** The upstream's own error message, without any secret we sent it (scrubbed before it is cut). */
-function upstreamMessage(target: RerankTarget, reply: UpstreamReply): string {
+/**
+ * The upstream's own error message, without any secret we sent it (scrubbed before it is
+ * cut), for a caller who could have supplied the credential; anyone else learns the status
+ * only: an upstream's words may carry the credential in a form no scrubber knows.
+ */
+function upstreamMessage(caller: Principal, target: RerankTarget, reply: UpstreamReply): string {
+  if (!target.mayReadUpstreamText(caller)) return WITHHELD_UPSTREAM_MESSAGE;
   const message = target.scrubber.scrub(target.adapter.errorMessage(reply.body) ?? 'no message');
   return message.length > 500 ? `${message.slice(0, 500)}…` : message;
 }
+
+/** What a caller who could not have supplied the credential reads instead of the upstream's message. */
+export const WITHHELD_UPSTREAM_MESSAGE = "its message is shown only to whoever could supply the reranker's credential";
 
 /** The upstream refused this batch's input: the caller's fault, naming the document(s). */
 function documentsTooLarge(batch: PlannedBatch, upstreamStatus: number, message: string): DomainError {

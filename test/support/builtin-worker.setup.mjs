@@ -1,41 +1,12 @@
 /**
  * Jest's global setup. The built-in rankers run in worker threads, which load compiled
- * JavaScript (src/providers/builtin/worker-entry.ts): this compiles the worker module and every
- * module it imports, relative import by relative import, into dist/ with the build's compiler
- * options, so the tests run on a fresh clone without `npm run build`, and never on a stale
- * worker. Each file is transpiled alone (the build sets isolatedModules, so the output is
- * the same as tsc's), which takes a fraction of a second where a checked build takes many.
+ * JavaScript (src/providers/builtin/worker-entry.ts): this compiles the worker module and
+ * everything it imports into dist/, so the tests run on a fresh clone without `npm run build`,
+ * and never on a stale worker.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const WORKER = join(root, 'src', 'providers', 'builtin', 'rank-worker.ts');
+import { join } from 'node:path';
+import { compileModuleGraph, root } from './compile-graph.mjs';
 
 export default function compileBuiltinWorker() {
-  const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.build.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
-  if (!config) throw new Error('tsconfig.build.json cannot be read');
-  const { rootDir, outDir } = config.options;
-  const pending = [WORKER];
-  const seen = new Set(pending);
-  for (let file = pending.pop(); file; file = pending.pop()) {
-    const source = readFileSync(file, 'utf8');
-    // The package is "type": "module", which tsc reads and a lone file cannot: say ESM outright.
-    const compilerOptions = { ...config.options, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler };
-    const { outputText, sourceMapText } = ts.transpileModule(source, { compilerOptions, fileName: file });
-    const target = join(outDir, relative(rootDir, file)).replace(/\.ts$/, '.js');
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, outputText);
-    if (sourceMapText) writeFileSync(`${target}.map`, sourceMapText);
-    for (const { fileName } of ts.preProcessFile(source, true, true).importedFiles) {
-      if (!fileName.startsWith('.')) continue;
-      const imported = resolve(dirname(file), fileName).replace(/\.js$/, '.ts');
-      if (!seen.has(imported)) {
-        seen.add(imported);
-        pending.push(imported);
-      }
-    }
-  }
+  compileModuleGraph([join(root, 'src', 'providers', 'builtin', 'rank-worker.ts')]);
 }

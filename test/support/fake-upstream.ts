@@ -12,6 +12,8 @@ export type Fault =
   | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
   /** Answers `status` with the request headers reflected in the error message, as JSON or plain text. */
   | { kind: 'echo-headers'; status: number; as: 'json' | 'text' }
+  /** Answers `status` with the credential it got (Bearer or x-api-key) in the error message, encoded by `encode`. */
+  | { kind: 'echo-credential'; status: number; encode: (credential: string) => string }
   | { kind: 'malformed' }
   | { kind: 'wrong-indices' }
   | { kind: 'duplicate-indices' }
@@ -156,6 +158,10 @@ export class FakeUpstream {
         res.writeHead(fault.status, { 'content-type': 'text/plain' });
         res.end(reflected);
         return;
+      }
+      case 'echo-credential': {
+        const credential = String(headers['x-api-key'] ?? headers.authorization ?? '').replace(/^Bearer /, '');
+        return send(fault.status, { message: fault.encode(credential) });
       }
       case 'malformed':
         return send(200, '{"results": [ {"index": 0, "relevance_');

@@ -7,6 +7,8 @@ import { DomainError } from './domain-error.js';
 function fakeHost() {
   const sent: { status?: number; body?: unknown; headers: Record<string, string> } = { headers: {} };
   const reply = {
+    // A request read whole on a connection still open.
+    request: { raw: { complete: true, destroyed: false, socket: { destroyed: false } } },
     status(code: number) {
       sent.status = code;
       return reply;

@@ -13,6 +13,8 @@ export const ERROR_STATUS = {
   ALREADY_EXISTS: 409,
   PRECONDITION_FAILED: 412,
   IN_USE: 409,
+  /** A count the service caps is reached (active API keys per user): remove one first. */
+  LIMIT_REACHED: 409,
   AMBIGUOUS_MODEL: 409,
   PAYLOAD_TOO_LARGE: 413,
   URI_TOO_LONG: 414,

@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import { REQUEST_ID_HEADER } from '../http/request-id.js';
+import { lingerIfBodyUnread } from '../http/transport-limits.js';
 import type { DomainError, ErrorDetails } from './domain-error.js';
 import type { ErrorBody } from './error-body.js';
 import { openAiErrorType, type ErrorCode } from './error-code.js';
@@ -42,8 +43,14 @@ export interface ErrorShape {
  * error is logged (without its data) and answered with a generic message.
  */
 export function sendError(reply: FastifyReply, requestId: string, exception: unknown, logger: Logger, shape?: ErrorShape): void {
+  if (clientIsGone(reply)) {
+    // Nobody to answer, and nothing of ours failed (issue 19 item 19: thousands of error lines from dropped connections).
+    logger.debug({ reqId: requestId }, 'client closed the connection before its request was read');
+    return;
+  }
   const error = toDomainError(exception);
   if (error.code === 'INTERNAL') logger.error({ err: loggableError(exception), reqId: requestId }, 'unhandled error');
+  lingerIfBodyUnread(reply, error.headers?.connection === 'close');
   const retryAfterMs = error.details?.retryAfterMs;
   if (typeof retryAfterMs === 'number') void reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
   if (error.headers) void reply.headers(error.headers);
@@ -53,6 +60,12 @@ export function sendError(reply: FastifyReply, requestId: string, exception: unk
     .header(REQUEST_ID_HEADER, requestId)
     .header('content-type', 'application/json; charset=utf-8')
     .send(shape?.body ? shape.body(body) : body);
+}
+
+/** The request's connection closed before its body arrived: reading it failed for that reason alone. */
+function clientIsGone(reply: FastifyReply): boolean {
+  const request = reply.request.raw;
+  return !request.complete && (request.destroyed || request.socket.destroyed);
 }
 
 /** Cuts by code points, so a surrogate pair is never split. */

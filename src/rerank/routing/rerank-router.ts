@@ -69,7 +69,7 @@ export class RerankRouter {
    * answered it, it counts on the monthly quotas like a served call.
    */
   ping(principal: Principal, rerankerId: string): Promise<PingOutcome> {
-    return this.pinged(principal, rerankerId, () => this.targets.resolve(principal, rerankerId, 'PING'), (target) => this.rerank.ping(target));
+    return this.pinged(principal, rerankerId, () => this.targets.resolve(principal, rerankerId, 'PING'), (target) => this.rerank.ping(principal, target));
   }
 
   /**
@@ -77,7 +77,7 @@ export class RerankRouter {
    * governed and booked as a ping: it sends a credential upstream like one.
    */
   probe(principal: Principal, unsaved: Reranker, storedId?: string): Promise<PingOutcome> {
-    return this.pinged(principal, storedId, () => this.targets.unsaved(principal, unsaved), (target) => this.rerank.probe(target));
+    return this.pinged(principal, storedId, () => this.targets.unsaved(principal, unsaved), (target) => this.rerank.probe(principal, target));
   }
 
   /** A ping's admission, target, cost reservation, upstream request, usage record and settlement; booked under `bookedAs` (none for a reranker not stored). */
@@ -143,30 +143,30 @@ export class RerankRouter {
   }
 
   /** One target's call, its most cost reserved first when a cost quota applies (QUOTA_EXCEEDED when it does not fit). */
-  private async execute(target: RerankTarget, input: RerankInput, trace: CallTrace): Promise<RerankOutcome> {
+  private async execute(principal: Principal, target: RerankTarget, input: RerankInput, trace: CallTrace): Promise<RerankOutcome> {
     if (trace.admission?.costLimited) await trace.admission.reserveCost(this.metering.maxCost(target, input));
     trace.target = target;
-    return this.rerank.execute(target, input);
+    return this.rerank.execute(principal, target, input);
   }
 
   private async byId(principal: Principal, rerankerId: string, input: RerankInput, fallbackRerankerIds: readonly string[], trace: CallTrace): Promise<RoutedOutcome> {
-    if (fallbackRerankerIds.length === 0) return this.direct(await this.targets.resolve(principal, rerankerId, 'EXECUTE'), input, trace);
+    if (fallbackRerankerIds.length === 0) return this.direct(principal, await this.targets.resolve(principal, rerankerId, 'EXECUTE'), input, trace);
     if (fallbackRerankerIds.includes(rerankerId)) throw DomainError.invalidArgument('fallbackRerankerIds must not repeat the reranker called');
     const ids = [rerankerId, ...fallbackRerankerIds].filter((id) => this.rerank.isAvailable(id));
-    return this.run({ ...(await this.load(principal, ids, 'refuse')), lastResort: false }, input, trace);
+    return this.run(principal, { ...(await this.load(principal, ids, 'refuse')), lastResort: false }, input, trace);
   }
 
   /** The common case, one reranker: no planning, no failover bookkeeping beyond one attempt. */
-  private async direct(target: RerankTarget, input: RerankInput, trace: CallTrace): Promise<RoutedOutcome> {
+  private async direct(principal: Principal, target: RerankTarget, input: RerankInput, trace: CallTrace): Promise<RoutedOutcome> {
     const started = performance.now();
-    const outcome = await this.execute(target, input, trace);
+    const outcome = await this.execute(principal, target, input, trace);
     return served(outcome, [attempt(target, 'ok', started)], undefined, trace);
   }
 
   private async runAlias(principal: Principal, route: AliasRoute, input: RerankInput, trace: CallTrace): Promise<RoutedOutcome> {
     trace.alias = route.name;
     const planned = route.planner.plan((id) => this.rerank.isAvailable(id)).map((target) => target.rerankerId);
-    return this.run({ ...(await this.load(principal, planned, 'skip')), lastResort: route.lastResort === 'LEXICAL', alias: route.name }, input, trace);
+    return this.run(principal, { ...(await this.load(principal, planned, 'skip')), lastResort: route.lastResort === 'LEXICAL', alias: route.name }, input, trace);
   }
 
   /**
@@ -190,14 +190,14 @@ export class RerankRouter {
     return { targets, unusable };
   }
 
-  private async run(route: Route, input: RerankInput, trace: CallTrace): Promise<RoutedOutcome> {
+  private async run(principal: Principal, route: Route, input: RerankInput, trace: CallTrace): Promise<RoutedOutcome> {
     const attempts: Attempt[] = [...route.unusable];
     let lastFailure: DomainError | undefined =
       attempts.length > 0 ? new DomainError('UNAVAILABLE', "A target's credential is not available on this server") : undefined;
     for (const target of route.targets) {
       const started = performance.now();
       try {
-        const outcome = await this.execute(target, input, trace);
+        const outcome = await this.execute(principal, target, input, trace);
         attempts.push(attempt(target, 'ok', started));
         return served(outcome, attempts, route.alias, trace);
       } catch (error) {

@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { ByteBudget } from './byte-budget.js';
+import type { ShareScope, Tenant } from './fair-shares.js';
 
 type DispatchController = Parameters<NonNullable<Dispatcher.DispatchHandler['onRequestStart']>>[0];
 
@@ -7,7 +8,7 @@ type DispatchController = Parameters<NonNullable<Dispatcher.DispatchHandler['onR
 export interface RawAnswer {
   readonly status: number;
   readonly text: string;
-  /** Bytes taken from the budget; the caller gives them back once the text is parsed. */
+  /** Bytes taken from the budget (for the tenant); the caller gives them back once the text is parsed. */
   readonly bytes: number;
   readonly retryAfter?: string;
 }
@@ -15,7 +16,15 @@ export interface RawAnswer {
 /** Why an exchange was cut short by this side (the upstream's own failures arrive as undici errors). */
 export class AnswerTooLargeError extends Error {}
 export class DeadlineExceededError extends Error {}
-export class ByteBudgetExhaustedError extends Error {}
+export class ByteBudgetExhaustedError extends Error {
+  /** `service`: every caller's answers fill the budget; `user`, `key`: the caller's own fill its share. */
+  constructor(
+    readonly scope: ShareScope,
+    readonly capBytes: number,
+  ) {
+    super(`byte budget exhausted (${scope})`);
+  }
+}
 
 /**
  * An undici dispatch handler that collects one answer within the per-answer cap and the
@@ -34,6 +43,7 @@ export class CappedAnswer implements Dispatcher.DispatchHandler {
 
   constructor(
     private readonly budget: ByteBudget,
+    private readonly tenant: Tenant,
     private readonly maxBytes: number,
     timeoutMs: number,
     private readonly resolve: (answer: RawAnswer) => void,
@@ -58,7 +68,8 @@ export class CappedAnswer implements Dispatcher.DispatchHandler {
   onResponseData(_controller: DispatchController, chunk: Buffer): void {
     if (this.failure) return;
     if (this.size + chunk.length > this.maxBytes) return this.fail(new AnswerTooLargeError());
-    if (!this.budget.take(chunk.length, this.size)) return this.fail(new ByteBudgetExhaustedError());
+    const refusedBy = this.budget.take(this.tenant, chunk.length, this.size);
+    if (refusedBy) return this.fail(new ByteBudgetExhaustedError(refusedBy, this.budget.caps[refusedBy]));
     this.size += chunk.length;
     this.chunks.push(chunk);
   }
@@ -79,7 +90,7 @@ export class CappedAnswer implements Dispatcher.DispatchHandler {
     if (this.failure) return;
     this.failure = error;
     clearTimeout(this.timer);
-    this.budget.give(this.size);
+    this.budget.give(this.tenant, this.size);
     this.size = 0;
     this.chunks.length = 0;
     this.reject(error);

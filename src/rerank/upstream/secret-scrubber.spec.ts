@@ -1,4 +1,5 @@
-import { REDACTED, SecretScrubber } from './secret-scrubber.js';
+import { SECRET_ENCODINGS } from '../../../test/support/secret-encodings.js';
+import { REDACTED, SecretScrubber, WITHHELD } from './secret-scrubber.js';
 
 describe('SecretScrubber', () => {
   const secret = 'sk-live_0123456789abcdef';
@@ -50,6 +51,43 @@ describe('SecretScrubber', () => {
   it('scrubs every string of a usage block, keys included, and leaves numbers alone', () => {
     const usage = { billed_units: { search_units: 1 }, note: [`key ${secret}`], [secret]: 2 };
     expect(scrubber.scrubJson(usage)).toEqual({ billed_units: { search_units: 1 }, note: [`key ${REDACTED}`], [REDACTED]: 2 });
+  });
+
+  describe('a secret in any other encoding (issue 19 item 13): the text is withheld whole', () => {
+    const key = 'sk-vault_Q7mZ2xR9pL4kT1wB8nC3vD6f';
+    const withKey = new SecretScrubber([key, `Bearer ${key}`]);
+    it.each(SECRET_ENCODINGS)('%s', (_encoding, encode) => {
+      expect(withKey.scrub(encode(key))).toBe(WITHHELD);
+    });
+
+    it('a short-lived token added with with() is recognized too, and so is the one before it', () => {
+      const token = 'ya29.a0AfB_short-lived-token-0123';
+      const extended = withKey.with([token]);
+      expect(extended.scrub(`token ${token.toUpperCase()}`)).toBe(WITHHELD);
+      expect(extended.scrub(`key ${[...key].join(' ')}`)).toBe(WITHHELD);
+      expect(withKey.scrub(`token ${token.toUpperCase()}`)).not.toBe(WITHHELD);
+    });
+
+    it('a usage string holding a fragment becomes REDACTED, the rest of the block stays', () => {
+      expect(withKey.scrubJson({ total_tokens: 3, note: key.toUpperCase() })).toEqual({ total_tokens: 3, note: REDACTED });
+    });
+
+    it('leaves ordinary text alone: words, ids, hex digests and base64 that hold no run of the secret', () => {
+      for (const text of [
+        'model not found: rerank-v3.5',
+        'request 0f3c9a5e-8d1b-4c2a-9e7f-1a2b3c4d5e6f failed, sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+        `invalid input ${Buffer.from('the quick brown fox jumps').toString('base64')}`,
+        'rate limit exceeded, retry in 12 seconds',
+      ]) {
+        expect(withKey.scrub(text)).toBe(text);
+      }
+    });
+
+    it('a secret too short to recognize once re-encoded is still cut out where it appears as is', () => {
+      const short = new SecretScrubber(['abc-123']);
+      expect(short.scrub('key abc-123 refused')).toBe(`key ${REDACTED} refused`);
+      expect(short.scrub('key ABC 123 refused')).toBe('key ABC 123 refused');
+    });
   });
 
   it('leaves text alone when there is no secret', () => {

@@ -20,7 +20,7 @@ describe('UpstreamClient', () => {
   const servers: Server[] = [];
   let client: UpstreamClient;
 
-  const post = (origin: string) => client.post({ origin, path: '/', headers: {}, body: '{}', deadline: Date.now() + 5_000 });
+  const post = (origin: string) => client.post({ origin, path: '/', headers: {}, body: '{}', deadline: Date.now() + 5_000, tenant: { userId: 'u', apiKeyId: 'k' } });
 
   beforeAll(() => {
     const config = AppConfig.fromEnv({ DATA_DIR: '/tmp/rr-upstream-spec', EGRESS_ALLOW_PRIVATE: 'true', UPSTREAM_MAX_POOLS: '2' });

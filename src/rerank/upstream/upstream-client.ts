@@ -11,6 +11,7 @@ import { EgressPolicy } from '../../egress/egress-policy.js';
 import { ByteBudget } from './byte-budget.js';
 import { AnswerTooLargeError, ByteBudgetExhaustedError, CappedAnswer, DeadlineExceededError, type RawAnswer } from './capped-answer.js';
 import { egressGuardedLookup } from './egress-lookup.js';
+import { FairShares, type ShareScope, type Tenant } from './fair-shares.js';
 
 export interface UpstreamRequest {
   readonly origin: string;
@@ -19,6 +20,8 @@ export interface UpstreamRequest {
   readonly body: string;
   /** Epoch ms by which everything, retries included, must be done. */
   readonly deadline: number;
+  /** Whose shares of the calls in flight and of the answer bytes the request draws on. */
+  readonly tenant: Tenant;
   readonly maxRetries?: number;
   /** Called before each retry (for metrics). */
   readonly onRetry?: () => void;
@@ -45,8 +48,10 @@ const SHED_RETRY_AFTER_MS = 1_000;
  * exponential backoff (connection errors, 429 honouring Retry-After, 502/503/504), a
  * response size cap, and no redirects. Memory is bounded whatever upstreams do: calls in
  * flight and bytes of answers being read are capped globally (over either, the call is
- * shed with 503 UNAVAILABLE and Retry-After), and pools (members choose origins) are
- * kept in an LRU that closes the least recently used.
+ * shed with 503 UNAVAILABLE and Retry-After) and per user and per key (over its share, the
+ * caller gets 429 RATE_LIMITED: one tenant whose upstream never answers holds its share,
+ * not the service), and pools (members choose origins) are kept in an LRU that closes the
+ * least recently used.
  */
 @Injectable()
 export class UpstreamClient implements OnApplicationShutdown {
@@ -54,7 +59,7 @@ export class UpstreamClient implements OnApplicationShutdown {
   /** Egress verdicts of literal-IP origins (names are checked at connect time instead). */
   private readonly literalOriginAllowed: LRUCache<string, boolean>;
   private readonly buffered: ByteBudget;
-  private inFlight = 0;
+  private readonly inFlight: FairShares;
   private readonly settings: UpstreamConfig;
   private readonly lookup;
 
@@ -67,25 +72,25 @@ export class UpstreamClient implements OnApplicationShutdown {
     this.lookup = egressGuardedLookup(egress);
     this.pools = new LRUCache({ max: this.settings.maxPools, dispose: (pool) => void pool.close().catch(() => undefined) });
     this.literalOriginAllowed = new LRUCache({ max: this.settings.maxPools });
-    this.buffered = new ByteBudget(this.settings.maxBufferedBytes);
+    const { maxInFlight, maxInFlightPerUser, maxInFlightPerKey, maxBufferedBytes, maxBufferedBytesPerUser, maxBufferedBytesPerKey } = this.settings;
+    this.inFlight = new FairShares({ service: maxInFlight, user: maxInFlightPerUser, key: maxInFlightPerKey });
+    this.buffered = new ByteBudget({ service: maxBufferedBytes, user: maxBufferedBytesPerUser, key: maxBufferedBytesPerKey });
   }
 
   async post(request: UpstreamRequest): Promise<UpstreamReply> {
     this.assertLiteralHostReachable(request.origin);
-    if (this.inFlight >= this.settings.maxInFlight) {
-      throw shed('The service has as many upstream calls in flight as it allows');
-    }
-    this.inFlight++;
+    const refusedBy = this.inFlight.take(request.tenant, 1);
+    if (refusedBy) throw overBudget(refusedBy, 'calls in flight', this.inFlight.caps[refusedBy]);
     try {
       return await this.postWithRetries(request);
     } finally {
-      this.inFlight--;
+      this.inFlight.give(request.tenant, 1);
     }
   }
 
   /** What the client holds right now: pools, bytes of answers being read, calls in flight. */
   get usage(): { pools: number; bufferedBytes: number; inFlight: number } {
-    return { pools: this.pools.size, bufferedBytes: this.buffered.usedBytes, inFlight: this.inFlight };
+    return { pools: this.pools.size, bufferedBytes: this.buffered.usedBytes, inFlight: this.inFlight.used };
   }
 
   private async postWithRetries(request: UpstreamRequest): Promise<UpstreamReply> {
@@ -119,7 +124,7 @@ export class UpstreamClient implements OnApplicationShutdown {
 
   private async send(request: UpstreamRequest, remainingMs: number, attempt: number): Promise<UpstreamReply> {
     const answer = await new Promise<RawAnswer>((resolve, reject) => {
-      const handler = new CappedAnswer(this.buffered, this.settings.maxResponseBytes, remainingMs, resolve, reject);
+      const handler = new CappedAnswer(this.buffered, request.tenant, this.settings.maxResponseBytes, remainingMs, resolve, reject);
       this.pool(request.origin).dispatch(
         { method: 'POST', path: request.path, headers: request.headers, body: request.body, headersTimeout: remainingMs, bodyTimeout: remainingMs },
         handler,
@@ -129,7 +134,7 @@ export class UpstreamClient implements OnApplicationShutdown {
     try {
       parsed = parseJson(answer.text);
     } finally {
-      this.buffered.give(answer.bytes);
+      this.buffered.give(request.tenant, answer.bytes);
     }
     return {
       status: answer.status,
@@ -216,9 +221,22 @@ function isConnectionError(error: unknown): boolean {
   return causeChain(error).some((link) => link.code !== undefined && CONNECTION_CODES.has(link.code));
 }
 
-/** Load shedding: the call was refused for the service's own limits, not the upstream's health. */
-function shed(message: string): DomainError {
-  return new DomainError('UNAVAILABLE', `${message}; retry shortly`, { retryAfterMs: SHED_RETRY_AFTER_MS });
+/**
+ * A shared budget is full. The service's own: load shedding, 503 UNAVAILABLE. The caller's
+ * share of it: the caller's own doing (its calls or answers, however slow its upstream),
+ * 429 RATE_LIMITED, and not a reason to fail over to another target.
+ */
+function overBudget(scope: ShareScope, what: 'calls in flight' | 'upstream answer bytes being read', cap: number): DomainError {
+  if (scope === 'service') {
+    return new DomainError('UNAVAILABLE', `The service has as many ${what} as it allows; retry shortly`, { retryAfterMs: SHED_RETRY_AFTER_MS });
+  }
+  const holder = scope === 'key' ? 'This API key' : "This key's user";
+  return new DomainError('RATE_LIMITED', `${holder} holds its whole share of the service's ${what} (${cap}); retry when some of its calls end`, {
+    retryAfterMs: SHED_RETRY_AFTER_MS,
+    share: scope,
+    budget: what === 'calls in flight' ? 'inFlight' : 'bufferedBytes',
+    value: cap,
+  });
 }
 
 function upstreamTimeout(): DomainError {
@@ -231,7 +249,7 @@ function toUpstreamFailure(error: unknown): DomainError {
     return new DomainError('UPSTREAM_BAD_RESPONSE', 'The upstream response is larger than the configured cap');
   }
   if (error instanceof DeadlineExceededError) return upstreamTimeout();
-  if (error instanceof ByteBudgetExhaustedError) return shed('The service is reading as many upstream answer bytes as it allows');
+  if (error instanceof ByteBudgetExhaustedError) return overBudget(error.scope, 'upstream answer bytes being read', error.capBytes);
   const chain = causeChain(error);
   if (chain.some((link) => link.code === 'UND_ERR_INVALID_ARG')) {
     // The request could not even be written (say, a server secret holding a line break): not the upstream's fault.
