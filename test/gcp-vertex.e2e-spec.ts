@@ -135,14 +135,24 @@ describe('GCP ADC credentials and VERTEX_AI', () => {
     await as(t.server, admin).post('/v1/rerankers').send(rerankerBody({ ...body, credentials: otherProject })).expect(201);
   });
 
-  it("never hands back the token when Google's error text echoes it", async () => {
+  it("never hands back the token when Google's error text echoes it; only who holds the server's credential reads the text", async () => {
     const id = await registerForAlice(ADC, { modelIdentifier: 'echo' });
-    vertex.failNext((req) => ({ status: 403, body: googleError(403, 'PERMISSION_DENIED', `Permission denied for ${req.headers.authorization}`) }));
-    const res = await as(t.server, alice).post(`/v1/rerankers/${id}/rerank`).send({ query: 'q', documents: docs(0.5) }).expect(502);
-    const token = String(vertex.requests[0]!.headers.authorization).slice('Bearer '.length);
-    expect(res.body.code).toBe('UPSTREAM_ERROR');
-    expect(res.body.message).toContain('Permission denied for [REDACTED]');
-    expect(JSON.stringify(res.body)).not.toContain(token);
+    const echo = (req: { headers: Record<string, unknown> }) => ({
+      status: 403,
+      body: googleError(403, 'PERMISSION_DENIED', `Permission denied for ${String(req.headers.authorization)}`),
+    });
+    vertex.failNext(echo);
+    const member = await as(t.server, alice).post(`/v1/rerankers/${id}/rerank`).send({ query: 'q', documents: docs(0.5) }).expect(502);
+    const token = String(vertex.requests.at(-1)!.headers.authorization).slice('Bearer '.length);
+    expect(member.body.code).toBe('UPSTREAM_ERROR');
+    expect(member.body.message).toContain('403');
+    expect(member.body.message).not.toContain('Permission denied');
+    expect(JSON.stringify(member.body)).not.toContain(token);
+
+    vertex.failNext(echo);
+    const holder = await as(t.server, admin).post(`/v1/rerankers/${id}/rerank`).send({ query: 'q', documents: docs(0.5) }).expect(502);
+    expect(holder.body.message).toContain('Permission denied for [REDACTED]');
+    expect(JSON.stringify(holder.body)).not.toContain(token);
   });
 
   it("maps Google's 429 RESOURCE_EXHAUSTED to rate limiting, with Google's message", async () => {
@@ -151,7 +161,8 @@ describe('GCP ADC credentials and VERTEX_AI', () => {
     for (let attempt = 0; attempt < 3; attempt++) {
       vertex.failNext(() => ({ status: 429, body: googleError(429, 'RESOURCE_EXHAUSTED', 'Quota exceeded for rank requests.') }));
     }
-    const limited = await as(t.server, alice).post(`/v1/rerankers/${id}/rerank`).send({ query: 'q', documents: docs(0.5) }).expect(429);
+    // The server's credential: its holder (the admin) reads Google's words, a member would not.
+    const limited = await as(t.server, admin).post(`/v1/rerankers/${id}/rerank`).send({ query: 'q', documents: docs(0.5) }).expect(429);
     expect(limited.body).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED' });
     expect(limited.body.message).toContain('Quota exceeded for rank requests.');
   });
