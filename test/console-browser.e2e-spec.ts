@@ -95,7 +95,8 @@ run('console in a browser', () => {
       for (const { path, heading: name, shot } of PAGES) {
         await page.goto(`${base}${path}`);
         await heading(page, name);
-        await page.getByText(/Loading/).waitFor({ state: 'detached' });
+        // A page may load several parts at once: wait until none says it is loading.
+        await page.waitForFunction(() => !document.querySelector('[role="status"].loading'));
         await expectAccessible(page, path);
         if (SCREENSHOTS) await page.screenshot({ path: join(SCREENSHOTS, `${shot}.png`), fullPage: true });
       }
