@@ -25,7 +25,8 @@ export interface ProviderInfo {
   readonly credentialHeader: { readonly headerName: string; readonly prefix: string } | null;
   readonly credentialKinds: readonly CredentialKind[];
   readonly defaultScoreNormalization: 'NONE' | 'SIGMOID';
-  readonly maxDocumentsPerRequest: number;
+  /** Null: the whole call at once (LEXICAL). */
+  readonly maxDocumentsPerRequest: number | null;
   /** Runs inside the service: no endpoint, API path, credential or extra headers. */
   readonly builtin?: boolean;
   /** A permission registering it needs (LOCAL: USE_SERVER_RESOURCES), null for none. */

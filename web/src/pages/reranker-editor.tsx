@@ -278,8 +278,8 @@ export function RerankerEditor({ rerankerId, catalog, onDone }: { rerankerId?: s
           {!builtin && text('apiPath', 'API path', { placeholder: apiPathFor(provider, state.modelIdentifier || '<model>'), spellcheck: false, hint: 'Empty: the provider default' })}
           {state.providerType === 'LEXICAL' && (
             <div class="row">
-              {text('lexicalK1', 'BM25 k1', { inputMode: 'decimal', placeholder: 'default', hint: `Term saturation, ${LEXICAL_RANGES.k1.min} to ${LEXICAL_RANGES.k1.max}; empty: the service's default` })}
-              {text('lexicalB', 'BM25 b', { inputMode: 'decimal', placeholder: 'default', hint: `Length normalization, ${LEXICAL_RANGES.b.min} to ${LEXICAL_RANGES.b.max}; empty: the service's default` })}
+              {text('lexicalK1', 'BM25 k1', { inputMode: 'decimal', placeholder: '1.2', hint: `Term saturation, ${LEXICAL_RANGES.k1.min} to ${LEXICAL_RANGES.k1.max}; empty: Okapi's default, 1.2` })}
+              {text('lexicalB', 'BM25 b', { inputMode: 'decimal', placeholder: '0.75', hint: `Length normalization, ${LEXICAL_RANGES.b.min} to ${LEXICAL_RANGES.b.max}; empty: Okapi's default, 0.75` })}
             </div>
           )}
           {text('description', 'Description')}
@@ -342,7 +342,7 @@ export function RerankerEditor({ rerankerId, catalog, onDone }: { rerankerId?: s
           <legend>Calls</legend>
           <div class="row">
             {text('requestTimeoutMs', 'Timeout (ms)', { inputMode: 'numeric', placeholder: '30000' })}
-            {text('maxDocumentsPerRequest', 'Documents per upstream request', { inputMode: 'numeric', placeholder: String(provider.maxDocumentsPerRequest) })}
+            {text('maxDocumentsPerRequest', 'Documents per upstream request', { inputMode: 'numeric', placeholder: provider.maxDocumentsPerRequest === null ? 'all at once' : String(provider.maxDocumentsPerRequest) })}
             <Field label="Score normalization" error={errors.scoreNormalization}>
               {(aria) => (
                 <select {...aria} value={state.scoreNormalization} disabled={!canSave} onChange={(e) => set('scoreNormalization', e.currentTarget.value as RerankerFormState['scoreNormalization'])}>
