@@ -118,7 +118,7 @@ export function rerankersCommand(runtime: CliRuntime): Command {
         fields.mergeLabels = merge;
       }
       // --bm25-k1 alone keeps the stored b (the API replaces lexical as a whole).
-      const stored = (current.data as { lexical?: Record<string, number> | null }).lexical;
+      const stored = current.data.lexical;
       if (fields.lexical && stored) fields.lexical = { ...stored, ...(fields.lexical as Record<string, number>) };
       if (Object.keys(fields).length === 0) throw new UsageError('nothing to change: give at least one field');
       const updated = await ok(

@@ -79,7 +79,7 @@ export function rerankerManifest(reranker: Reranker, ownerId?: string): Manifest
       endpointUrl: reranker.endpointUrl,
       apiPath: reranker.apiPath,
       modelIdentifier: reranker.modelIdentifier,
-      lexical: (reranker as { lexical?: unknown }).lexical,
+      lexical: reranker.lexical,
       supportedModalities: reranker.supportedModalities,
       credentials: reranker.credentials ? exportedCredentials(reranker.credentials) : undefined,
       version: reranker.version,

@@ -151,7 +151,7 @@ async function planReranker(object: ManifestObject, ownerId: string, options: Pl
   compare('endpointUrl', spec.endpointUrl, current.endpointUrl, text(canonicalEndpointUrl));
   compare('apiPath', spec.apiPath, current.apiPath, text(canonicalApiPath));
   compare('modelIdentifier', spec.modelIdentifier, current.modelIdentifier);
-  compare('lexical', spec.lexical, (current as { lexical?: unknown }).lexical, lexicalKey);
+  compare('lexical', spec.lexical, current.lexical, lexicalKey);
   compare('supportedModalities', spec.supportedModalities, current.supportedModalities, (v) => [...((v as string[] | undefined) ?? [])].sort());
   compare('version', spec.version, current.version);
   compare('monitoringEndpoint', spec.monitoringEndpoint, current.monitoringEndpoint, text(canonicalUrl));
