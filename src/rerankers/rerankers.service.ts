@@ -435,8 +435,8 @@ function keptCredential(reranker: Reranker): KeptCredential {
 }
 
 function identityOf(row: RerankerIdentity): RerankerIdentity {
-  const { ownerId, providerType, endpointUrl, apiPath, modelIdentifier, credentialsFingerprint } = row;
-  return { ownerId, providerType, endpointUrl, apiPath, modelIdentifier, credentialsFingerprint };
+  const { ownerId, providerType, endpointUrl, apiPath, modelIdentifier, credentialsFingerprint, lexical } = row;
+  return { ownerId, providerType, endpointUrl, apiPath, modelIdentifier, credentialsFingerprint, lexical };
 }
 
 function withoutUndefined<T extends object>(fields: T): Partial<T> {

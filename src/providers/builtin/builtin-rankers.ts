@@ -227,7 +227,6 @@ export class BuiltinRankers implements OnModuleDestroy {
       case 'too-much-work':
         return new DomainError('PAYLOAD_TOO_LARGE', reply.message, reply.details);
       case 'model':
-        if (task.op !== 'lexical') this.store.forget(task.model.id);
         this.logger.warn({ details: reply.details }, reply.message);
         return purpose === 'check' ? DomainError.invalidArgument(reply.message, reply.details) : new DomainError('UNAVAILABLE', reply.message, reply.details);
       case 'engine':

@@ -42,20 +42,22 @@ const DOWNLOAD_AGENT = new Agent({ headersTimeout: 30_000, bodyTimeout: 60_000, 
  */
 export class ModelStore {
   private readonly allowed: (id: string) => boolean;
-  private readonly present = new Map<string, LocalModelRef>();
   private readonly downloads = new Map<string, Promise<LocalModelRef>>();
 
   constructor(private readonly config: ModelStoreConfig) {
     this.allowed = picomatch(config.allowed.length > 0 ? [...config.allowed] : ['\0'], { dot: false });
   }
 
-  /** The model ready to load, fetched first when missing and downloads are on. */
+  /**
+   * The model ready to load, fetched first when missing and downloads are on. Its files are
+   * looked at on every call (a few stat calls, nothing beside inference): a model removed from
+   * MODELS_DIR stops being served at once, by every worker alike, even where one still holds it
+   * in memory.
+   */
   async resolve(id: string): Promise<LocalModelRef> {
     this.checkAllowed(id);
-    const known = this.present.get(id);
-    if (known) return known;
     const found = await this.find(id);
-    if ('ref' in found) return this.remember(id, found.ref);
+    if ('ref' in found) return found.ref;
     if (!this.config.allowDownload) {
       throw new ModelUnavailable(
         `Model ${id} is not in MODELS_DIR (missing ${found.missing.join(', ')}) and MODELS_ALLOW_DOWNLOAD is off: fetch it with npm run models:pull -- ${id}`,
@@ -69,18 +71,13 @@ export class ModelStore {
   async pull(id: string): Promise<LocalModelRef> {
     checkId(id);
     const found = await this.find(id);
-    if ('ref' in found) return this.remember(id, found.ref);
+    if ('ref' in found) return found.ref;
     let download = this.downloads.get(id);
     if (!download) {
       download = this.download(id).finally(() => this.downloads.delete(id));
       this.downloads.set(id, download);
     }
-    return this.remember(id, await download);
-  }
-
-  /** The worker could not load it: its files are looked at again on the next call. */
-  forget(id: string): void {
-    this.present.delete(id);
+    return download;
   }
 
   folderOf(id: string): string {
@@ -95,11 +92,6 @@ export class ModelStore {
         allowed: this.config.allowed,
       });
     }
-  }
-
-  private remember(id: string, ref: LocalModelRef): LocalModelRef {
-    this.present.set(id, ref);
-    return ref;
   }
 
   private async find(id: string): Promise<{ ref: LocalModelRef } | { missing: string[] }> {
