@@ -63,6 +63,8 @@ describe('built-in provider types: LEXICAL and LOCAL as rerankers', () => {
       LOCAL_MODELS_ALLOWED: 'test/*',
       MODELS_ALLOW_DOWNLOAD: 'false',
       LOCAL_WORKERS: '1',
+      // Small enough for a test to pass it: 11 distinct query terms x 100 documents.
+      LEXICAL_MAX_WORK: '1000',
     };
     t = await startTestApp(env);
     root = await initRoot(t.server);
@@ -329,6 +331,28 @@ describe('built-in provider types: LEXICAL and LOCAL as rerankers', () => {
         ]);
       }
       expect(dead.requests.length).toBeGreaterThan(before);
+    });
+
+    it("runs an alias's lexical last resort on the engine: its documents counted on the monthly quota, bounded by LEXICAL_MAX_WORK", async () => {
+      const owner = await createActor(t.server, admin);
+      const upstream = (await create(owner, rerankerBody({ providerType: 'COHERE', endpointUrl: dead.url })).expect(201)).body as { rerankerId: string };
+      await as(t.server, owner).post('/v1/aliases').send({ name: 'last-resort', targets: [{ rerankerId: upstream.rerankerId }], lastResort: 'LEXICAL' }).expect(201);
+      const call = (body: Record<string, unknown>) => as(t.server, owner).post('/v1/aliases/last-resort/rerank').send(body);
+      const limits = `/v1/limits/users/${owner.userId}`;
+      await as(t.server, admin).put(limits).send({ monthlyDocuments: LEXICAL_DOCUMENTS.length + 2 }).expect(200);
+
+      const served = await call({ query: LEXICAL_QUERY, documents: LEXICAL_DOCUMENTS }).expect(200);
+      expect(served.body.meta).toMatchObject({ degraded: true, servedBy: 'LEXICAL', providerType: 'LEXICAL' });
+      expect(indices(served.body)).toEqual(LEXICAL_ORDER);
+      expect((await as(t.server, owner).get(limits).expect(200)).body.usage.monthlyDocuments).toMatchObject({ used: LEXICAL_DOCUMENTS.length });
+      const refused = await call({ query: LEXICAL_QUERY, documents: LEXICAL_DOCUMENTS });
+      expect(refused.status).toBe(429);
+      expect(refused.body).toMatchObject({ code: 'QUOTA_EXCEEDED', details: { limit: 'monthlyDocuments' } });
+
+      await as(t.server, admin).put(limits).send({ monthlyDocuments: null }).expect(200);
+      const query = Array.from({ length: 11 }, (_, i) => `term${i}`).join(' ');
+      const tooMuch = await call({ query, documents: Array.from({ length: 100 }, (_, i) => `document ${i}`) });
+      expectRefusal(tooMuch, 413, 'PAYLOAD_TOO_LARGE', /LEXICAL_MAX_WORK/);
     });
 
     it.each(BUILTIN)('pings %s in the engine: ok, no HTTP status', async (type) => {
