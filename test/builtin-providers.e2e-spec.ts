@@ -7,11 +7,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type request from 'supertest';
+import request from 'supertest';
 import { formatAmount } from '../src/usage/money.js';
 import { UsageMeter } from '../src/usage/usage-meter.js';
 import { as, createActor, initRoot, type Actor } from './support/actors.js';
 import { FakeUpstream } from './support/fake-upstream.js';
+import type { OpenApiDocument, Schema } from './support/openapi-schemas.js';
 import { inlineCredentials, rerankerBody } from './support/reranker-bodies.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { tinyLogit, writeTinyCrossEncoder } from './support/tiny-cross-encoder.js';
@@ -161,6 +162,18 @@ describe('built-in provider types: LEXICAL and LOCAL as rerankers', () => {
         await as(t.server, admin)[method](path).send({ extraHeaders: null }).expect(200);
       },
     );
+
+    it('is described so by the OpenAPI document: both types, lexical, endpointUrl and apiPath nullable in the answer', async () => {
+      const { components } = (await request(t.server).get('/openapi.json').expect(200)).body as OpenApiDocument;
+      const response = components.schemas.RerankerResponse!.properties as Record<string, Schema>;
+      expect(response.endpointUrl).toMatchObject({ nullable: true });
+      expect(response.apiPath).toMatchObject({ nullable: true });
+      expect(response.lexical).toBeDefined();
+      const ref = (response.providerType as { $ref?: string }).$ref;
+      const providerType = ref ? components.schemas[ref.split('/').at(-1)!]! : response.providerType!;
+      expect(providerType.enum).toEqual(expect.arrayContaining(['LEXICAL', 'LOCAL']));
+      expect((components.schemas.CreateRerankerDto!.required as string[] | undefined) ?? []).not.toContain('endpointUrl');
+    });
 
     it('still requires endpointUrl for every other provider type, naming it', async () => {
       const { endpointUrl: _endpointUrl, ...body } = rerankerBody({ providerType: 'JINA' });
