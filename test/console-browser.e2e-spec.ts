@@ -96,7 +96,7 @@ run('console in a browser', () => {
         await page.goto(`${base}${path}`);
         await heading(page, name);
         // A page may load several parts at once: wait until none says it is loading.
-        await page.waitForFunction(() => !document.querySelector('[role="status"].loading'));
+        await page.waitForFunction(`!document.querySelector('[role="status"].loading')`);
         await expectAccessible(page, path);
         if (SCREENSHOTS) await page.screenshot({ path: join(SCREENSHOTS, `${shot}.png`), fullPage: true });
       }

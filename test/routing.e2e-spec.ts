@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import request from 'supertest';
 import { as, createActor, initRoot, type Actor } from './support/actors.js';
 import { FakeUpstream } from './support/fake-upstream.js';
@@ -237,6 +238,49 @@ describe('routing: model names, aliases, failover, last resort', () => {
     expect(res.body.results[0].relevanceScore).toBe(1);
     expect(res.body.meta).toMatchObject({ degraded: true, servedBy: 'LEXICAL', providerType: 'LEXICAL', alias: 'lex' });
     expect(res.body.meta.attempts.map((a: { outcome: string }) => a.outcome)).toEqual(['upstream_error', 'ok']);
+  });
+
+  describe('the lexical last resort (issue 19 item 1)', () => {
+    async function deadAlias(owner: Actor, name: string): Promise<void> {
+      const down = await reranker(owner);
+      down.upstream.fail({ kind: 'status', status: 503 });
+      await alias(owner, { name, lastResort: 'LEXICAL', targets: [{ rerankerId: down.id }] });
+    }
+
+    it('refuses a call over LEXICAL_MAX_WORK with 413 naming it, and keeps the event loop responsive while big calls run back to back', async () => {
+      const owner = await createActor(t.server, root);
+      await deadAlias(owner, 'lex-hostile');
+      const terms = (count: number) => Array.from({ length: count }, (_, i) => `w${i.toString(36)}`).join(' ');
+      // 16,000 distinct terms x 10,000 documents: far over the default bound (20,000,000).
+      const tooMuch = await as(t.server, owner)
+        .post('/v1/aliases/lex-hostile/rerank')
+        .send({ query: terms(16_000), documents: Array.from({ length: 10_000 }, (_, i) => `w${i.toString(36)} x`) })
+        .expect(413);
+      expect(tooMuch.body).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', details: { limit: 'LEXICAL_MAX_WORK' } });
+      // Just within it: 9,500 terms x 2,000 documents of 100 words, ranked on a worker thread.
+      const documents = Array.from({ length: 2_000 }, (_, i) => terms(100).replace('w0', `w${(i * 7).toString(36)}`));
+      const delay = monitorEventLoopDelay({ resolution: 5 });
+      delay.enable();
+      for (let call = 0; call < 3; call++) {
+        const res = await as(t.server, owner).post('/v1/aliases/lex-hostile/rerank').send({ query: terms(9_500), documents, topN: 3 }).expect(200);
+        expect(res.body.meta).toMatchObject({ degraded: true, servedBy: 'LEXICAL' });
+      }
+      delay.disable();
+      expect(delay.percentile(99) / 1e6).toBeLessThan(50);
+    });
+
+    it("counts what it served on the caller's monthly documents quota", async () => {
+      const owner = await createActor(t.server, root);
+      await deadAlias(owner, 'lex-quota');
+      const keyId = (await as(t.server, owner).get('/v1/apikeys').expect(200)).body.apiKeys[0].apiKeyId;
+      await as(t.server, root).put(`/v1/limits/apikeys/${keyId}`).send({ monthlyDocuments: 10 }).expect(200);
+      const call = () => as(t.server, owner).post('/v1/aliases/lex-quota/rerank').send({ query: 'q', documents: ['q a', 'b', 'c', 'd', 'e'] });
+      await call().expect(200);
+      await call().expect(200);
+      expect((await call().expect(429)).body).toMatchObject({ code: 'QUOTA_EXCEEDED', details: { limit: 'monthlyDocuments' } });
+      const usage = (await as(t.server, owner).get(`/v1/limits/apikeys/${keyId}`).expect(200)).body.usage;
+      expect(usage.monthlyDocuments).toMatchObject({ used: 10, remaining: 0 });
+    });
   });
 
   it('makes no database query per call in steady state, by id, by alias or by model name', async () => {

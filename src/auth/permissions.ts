@@ -10,13 +10,14 @@ export type Scope = 'OWN' | 'ANY';
 
 /**
  * `<ACTION>_<RESOURCE>_<OWN|ANY>`: OWN covers what the caller owns, ANY everyone's.
- * Three capabilities stand apart: reading server secrets through env:// references, calling
- * upstreams as the service's own cloud identity (GCP ADC, the AWS default chain), and
- * setting what a reranker's calls cost (SET_PRICING: the price is what cost quotas count, so
- * whoever a quota holds must not set it). Who may act on which role is a rank rule, not a
+ * Four capabilities stand apart: reading server secrets through env:// references, calling
+ * upstreams as the service's own cloud identity (GCP ADC, the AWS default chain), setting
+ * what a reranker's calls cost (SET_PRICING: the price is what cost quotas count, so whoever
+ * a quota holds must not set it), and running a model on the server's own CPU, memory and
+ * disk (USE_SERVER_RESOURCES: LOCAL rerankers). Who may act on which role is a rank rule, not a
  * permission (see ROLE_RANK).
  */
-export type Permission = `${Action}_${Resource}_${Scope}` | 'USE_SECRET_REF' | 'USE_SERVER_IDENTITY' | 'SET_PRICING';
+export type Permission = `${Action}_${Resource}_${Scope}` | 'USE_SECRET_REF' | 'USE_SERVER_IDENTITY' | 'SET_PRICING' | 'USE_SERVER_RESOURCES';
 
 const RESOURCE_ACTIONS: Record<Resource, readonly Action[]> = {
   RERANKER: ACTIONS,
@@ -49,6 +50,7 @@ export const PERMISSIONS: readonly Permission[] = [
   'USE_SECRET_REF' as const,
   'USE_SERVER_IDENTITY' as const,
   'SET_PRICING' as const,
+  'USE_SERVER_RESOURCES' as const,
 ];
 
 const MEMBER = permissionsFor(['OWN'], (action, resource) => !MEMBER_DENIED.has(`${action}_${resource}`));

@@ -3,7 +3,7 @@ import type { Principal } from '../auth/principal.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { AppConfig } from '../config/app-config.js';
 import type { ProviderType } from '../generated/prisma/enums.js';
-import { adapterFor } from '../providers/provider-catalog.js';
+import { credentialHeaderFor } from '../providers/provider-catalog.js';
 import {
   CREDENTIAL_KIND_AWS_SIGV4,
   CREDENTIAL_KIND_GCP_ADC,
@@ -136,7 +136,7 @@ export class CredentialPolicy {
     } else {
       source = { inlineSecret: apiKey.inlineSecret! };
     }
-    const headerDefaults = adapterFor(providerType).credentialHeader ?? DEFAULT_CREDENTIAL_HEADER;
+    const headerDefaults = credentialHeaderFor(providerType) ?? DEFAULT_CREDENTIAL_HEADER;
     return {
       kind: 'CREDENTIAL_KIND_API_KEY',
       headerName: apiKey.headerName ?? headerDefaults.headerName,

@@ -5,6 +5,7 @@ import { LOGGER } from '../common/logging/logger.token.js';
 import { ThrottledWarning } from '../common/logging/throttled-warning.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { cohereBilling } from '../providers/cohere-billing.js';
+import type { ProviderBilling } from '../providers/provider-adapter.js';
 import { estimatePairTokens, maxPairTokens, maxTokens } from '../providers/token-estimate.js';
 import { costAt, PricingCalculator, type CallCharge } from '../usage/pricing-calculator.js';
 import { UsageMeter } from '../usage/usage-meter.js';
@@ -50,7 +51,7 @@ export class RerankMetering {
     if (!target.pricing) return 0n;
     const texts = renderDocuments(input.documents, input.rankFields ?? ['text']);
     const batches = planBatches(input.query, texts, { maxDocuments: target.batchSize, maxTokens: target.maxTokensPerRequest }).map((batch) => batch.documents);
-    const billing = target.adapter.billing ?? cohereBilling;
+    const billing = providerBilling(target) ?? cohereBilling;
     return costAt(target.pricing, {
       documents: texts.length,
       upstreamRequests: batches.length,
@@ -105,13 +106,14 @@ export class RerankMetering {
 
   /** Priced on the batches the call actually sent (splits included), never planned again here. */
   private charge({ input }: MeteredRerank, target: RerankTarget, outcome: Pick<RoutedOutcome, 'upstreamRequests' | 'usage' | 'sentBatches'>): CallCharge {
-    const billing = target.adapter.billing ?? cohereBilling;
+    const billsSearchUnits = providerBilling(target);
+    const billing = billsSearchUnits ?? cohereBilling;
     const charge = this.pricing.charge({
       pricing: target.pricing,
       documents: input.documents.length,
       upstreamRequests: outcome.upstreamRequests,
       usage: outcome.usage,
-      billsSearchUnits: target.adapter.billing !== undefined,
+      billsSearchUnits: billsSearchUnits !== undefined,
       estimateSearchUnits: () => billing.searchUnits(target.model, input.query, outcome.sentBatches, input.maxTokensPerDoc),
       estimateTokens: () => estimatePairTokens(input.query, outcome.sentBatches),
       maxUnits: () => ({
@@ -125,4 +127,9 @@ export class RerankMetering {
     }
     return charge;
   }
+}
+
+/** How the provider bills search units; none for one that does not (built-in rankers included). */
+function providerBilling(target: RerankTarget): ProviderBilling | undefined {
+  return target.kind === 'upstream' ? target.adapter.billing : undefined;
 }

@@ -14,6 +14,7 @@ import { CredentialResolver } from '../credentials/credential-resolver.js';
 import type { RerankersService } from '../rerankers/rerankers.service.js';
 import { PriceList } from '../usage/price-list.js';
 import { RerankTargets } from './rerank-targets.js';
+import type { RerankTarget, UpstreamTarget } from './rerank-types.js';
 
 const KEY = Buffer.alloc(32, 7).toString('base64');
 const config = AppConfig.fromEnv({ SECRETS_ENCRYPTION_KEY: `k:${KEY}`, SECRETS_FINGERPRINT_KEY: KEY, DATA_DIR: '/nonexistent' });
@@ -119,13 +120,13 @@ describe('RerankTargets: eviction wins over a concurrent fill', () => {
     await Promise.resolve();
     during();
     repository.release();
-    return (await loading).headers.authorization;
+    return upstream(await loading).headers.authorization;
   }
 
   async function resolveNow(): Promise<string | undefined> {
     const loading = targets.resolve(owner, ID, 'EXECUTE');
     setImmediate(() => repository.release());
-    return (await loading).headers.authorization;
+    return upstream(await loading).headers.authorization;
   }
 
   it.each<[string, Invalidation]>([
@@ -185,7 +186,7 @@ describe('RerankTargets: GCP ADC credentials', () => {
   }
 
   it('keeps the token out of the cached headers and asks the token source on every authorize()', async () => {
-    const target = await targetsOver(gcpRow('billing-project')).resolve(owner, ID, 'EXECUTE');
+    const target = upstream(await targetsOver(gcpRow('billing-project')).resolve(owner, ID, 'EXECUTE'));
     expect(target.headers.authorization).toBeUndefined();
     const first = await target.authorize!();
     const second = await target.authorize!();
@@ -195,7 +196,12 @@ describe('RerankTargets: GCP ADC credentials', () => {
   });
 
   it('sends no quota project header when none is set', async () => {
-    const target = await targetsOver(gcpRow()).resolve(owner, ID, 'EXECUTE');
+    const target = upstream(await targetsOver(gcpRow()).resolve(owner, ID, 'EXECUTE'));
     expect(Object.keys((await target.authorize!()).headers)).toEqual(['authorization']);
   });
 });
+
+function upstream(target: RerankTarget): UpstreamTarget {
+  if (target.kind !== 'upstream') throw new Error(`expected an upstream target, got ${target.kind}`);
+  return target;
+}

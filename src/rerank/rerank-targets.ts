@@ -13,12 +13,13 @@ import { sameHeaders, upstreamHeaders } from '../credentials/header-rules.js';
 import { SecretUnavailable } from '../credentials/secret-source.js';
 import type { CredentialMetadata } from '../credentials/credential.js';
 import type { Reranker } from '../generated/prisma/client.js';
-import { adapterFor } from '../providers/provider-catalog.js';
+import { LOCAL_PAIRS_PER_BATCH } from '../providers/builtin/builtin-rankers.js';
+import { adapterFor, isBuiltinProvider, type BuiltinProviderType, type WireProviderType } from '../providers/provider-catalog.js';
 import { RerankersService } from '../rerankers/rerankers.service.js';
 import { SERVICE_VERSION } from '../system/build-info.js';
 import { PriceList } from '../usage/price-list.js';
-import { compilePricing, type Pricing } from '../usage/pricing.js';
-import type { RerankTarget } from './rerank-types.js';
+import { compilePricing, type CompiledPricing, type Pricing } from '../usage/pricing.js';
+import type { BuiltinTarget, RerankTarget, UpstreamTarget } from './rerank-types.js';
 import { SecretScrubber } from './upstream/secret-scrubber.js';
 
 const BASE_HEADERS: Readonly<Record<string, string>> = {
@@ -89,14 +90,14 @@ export class RerankTargets implements OnModuleDestroy {
    * again at the source (Vault, file, env), if that secret changed; undefined when the
    * credential is stored inline, the secret is the same, or it cannot be read now.
    */
-  async refreshed(target: RerankTarget): Promise<RerankTarget | undefined> {
+  async refreshed(target: UpstreamTarget): Promise<UpstreamTarget | undefined> {
     if (!target.secretRef) return undefined;
     const since = this.cache.fillToken();
     if ((await this.credentials.reread(target.secretRef)) === undefined) return undefined;
     const row = await this.rerankers.findStored(target.rerankerId);
     if (!row || row.ownerId !== target.ownerId) return undefined;
     const rebuilt = await this.build(row).catch(() => undefined);
-    if (!rebuilt || sameHeaders(rebuilt.headers, target.headers)) return undefined;
+    if (rebuilt?.kind !== 'upstream' || sameHeaders(rebuilt.headers, target.headers)) return undefined;
     this.cache.setIfFresh(row.id, rebuilt, since, this.ttlOf(rebuilt));
     return rebuilt;
   }
@@ -107,24 +108,47 @@ export class RerankTargets implements OnModuleDestroy {
 
   /** A target holding a referenced secret is kept no longer than the secret itself. */
   private ttlOf(target: RerankTarget): number | undefined {
-    if (!target.secretRef) return undefined;
+    if (target.kind !== 'upstream' || !target.secretRef) return undefined;
     const targetTtl = this.config.rerank.targetCacheTtlMs || Number.POSITIVE_INFINITY;
     return Math.max(1, Math.min(targetTtl, this.credentials.referencedSecretTtlMs));
   }
 
-  private async build(row: Reranker): Promise<RerankTarget> {
-    const adapter = adapterFor(row.providerType);
+  private build(row: Reranker): Promise<RerankTarget> {
+    return isBuiltinProvider(row.providerType) ? Promise.resolve(this.builtinTarget(row, row.providerType)) : this.upstreamTarget(row, row.providerType);
+  }
+
+  /** LEXICAL ranks a call in one unit; LOCAL in batches of the reranker's size (its default otherwise). */
+  private builtinTarget(row: Reranker, providerType: BuiltinProviderType): BuiltinTarget {
+    const pricing = this.pricingOf(row);
+    return {
+      kind: 'builtin',
+      rerankerId: row.id,
+      ownerId: row.ownerId,
+      providerType,
+      model: row.modelIdentifier,
+      modalities: row.supportedModalities,
+      ...(row.lexical !== null ? { lexical: row.lexical as BuiltinTarget['lexical'] } : {}),
+      timeoutMs: row.requestTimeoutMs ?? this.config.upstream.defaultTimeoutMs,
+      batchSize: row.maxDocumentsPerRequest ?? (providerType === 'LOCAL' ? LOCAL_PAIRS_PER_BATCH : this.config.rerank.maxDocuments),
+      ...(row.maxTokensPerRequest !== null ? { maxTokensPerRequest: row.maxTokensPerRequest } : {}),
+      scoreNormalization: row.scoreNormalization,
+      ...(pricing ? { pricing } : {}),
+    };
+  }
+
+  private async upstreamTarget(row: Reranker, providerType: WireProviderType): Promise<UpstreamTarget> {
+    const adapter = adapterFor(providerType);
     const endpoint = new URL(row.endpointUrl);
     const basePath = endpoint.pathname === '/' ? '' : endpoint.pathname;
     const extraHeaders = row.extraHeaders as Record<string, string> | null;
     const credential = await this.credentials.materialize(row);
-    // An admin's price for this reranker, else the deployment's for its provider and model.
-    const pricing = row.pricing !== null ? compilePricing(row.pricing as Pricing) : this.prices.pricingFor(row.providerType, row.modelIdentifier);
+    const pricing = this.pricingOf(row);
     const supplied = { credentials: row.credentials as CredentialMetadata | null, credentialsSetById: row.credentialsSetById };
     return {
+      kind: 'upstream',
       rerankerId: row.id,
       ownerId: row.ownerId,
-      providerType: row.providerType,
+      providerType,
       adapter,
       model: row.modelIdentifier,
       modalities: row.supportedModalities,
@@ -141,6 +165,11 @@ export class RerankTargets implements OnModuleDestroy {
       scoreNormalization: row.scoreNormalization,
       ...(pricing ? { pricing } : {}),
     };
+  }
+
+  /** An admin's price for this reranker, else the deployment's for its provider and model. */
+  private pricingOf(row: Reranker): CompiledPricing | undefined {
+    return row.pricing !== null ? compilePricing(row.pricing as Pricing) : this.prices.pricingFor(row.providerType, row.modelIdentifier);
   }
 }
 

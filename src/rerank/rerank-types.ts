@@ -3,6 +3,8 @@ import type { CallCredentials, RequestSigner } from '../credentials/call-credent
 import type { Modality, ProviderType, ScoreNormalization } from '../generated/prisma/enums.js';
 import type { Principal } from '../auth/principal.js';
 import type { ProviderAdapter } from '../providers/provider-adapter.js';
+import type { BuiltinProviderType, WireProviderType } from '../providers/provider-catalog.js';
+import type { RankJob } from '../providers/builtin/builtin-rankers.js';
 import type { RateLimitHeaders } from '../limits/rate-limits.js';
 import type { CompiledPricing } from '../usage/pricing.js';
 import type { RerankDocument } from './document-text.js';
@@ -10,18 +12,31 @@ import type { SecretScrubber } from './upstream/secret-scrubber.js';
 
 // The types the execution path shares: a call's input, its target, its outcome, its trace.
 
+/** What every target has, however it ranks. */
+interface TargetBase {
+  readonly rerankerId: string;
+  readonly ownerId: string;
+  readonly model: string;
+  readonly modalities: readonly Modality[];
+  readonly timeoutMs: number;
+  /** Documents per upstream request (LOCAL: per inference batch). */
+  readonly batchSize: number;
+  /** Estimated-token budget of one upstream request (LOCAL: padded tokens of one batch); absent: none. */
+  readonly maxTokensPerRequest?: number;
+  readonly scoreNormalization: ScoreNormalization;
+  /** What a call costs (for its usage record and the cost quotas): the reranker's pricing, else the price list's; absent: unpriced. */
+  readonly pricing?: CompiledPricing;
+}
+
 /**
  * Everything needed to call a reranker's upstream, prepared once and cached: the wire
  * format, where to send, and the headers (a static credential included, decrypted). In
  * memory only.
  */
-export interface RerankTarget {
-  readonly rerankerId: string;
-  readonly ownerId: string;
-  readonly providerType: ProviderType;
+export interface UpstreamTarget extends TargetBase {
+  readonly kind: 'upstream';
+  readonly providerType: WireProviderType;
   readonly adapter: ProviderAdapter;
-  readonly model: string;
-  readonly modalities: readonly Modality[];
   readonly origin: string;
   /** apiPath appended to the endpoint's path, with the endpoint's query. */
   readonly path: string;
@@ -36,14 +51,17 @@ export interface RerankTarget {
   readonly scrubber: SecretScrubber;
   /** Whether a caller may read the upstream's own error text (scrubbed): whoever could have supplied the credential. */
   readonly mayReadUpstreamText: (principal: Principal) => boolean;
-  readonly timeoutMs: number;
-  readonly batchSize: number;
-  /** Estimated-token budget of one upstream request; absent: none. */
-  readonly maxTokensPerRequest?: number;
-  readonly scoreNormalization: ScoreNormalization;
-  /** What a call costs (for its usage record and the cost quotas): the reranker's pricing, else the price list's; absent: unpriced. */
-  readonly pricing?: CompiledPricing;
 }
+
+/** A reranker that ranks inside the service (BuiltinRankers): nothing is sent anywhere. */
+export interface BuiltinTarget extends TargetBase {
+  readonly kind: 'builtin';
+  readonly providerType: BuiltinProviderType;
+  /** LEXICAL: BM25's tuning. */
+  readonly lexical?: RankJob['lexical'];
+}
+
+export type RerankTarget = UpstreamTarget | BuiltinTarget;
 
 /** A rerank call, whichever endpoint it came through. */
 export interface RerankInput {
@@ -57,6 +75,15 @@ export interface RerankInput {
 export interface RankedDocument {
   readonly index: number;
   readonly score: number;
+}
+
+/** What one or more requests answered (an upstream's, or the built-in rankers' batches), indices global to the call. */
+export interface BatchOutcome {
+  readonly scores: RankedDocument[];
+  readonly usage?: Record<string, unknown>;
+  readonly requests: number;
+  /** The documents of each request that answered. */
+  readonly sent: ReadonlyArray<readonly string[]>;
 }
 
 export interface RerankOutcome {
@@ -107,8 +134,7 @@ export interface Attempt {
 }
 
 /** A rerank outcome with the route it took. `servedBy` is a reranker id, or `LEXICAL` for the last resort. */
-export interface RoutedOutcome extends Omit<RerankOutcome, 'providerType'> {
-  readonly providerType: ProviderType | 'LEXICAL';
+export interface RoutedOutcome extends RerankOutcome {
   readonly servedBy: string;
   readonly attempts: readonly Attempt[];
   readonly degraded: boolean;

@@ -7,8 +7,10 @@ import { RequestAuthenticator } from '../auth/request-authenticator.js';
 import { LOGGER } from '../common/logging/logger.token.js';
 import { CredentialsModule } from '../credentials/credentials.module.js';
 import { LimitsModule } from '../limits/limits.module.js';
+import { BuiltinRankersModule } from '../providers/builtin/builtin-rankers.module.js';
 import { RerankersModule } from '../rerankers/rerankers.module.js';
 import { UsageModule } from '../usage/usage.module.js';
+import { BuiltinRanking } from './builtin-ranking.js';
 import { CompatFieldAudit } from './compat-fields.js';
 import { registerHotRoutes } from './http/hot-route.js';
 import { RerankRoutes } from './http/rerank-routes.js';
@@ -23,9 +25,9 @@ import { UpstreamClient } from './upstream/upstream-client.js';
 
 /** Execution: the rerank calls (hot Fastify routes, registered here at init) and ping. */
 @Module({
-  imports: [CredentialsModule, RerankersModule, AliasesModule, UsageModule, LimitsModule],
+  imports: [CredentialsModule, BuiltinRankersModule, RerankersModule, AliasesModule, UsageModule, LimitsModule],
   controllers: [RerankerChecksController, RerankController],
-  providers: [RerankService, RerankTargets, UpstreamClient, CompatFieldAudit, ModelResolver, RerankRouter, RerankMetering, RerankRoutes],
+  providers: [RerankService, BuiltinRanking, RerankTargets, UpstreamClient, CompatFieldAudit, ModelResolver, RerankRouter, RerankMetering, RerankRoutes],
   exports: [RerankRoutes],
 })
 export class RerankModule implements OnModuleInit {

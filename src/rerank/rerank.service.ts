@@ -13,7 +13,20 @@ import { UpstreamFormatError, type ParsedUpstreamResponse, type UpstreamBatch } 
 import { isObject } from '../providers/wire-format.js';
 import { upstreamHeaders } from '../credentials/header-rules.js';
 import { RerankTargets } from './rerank-targets.js';
-import { PING_INPUT, type LastProbe, type PingResult, type RankedDocument, type RerankerHealth, type RerankInput, type RerankOutcome, type RerankTarget } from './rerank-types.js';
+import { BuiltinRanking } from './builtin-ranking.js';
+import {
+  PING_INPUT,
+  type BatchOutcome,
+  type BuiltinTarget,
+  type LastProbe,
+  type PingResult,
+  type RankedDocument,
+  type RerankerHealth,
+  type RerankInput,
+  type RerankOutcome,
+  type RerankTarget,
+  type UpstreamTarget,
+} from './rerank-types.js';
 import { normalizeScore } from './score-normalization.js';
 import { CircuitBreakers, outcomeOfError } from './upstream/circuit-breaker.js';
 import { UpstreamClient, type UpstreamReply } from './upstream/upstream-client.js';
@@ -26,15 +39,6 @@ interface BatchRequest {
   /** The caller's cut, already within the document count; each batch gets it clamped to its length. */
   readonly topN: number;
   readonly maxTokensPerDoc?: number;
-}
-
-/** One or more upstream answers, indices already global. */
-interface BatchOutcome {
-  readonly scores: RankedDocument[];
-  readonly usage?: Record<string, unknown>;
-  readonly requests: number;
-  /** The documents of each request that answered. */
-  readonly sent: ReadonlyArray<readonly string[]>;
 }
 
 /** The upstream refused a batch for its size: it is split in two and each half retried. */
@@ -61,6 +65,7 @@ export class RerankService implements OnModuleDestroy {
     private readonly upstream: UpstreamClient,
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
+    private readonly builtins: BuiltinRanking,
     invalidations: InvalidationBus,
   ) {
     this.breakers = new CircuitBreakers(config.upstream.circuitFailureThreshold, config.upstream.circuitCooldownMs);
@@ -86,24 +91,26 @@ export class RerankService implements OnModuleDestroy {
     }
   }
 
-  /** One rerank for `caller`, within the target's deadline, on a target the caller was already authorized for and input already checked. */
-  async execute(caller: Principal, target: RerankTarget, input: RerankInput): Promise<RerankOutcome> {
+  /**
+   * One rerank for `caller`, within the target's deadline, on a target the caller was
+   * already authorized for and input already checked; `signal`: the client went away.
+   */
+  async execute(caller: Principal, target: RerankTarget, input: RerankInput, signal?: AbortSignal): Promise<RerankOutcome> {
     if (!target.modalities.includes('TEXT')) {
       throw DomainError.invalidArgument('This reranker does not accept TEXT documents (see supportedModalities)');
     }
     const texts = renderDocuments(input.documents, input.rankFields ?? ['text']);
-    const request = { caller, query: input.query, topN: Math.min(input.topN ?? texts.length, texts.length), maxTokensPerDoc: input.maxTokensPerDoc };
-    const deadline = Date.now() + target.timeoutMs;
+    const topN = Math.min(input.topN ?? texts.length, texts.length);
     const started = performance.now();
-    const batches = planBatches(input.query, texts, { maxDocuments: target.batchSize, maxTokens: target.maxTokensPerRequest });
-    const credentials = await withCallCredentials(target, deadline);
-    const call = (batch: PlannedBatch) => this.callBatch(credentials, batch, request, deadline);
-    const merged = batches.length === 1 ? await call(batches[0]!) : combine(await this.callAll(target, batches, call));
+    const merged =
+      target.kind === 'builtin'
+        ? await this.builtins.rank(caller, target, input.query, texts, signal)
+        : await this.callUpstream(target, texts, { caller, query: input.query, topN, maxTokensPerDoc: input.maxTokensPerDoc });
     return {
       rerankerId: target.rerankerId,
       model: target.model,
       providerType: target.providerType,
-      results: rankAndCut(merged.scores, request.topN).map(({ index, score }) => ({
+      results: rankAndCut(merged.scores, topN).map(({ index, score }) => ({
         index,
         score: normalizeScore(target.scoreNormalization, score),
       })),
@@ -137,7 +144,23 @@ export class RerankService implements OnModuleDestroy {
     return { circuit: this.breakers.status(rerankerId), lastProbe: this.lastProbes.get(rerankerId) ?? null };
   }
 
-  private async pingTarget(principal: Principal, cached: RerankTarget): Promise<PingResult> {
+  private pingTarget(principal: Principal, target: RerankTarget): Promise<PingResult> {
+    return target.kind === 'builtin' ? this.pingBuiltin(principal, target) : this.pingUpstream(principal, target);
+  }
+
+  /** The built-in ranker ranks the one document: no HTTP, so no status. */
+  private async pingBuiltin(principal: Principal, target: BuiltinTarget): Promise<PingResult> {
+    const started = performance.now();
+    try {
+      const answered = await this.builtins.rank(principal, target, PING_INPUT.query, PING_INPUT.documents as string[]);
+      return { outcome: { ok: true, httpStatus: null, rttMs: elapsedMs(started) }, upstreamRequests: answered.requests, usage: answered.usage };
+    } catch (error) {
+      const message = error instanceof DomainError ? error.message : 'unexpected failure';
+      return { outcome: { ok: false, httpStatus: null, rttMs: elapsedMs(started), errorMessage: message }, upstreamRequests: 0 };
+    }
+  }
+
+  private async pingUpstream(principal: Principal, cached: UpstreamTarget): Promise<PingResult> {
     const started = performance.now();
     const rtt = () => elapsedMs(started);
     const batch: PlannedBatch = { start: 0, documents: PING_INPUT.documents as string[] };
@@ -161,14 +184,23 @@ export class RerankService implements OnModuleDestroy {
     this.unsubscribe();
   }
 
+  /** The rendered documents in batches the upstream takes, each answered (or split, or failed) within the target's deadline. */
+  private async callUpstream(target: UpstreamTarget, texts: readonly string[], request: BatchRequest): Promise<BatchOutcome> {
+    const deadline = Date.now() + target.timeoutMs;
+    const batches = planBatches(request.query, texts, { maxDocuments: target.batchSize, maxTokens: target.maxTokensPerRequest });
+    const credentials = await withCallCredentials(target, deadline);
+    const call = (batch: PlannedBatch) => this.callBatch(credentials, batch, request, deadline);
+    return batches.length === 1 ? call(batches[0]!) : combine(await this.callAll(target, batches, call));
+  }
+
   /** Several batches, concurrently within bounds; through a half-open circuit the first goes alone, as its probe. */
-  private async callAll(target: RerankTarget, batches: PlannedBatch[], call: (batch: PlannedBatch) => Promise<BatchOutcome>): Promise<BatchOutcome[]> {
+  private async callAll(target: UpstreamTarget, batches: PlannedBatch[], call: (batch: PlannedBatch) => Promise<BatchOutcome>): Promise<BatchOutcome[]> {
     if (this.breakers.status(target.rerankerId) !== 'half-open') return mapConcurrently(batches, this.config.upstream.batchConcurrency, call);
     return [await call(batches[0]!), ...(await mapConcurrently(batches.slice(1), this.config.upstream.batchConcurrency, call))];
   }
 
   /** One batch; halves of it, one after the other, if the upstream finds it too large. */
-  private async callBatch(target: RerankTarget, batch: PlannedBatch, request: BatchRequest, deadline: number): Promise<BatchOutcome> {
+  private async callBatch(target: UpstreamTarget, batch: PlannedBatch, request: BatchRequest, deadline: number): Promise<BatchOutcome> {
     try {
       return await this.observedExchange(target, batch, request, deadline);
     } catch (error) {
@@ -180,7 +212,7 @@ export class RerankService implements OnModuleDestroy {
   }
 
   /** One upstream exchange, with its breaker bookkeeping and metrics: every outcome is recorded, so a probe always settles. */
-  private async observedExchange(target: RerankTarget, batch: PlannedBatch, request: BatchRequest, deadline: number): Promise<BatchOutcome> {
+  private async observedExchange(target: UpstreamTarget, batch: PlannedBatch, request: BatchRequest, deadline: number): Promise<BatchOutcome> {
     const probe = this.breakers.admit(target.rerankerId);
     const started = performance.now();
     try {
@@ -196,7 +228,7 @@ export class RerankService implements OnModuleDestroy {
     }
   }
 
-  private async exchange(target: RerankTarget, batch: PlannedBatch, request: BatchRequest, deadline: number, mayRefresh = true): Promise<BatchOutcome> {
+  private async exchange(target: UpstreamTarget, batch: PlannedBatch, request: BatchRequest, deadline: number, mayRefresh = true): Promise<BatchOutcome> {
     const reply = await this.send(request.caller, target, upstreamBatch(target, batch, request), deadline);
     if (reply.status === 401 && mayRefresh) {
       // A referenced secret (Vault, file) may have been rotated: read it again, and retry once if it changed.
@@ -212,7 +244,7 @@ export class RerankService implements OnModuleDestroy {
    * document) is an input error, neutral for the breaker (outcomeOfError): it says nothing
    * of the upstream's health; a batch too large for the upstream is split (BatchTooLarge).
    */
-  private readReply(caller: Principal, target: RerankTarget, reply: UpstreamReply, batch: PlannedBatch): BatchOutcome {
+  private readReply(caller: Principal, target: UpstreamTarget, reply: UpstreamReply, batch: PlannedBatch): BatchOutcome {
     const fault = reply.status >= 400 ? target.adapter.classifyError(reply.status, reply.body) : undefined;
     if (fault === 'payload-too-large' && batch.documents.length > 1) throw new BatchTooLarge(reply.attempts);
     if (fault === 'input' || fault === 'payload-too-large') throw documentsTooLarge(batch, reply.status, upstreamMessage(caller, target, reply));
@@ -229,7 +261,7 @@ export class RerankService implements OnModuleDestroy {
     return { scores, usage: parsed.usage, requests: reply.attempts, sent: [batch.documents] };
   }
 
-  private async send(caller: Principal, target: RerankTarget, batch: UpstreamBatch, deadline: number, maxRetries?: number): Promise<UpstreamReply> {
+  private async send(caller: Principal, target: UpstreamTarget, batch: UpstreamBatch, deadline: number, maxRetries?: number): Promise<UpstreamReply> {
     const request = { origin: target.origin, path: target.path, headers: target.headers, body: JSON.stringify(target.adapter.buildRequestBody(batch)) };
     const headers = target.sign ? upstreamHeaders(target.headers, await target.sign(request)) : target.headers;
     return this.upstream.post({
@@ -245,7 +277,7 @@ export class RerankService implements OnModuleDestroy {
   }
 
   /** Parses and checks an answer: indices in range and unique, scores numeric. */
-  private parse(target: RerankTarget, reply: UpstreamReply, batchLength: number): ParsedUpstreamResponse {
+  private parse(target: UpstreamTarget, reply: UpstreamReply, batchLength: number): ParsedUpstreamResponse {
     if (!reply.json) throw badResponse('the response is not JSON');
     try {
       const parsed = target.adapter.parseResponse(reply.body);
@@ -264,7 +296,7 @@ export class RerankService implements OnModuleDestroy {
 }
 
 /** The target with this call's credentials, if it has per-call ones: asked once, shared by every batch. */
-async function withCallCredentials(target: RerankTarget, deadline: number): Promise<RerankTarget> {
+async function withCallCredentials(target: UpstreamTarget, deadline: number): Promise<UpstreamTarget> {
   if (!target.authorize) return target;
   const { headers, secrets, sign } = await beforeDeadline(target.authorize(), deadline);
   return { ...target, headers: upstreamHeaders(target.headers, headers), scrubber: target.scrubber.with(secrets), ...(sign ? { sign } : {}) };
@@ -287,7 +319,7 @@ async function beforeDeadline<T>(pending: Promise<T>, deadline: number): Promise
 }
 
 /** The adapter's view of a batch: the reranker's model, and the cut clamped to the batch. */
-function upstreamBatch(target: RerankTarget, batch: PlannedBatch, request: Omit<BatchRequest, 'caller'>): UpstreamBatch {
+function upstreamBatch(target: UpstreamTarget, batch: PlannedBatch, request: Omit<BatchRequest, 'caller'>): UpstreamBatch {
   return {
     model: target.model,
     query: request.query,
@@ -309,7 +341,7 @@ function combine(outcomes: readonly BatchOutcome[]): BatchOutcome {
 }
 
 /** Best first (ties keep the caller's order), cut to topN. */
-function rankAndCut(scores: RankedDocument[], topN: number): RankedDocument[] {
+export function rankAndCut(scores: RankedDocument[], topN: number): RankedDocument[] {
   return scores.sort((a, b) => b.score - a.score || a.index - b.index).slice(0, topN);
 }
 
@@ -329,7 +361,7 @@ function sumNumbers(a: Record<string, unknown>, b: Record<string, unknown>): Rec
  * cut), for a caller who could have supplied the credential; anyone else learns the status
  * only: an upstream's words may carry the credential in a form no scrubber knows.
  */
-function upstreamMessage(caller: Principal, target: RerankTarget, reply: UpstreamReply): string {
+function upstreamMessage(caller: Principal, target: UpstreamTarget, reply: UpstreamReply): string {
   if (!target.mayReadUpstreamText(caller)) return WITHHELD_UPSTREAM_MESSAGE;
   const message = target.scrubber.scrub(target.adapter.errorMessage(reply.body) ?? 'no message');
   return message.length > 500 ? `${message.slice(0, 500)}…` : message;

@@ -1,7 +1,9 @@
 import { CREDENTIAL_KIND_API_KEY, CREDENTIAL_KIND_AWS_SIGV4, CREDENTIAL_KIND_GCP_ADC, DEFAULT_CREDENTIAL_HEADER, type CredentialKind } from '../credentials/credential.js';
-import type { ProviderType } from '../generated/prisma/enums.js';
-import { defaultApiPathFor } from '../providers/provider-adapter.js';
-import { adapterFor } from '../providers/provider-catalog.js';
+import type { ProviderType, ScoreNormalization } from '../generated/prisma/enums.js';
+import type { Permission } from '../auth/permissions.js';
+import { LOCAL_PAIRS_PER_BATCH } from '../providers/builtin/builtin-rankers.js';
+import { defaultApiPathFor, type CredentialHeaderDefaults } from '../providers/provider-adapter.js';
+import { adapterFor, defaultScoreNormalizationFor, isBuiltinProvider } from '../providers/provider-catalog.js';
 
 /** What a registration form needs beyond the wire format: a name, the hosted endpoint if there is one, the credentials that fit. */
 interface ProviderListing {
@@ -29,29 +31,48 @@ const LISTINGS: Record<ProviderType, ProviderListing> = {
   VERTEX_AI: { displayName: 'Google Vertex AI ranking', defaultEndpointUrl: null, credentialKinds: [CREDENTIAL_KIND_GCP_ADC, CREDENTIAL_KIND_API_KEY] },
   BEDROCK: { displayName: 'AWS Bedrock', defaultEndpointUrl: null, credentialKinds: [CREDENTIAL_KIND_AWS_SIGV4] },
   DEEPINFRA: { displayName: 'DeepInfra', defaultEndpointUrl: 'https://api.deepinfra.com', credentialKinds: API_KEY },
+  LEXICAL: { displayName: 'Built-in BM25', defaultEndpointUrl: null, credentialKinds: [] },
+  LOCAL: { displayName: 'Built-in ONNX cross-encoder', defaultEndpointUrl: null, credentialKinds: [] },
 };
 
 const MODEL_PLACEHOLDER = '{model}';
 
 export interface ProviderInfo extends ProviderListing {
   readonly providerType: ProviderType;
-  /** The path used when a registration names none; `{model}` stands for the model identifier. */
-  readonly defaultApiPath: string;
-  readonly credentialHeader: { readonly headerName: string; readonly prefix: string };
-  readonly defaultScoreNormalization: 'NONE' | 'SIGMOID';
-  readonly maxDocumentsPerRequest: number;
+  /** Runs inside the service: no endpoint, path or credential. */
+  readonly builtin: boolean;
+  /** What registering one needs beyond CREATE_RERANKER (LOCAL: USE_SERVER_RESOURCES); null: nothing more. */
+  readonly requiresPermission: Permission | null;
+  /** The path used when a registration names none; `{model}` stands for the model identifier; null for a built-in type. */
+  readonly defaultApiPath: string | null;
+  readonly credentialHeader: CredentialHeaderDefaults | null;
+  readonly defaultScoreNormalization: ScoreNormalization;
+  /** Documents per upstream request (LOCAL: per inference batch); null: the whole call at once (LEXICAL). */
+  readonly maxDocumentsPerRequest: number | null;
 }
 
 /** Every provider type with the defaults a registration gets (GET /v1/providers). */
 export function providerInfos(): ProviderInfo[] {
   return (Object.keys(LISTINGS) as ProviderType[]).map((providerType) => {
+    const common = { providerType, ...LISTINGS[providerType], defaultScoreNormalization: defaultScoreNormalizationFor(providerType) };
+    if (isBuiltinProvider(providerType)) {
+      const local = providerType === 'LOCAL';
+      return {
+        ...common,
+        builtin: true,
+        requiresPermission: local ? 'USE_SERVER_RESOURCES' : null,
+        defaultApiPath: null,
+        credentialHeader: null,
+        maxDocumentsPerRequest: local ? LOCAL_PAIRS_PER_BATCH : null,
+      };
+    }
     const adapter = adapterFor(providerType);
     return {
-      providerType,
-      ...LISTINGS[providerType],
+      ...common,
+      builtin: false,
+      requiresPermission: null,
       defaultApiPath: defaultApiPathFor(adapter, MODEL_PLACEHOLDER).replaceAll(encodeURIComponent(MODEL_PLACEHOLDER), MODEL_PLACEHOLDER),
       credentialHeader: adapter.credentialHeader ?? DEFAULT_CREDENTIAL_HEADER,
-      defaultScoreNormalization: adapter.defaultScoreNormalization,
       maxDocumentsPerRequest: adapter.maxDocumentsPerRequest,
     };
   });

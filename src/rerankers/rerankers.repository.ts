@@ -9,6 +9,7 @@ import { Prisma, type Reranker } from '../generated/prisma/client.js';
 import type { Modality, ProviderType, ScoreNormalization } from '../generated/prisma/enums.js';
 import type { Labels } from '../common/validation/labels.js';
 import type { Pricing } from '../usage/pricing.js';
+import type { LexicalTuning } from './dto/lexical.dto.js';
 import type { CredentialMetadata } from '../credentials/credential.js';
 import type { Sealed } from '../credentials/credential-cipher.js';
 import { identityHash, type RerankerIdentity } from './identity-hash.js';
@@ -34,6 +35,7 @@ export interface RerankerFields {
   maxTokensPerRequest: number | null;
   scoreNormalization: ScoreNormalization;
   extraHeaders: Record<string, string> | null;
+  lexical: LexicalTuning | null;
   pricing: Pricing | null;
 }
 
@@ -246,7 +248,6 @@ function jsonOrNull(value: object | null): NullableJson {
   return value === null ? Prisma.DbNull : (value as Prisma.InputJsonObject);
 }
 
-/** Domain fields to columns; undefined stays undefined so partial updates touch only what changed. */
 /** The row a create would write, built in memory and never stored (the dry probe). */
 export function unsavedRow(reranker: NewReranker): Reranker {
   const { id, ownerId, providerType, createdById, ...fields } = reranker;
@@ -265,6 +266,7 @@ export function unsavedRow(reranker: NewReranker): Reranker {
     updatedAt: now,
     credentials: columns.credentials as Reranker['credentials'],
     extraHeaders: columns.extraHeaders as Reranker['extraHeaders'],
+    lexical: columns.lexical as Reranker['lexical'],
     pricing: columns.pricing as Reranker['pricing'],
     credentialsCiphertext: fields.sealedSecret?.ciphertext ?? null,
     credentialsKeyId: fields.sealedSecret?.keyId ?? null,
@@ -278,13 +280,15 @@ export function changedRow(current: Reranker, changes: Partial<RerankerFields>, 
   return { ...current, ...(columns as Partial<Reranker>), updatedById, updatedAt: new Date() };
 }
 
+/** Domain fields to columns; undefined stays undefined so partial updates touch only what changed. */
 function toColumns<F extends Partial<RerankerFields>>(fields: F) {
-  const { credentials, sealedSecret, labels, extraHeaders, pricing, ...plain } = fields;
+  const { credentials, sealedSecret, labels, extraHeaders, lexical, pricing, ...plain } = fields;
   return {
     ...plain,
     ...(labels !== undefined ? { labels } : {}),
     ...(credentials !== undefined ? { credentials: jsonOrNull(credentials) } : {}),
     ...(extraHeaders !== undefined ? { extraHeaders: jsonOrNull(extraHeaders) } : {}),
+    ...(lexical !== undefined ? { lexical: jsonOrNull(lexical) } : {}),
     ...(pricing !== undefined ? { pricing: jsonOrNull(pricing) } : {}),
     ...(sealedSecret !== undefined
       ? { credentialsCiphertext: sealedSecret?.ciphertext ?? null, credentialsKeyId: sealedSecret?.keyId ?? null }

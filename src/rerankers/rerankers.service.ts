@@ -21,10 +21,12 @@ import type { Reranker } from '../generated/prisma/client.js';
 import { OwnerScope } from '../auth/owner-scope.js';
 import type { CredentialMetadata } from '../credentials/credential.js';
 import { CredentialPolicy, NO_CREDENTIALS, type KeptCredential, type StoredCredential } from '../credentials/credential-policy.js';
-import { adapterFor } from '../providers/provider-catalog.js';
+import { adapterFor, defaultScoreNormalizationFor, isBuiltinProvider } from '../providers/provider-catalog.js';
 import { defaultApiPathFor } from '../providers/provider-adapter.js';
 import type { CreateRerankerDto } from './dto/create-reranker.dto.js';
+import { toLexicalTuning } from './dto/lexical.dto.js';
 import { toPricing } from './dto/pricing.dto.js';
+import { BuiltinRegistration } from './builtin-registration.js';
 import type { RerankerListFilter } from './dto/list-rerankers.query.js';
 import type { UpdateRerankerDto } from './dto/update-reranker.dto.js';
 import type { RerankerIdentity } from './identity-hash.js';
@@ -52,6 +54,7 @@ type EditableInput = Partial<Pick<UpdateRerankerDto, 'name'>> &
     | 'maxTokensPerRequest'
     | 'scoreNormalization'
     | 'extraHeaders'
+    | 'lexical'
     | 'pricing'
   >
 >;
@@ -64,6 +67,9 @@ interface PlannedWrite {
   dto: UpdateRerankerDto;
   conditional: boolean;
 }
+
+/** What a built-in reranker stores as its endpoint and path: it has none (responses say null). */
+const NO_UPSTREAM = '';
 
 /** Re-reads after a concurrent change of the identity or credential; more is contention, not progress. */
 const MAX_UPDATE_ATTEMPTS = 5;
@@ -79,6 +85,7 @@ export class RerankersService {
     private readonly egress: EgressPolicy,
     private readonly transactions: Transactions,
     private readonly audit: AuditLog,
+    private readonly builtins: BuiltinRegistration,
   ) {}
 
   async create(caller: Caller, dto: CreateRerankerDto): Promise<Reranker> {
@@ -113,6 +120,7 @@ export class RerankersService {
     assertOneLabelChange(dto);
     const current = await this.visible(principal, 'UPDATE', id);
     await this.owners.requireReachOf(principal, 'UPDATE', 'RERANKER', current.ownerId);
+    await this.builtins.assertUpdatable(principal, current.providerType, current.modelIdentifier, dto);
     const { changes } = this.plannedUpdate(principal, current, dto);
     if (dto.mergeLabels) changes.labels = { ...(current.labels as Record<string, string>), ...dto.mergeLabels };
     return changedRow(current, changes, principal.userId);
@@ -124,11 +132,12 @@ export class RerankersService {
     if (!principal.mayUseReranker(id)) {
       throw DomainError.permissionDenied('This API key is narrowed to certain rerankers: create one by giving a rerankerId among them');
     }
+    await this.builtins.assertCreatable(principal, dto);
     const credential = dto.credentials
       ? this.credentialPolicy.stored(principal, dto.credentials, { rerankerId: id, ownerId }, dto.providerType)
       : NO_CREDENTIALS;
     const fields = this.withCreateDefaults(
-      this.editableFields({ ...dto, apiPath: dto.apiPath ?? defaultApiPathFor(adapterFor(dto.providerType), dto.modelIdentifier) }),
+      this.editableFields({ ...dto, apiPath: dto.apiPath ?? defaultApiPath(dto) }),
       dto,
       credential,
     );
@@ -166,6 +175,7 @@ export class RerankersService {
       if (ifMatch !== undefined && !ifMatchAccepts(ifMatch, revisionEtag(current))) {
         throw new DomainError('PRECONDITION_FAILED', 'The reranker changed since the ETag in If-Match was read; read it again');
       }
+      await this.builtins.assertUpdatable(principal, current.providerType, current.modelIdentifier, dto);
       const { changes, identity } = this.plannedUpdate(principal, current, dto);
       const outcome = await this.write(caller, { current, changes, identity, dto, conditional: ifMatch !== undefined });
       if (outcome !== 'stale') {
@@ -327,8 +337,8 @@ export class RerankersService {
       name: dto.name ?? null,
       displayName: dto.displayName,
       modelIdentifier: dto.modelIdentifier,
-      endpointUrl: editable.endpointUrl!,
-      apiPath: editable.apiPath!,
+      endpointUrl: editable.endpointUrl ?? NO_UPSTREAM,
+      apiPath: editable.apiPath ?? NO_UPSTREAM,
       description: editable.description ?? null,
       version: editable.version ?? null,
       monitoringEndpoint: editable.monitoringEndpoint ?? null,
@@ -337,8 +347,9 @@ export class RerankersService {
       requestTimeoutMs: editable.requestTimeoutMs ?? null,
       maxDocumentsPerRequest: editable.maxDocumentsPerRequest ?? null,
       maxTokensPerRequest: editable.maxTokensPerRequest ?? null,
-      scoreNormalization: editable.scoreNormalization ?? adapterFor(dto.providerType).defaultScoreNormalization,
+      scoreNormalization: editable.scoreNormalization ?? defaultScoreNormalizationFor(dto.providerType),
       extraHeaders: editable.extraHeaders ?? null,
+      lexical: editable.lexical ?? null,
       pricing: editable.pricing ?? null,
       ...credential,
     };
@@ -358,6 +369,7 @@ export class RerankersService {
       maxTokensPerRequest: input.maxTokensPerRequest,
       scoreNormalization: input.scoreNormalization,
       extraHeaders: input.extraHeaders,
+      lexical: input.lexical && toLexicalTuning(input.lexical),
       pricing: input.pricing && toPricing(input.pricing),
     });
     if (input.endpointUrl !== undefined) fields.endpointUrl = this.reachableEndpoint(input.endpointUrl);
@@ -400,6 +412,11 @@ export class RerankersService {
 function assertMaySetPricing(principal: Principal, requested: Pricing | null, current: Pricing | null): void {
   if (principal.has('SET_PRICING') || isDeepStrictEqual(requested, current)) return;
   throw DomainError.permissionDenied("SET_PRICING is required to set or change a reranker's pricing (what cost quotas count)");
+}
+
+/** The path a new reranker calls when its creator names none; none for a built-in one. */
+function defaultApiPath({ providerType, modelIdentifier }: CreateRerankerDto): string | undefined {
+  return isBuiltinProvider(providerType) ? undefined : defaultApiPathFor(adapterFor(providerType), modelIdentifier);
 }
 
 function assertImmutable<T>(field: string, sent: T | undefined, current: T): void {

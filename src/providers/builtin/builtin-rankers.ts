@@ -5,12 +5,14 @@ import { LOGGER } from '../../common/logging/logger.token.js';
 import { AppConfig } from '../../config/app-config.js';
 import type { BuiltinConfig } from '../../config/builtin-config.js';
 import { MetricsService } from '../../metrics/metrics.service.js';
+import type { BuiltinProviderType } from '../provider-catalog.js';
 import { ModelStore, ModelUnavailable } from './model-store.js';
 import { workerEntry } from './worker-entry.js';
 import { WorkerPool, type PoolUnit } from './worker-pool.js';
 import type { LocalModelRef, WorkerFailure, WorkerReply, WorkerTask } from './worker-protocol.js';
 
-export type BuiltinKind = 'LEXICAL' | 'LOCAL';
+/** Which built-in ranker: the provider type of a built-in reranker. */
+export type BuiltinKind = BuiltinProviderType;
 
 export interface RankJob {
   /** The fairness key: the reranker's owner, or the caller. */
@@ -48,7 +50,7 @@ export interface RankResult {
 }
 
 /** Pairs per LOCAL unit when the reranker sets no batch size: the step of fairness between owners. */
-const DEFAULT_PAIRS_PER_UNIT = 32;
+export const LOCAL_PAIRS_PER_BATCH = 32;
 /** Loading a model at registration may take a while (a large file, a cold disk). */
 const CHECK_TIMEOUT_MS = 120_000;
 /** Registration checks queue as one owner of their own. */
@@ -139,7 +141,7 @@ export class BuiltinRankers implements OnModuleDestroy {
   }
 
   private localTasks(job: RankJob, model: LocalModelRef): PlannedTask[] {
-    const size = Math.max(1, job.maxDocumentsPerBatch ?? DEFAULT_PAIRS_PER_UNIT);
+    const size = Math.max(1, job.maxDocumentsPerBatch ?? LOCAL_PAIRS_PER_BATCH);
     const tasks: PlannedTask[] = [];
     for (let offset = 0; offset < job.documents.length; offset += size) {
       const documents = job.documents.slice(offset, offset + size);

@@ -1,6 +1,13 @@
-import { bm25Scores, foldText, lexicalWork, queryTermsOf, rankLexically, termsOf } from './lexical-ranker.js';
+import { bm25Scores, foldText, lexicalWork, queryTermsOf, relativeToBest, termsOf } from './lexical-ranker.js';
 
-describe('rankLexically (BM25)', () => {
+/** What the lexical last resort answers: every document, scored relative to the best, best first (ties in input order). */
+function rankLexically(query: string, documents: readonly string[]): Array<{ index: number; score: number }> {
+  return relativeToBest(bm25Scores(queryTermsOf(query), documents))
+    .map((score, index) => ({ index, score }))
+    .sort((a, b) => b.score - a.score || a.index - b.index);
+}
+
+describe('BM25 relative to the best (the last resort)', () => {
   it('ranks documents containing the query terms first, the best at 1', () => {
     const ranked = rankLexically('rotate encryption keys', [
       'Labels filter lists of rerankers.',

@@ -20,11 +20,6 @@ export interface Bm25Parameters {
 export const OKAPI_K1 = 1.2;
 export const OKAPI_B = 0.75;
 
-export interface LexicalScore {
-  readonly index: number;
-  readonly score: number;
-}
-
 /**
  * A word is a run of letters, digits and combining marks (so "l'été" is "l" and "été").
  * Scripts written without spaces (Chinese, Japanese, Thai...) have their runs cut into words
@@ -111,9 +106,8 @@ export function bm25Scores(queryTerms: ReadonlyMap<string, number>, documents: r
   });
 }
 
-/** Every document with a score in [0, 1] (the best match scores 1), best first; ties keep input order. */
-export function rankLexically(query: string, documents: readonly string[]): LexicalScore[] {
-  const raw = bm25Scores(queryTermsOf(query), documents);
+/** Scores as a share of the best (which scores 1; all 0 when nothing matched): the lexical last resort's scale. */
+export function relativeToBest(raw: readonly number[]): number[] {
   const best = raw.reduce((max, score) => Math.max(max, score), 0);
-  return raw.map((score, index) => ({ index, score: best > 0 ? score / best : 0 })).sort((a, b) => b.score - a.score || a.index - b.index);
+  return raw.map((score) => (best > 0 ? score / best : 0));
 }

@@ -21,8 +21,8 @@ export class RerankAttempt {
 }
 
 export class RerankMeta {
-  @ApiProperty({ enum: [...Object.values(ProviderType), 'LEXICAL'] })
-  providerType!: ProviderType | 'LEXICAL';
+  @ApiProperty({ enum: ProviderType, enumName: 'ProviderType', description: "The answering reranker's type; LEXICAL for an alias's last resort too" })
+  providerType!: ProviderType;
 
   @ApiProperty({ description: 'The reranker that answered (scores of different models are not comparable), or LEXICAL' })
   servedBy!: string;

@@ -11,7 +11,7 @@ import type { RerankDocument } from '../document-text.js';
 import type { RerankRouter } from '../routing/rerank-router.js';
 import type { RerankInput, RoutedOutcome } from '../rerank-types.js';
 import { setRerankTimingHeaders } from '../timing-headers.js';
-import type { HotCall, HotRoute } from './hot-route.js';
+import { clientGone, type HotCall, type HotRoute } from './hot-route.js';
 
 /** What a dialect's parser makes of a request: the call, and whatever its renderer needs besides. */
 export interface DialectCall {
@@ -74,7 +74,7 @@ export function dialectRoute<Body extends object, Call extends DialectCall>(
     handle: async (http) => {
       audit.recordIgnored(http.request.routeOptions.url ?? http.request.url, http.body, fields);
       const call = dialect.parse(http.body, http.param);
-      const outcome = await router.rerankModel(http.principal, modelOf(call, http.principal), call.input);
+      const outcome = await router.rerankModel(http.principal, modelOf(call, http.principal), call.input, clientGone(http.reply));
       setRerankTimingHeaders(http.reply, outcome);
       return dialect.render(outcome, call, http);
     },

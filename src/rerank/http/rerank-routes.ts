@@ -17,7 +17,7 @@ import { RerankRouter } from '../routing/rerank-router.js';
 import { setRerankTimingHeaders } from '../timing-headers.js';
 import { dialectRoute } from './dialect.js';
 import { DIALECTS } from './dialects/index.js';
-import type { HotRoute } from './hot-route.js';
+import { clientGone, type HotRoute } from './hot-route.js';
 
 const ERRORS = [...AUTHENTICATED_ERRORS, ...UPSTREAM_CALL_ERRORS];
 
@@ -52,7 +52,7 @@ export class RerankRoutes {
       errors: ERRORS,
       handle: async ({ principal, param, body, reply }) => {
         const fallbacks = (body.fallbackRerankerIds ?? []).map(canonicalUuid);
-        const outcome = await this.router.rerankReranker(principal, param, body, fallbacks);
+        const outcome = await this.router.rerankReranker(principal, param, body, fallbacks, clientGone(reply));
         setRerankTimingHeaders(reply, outcome);
         return toRerankResponse(outcome, body.documents, body.returnDocuments ?? true);
       },
@@ -73,7 +73,7 @@ export class RerankRoutes {
       ok: RerankResponse,
       errors: ERRORS,
       handle: async ({ principal, param, body, reply }) => {
-        const outcome = await this.router.rerankAlias(principal, param, body);
+        const outcome = await this.router.rerankAlias(principal, param, body, clientGone(reply));
         setRerankTimingHeaders(reply, outcome);
         return toRerankResponse(outcome, body.documents, body.returnDocuments ?? true);
       },

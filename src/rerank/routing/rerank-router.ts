@@ -5,17 +5,19 @@ import { elapsedMs } from '../../common/time.js';
 import { RateLimits, type Admission, type RateLimitHeaders } from '../../limits/rate-limits.js';
 import { renderDocuments } from '../document-text.js';
 import { RerankTargets } from '../rerank-targets.js';
-import { RerankService } from '../rerank.service.js';
+import { rankAndCut, RerankService } from '../rerank.service.js';
 import { RerankMetering } from '../rerank-metering.js';
 import type { Reranker } from '../../generated/prisma/client.js';
 import { PING_INPUT, type Attempt, type PingOutcome, type PingResult, type RerankInput, type RerankOutcome, type RerankTarget, type RerankTrace, type RoutedOutcome } from '../rerank-types.js';
-import { rankLexically } from '../../providers/builtin/lexical-ranker.js';
+import { BuiltinRanking } from '../builtin-ranking.js';
 import { ModelResolver, type AliasRoute } from './model-resolver.js';
 
-/** How far a call got (for its usage record), and what it was admitted with (its quotas, its rate-limit state). */
+/** How far a call got (for its usage record), what it was admitted with (its quotas, its rate-limit state), and whether its client is still there. */
 interface CallTrace extends RerankTrace {
   admission?: Admission;
   rateLimitHeaders?: RateLimitHeaders;
+  /** Aborted when the client went away: the built-in rankers drop its work not started. */
+  signal?: AbortSignal;
 }
 
 /** A call's candidates, in the order to try them; `lastResort` when every one fails. */
@@ -42,24 +44,25 @@ export class RerankRouter {
     private readonly rerank: RerankService,
     private readonly metering: RerankMetering,
     private readonly limits: RateLimits,
+    private readonly builtins: BuiltinRanking,
   ) {}
 
-  /** The drop-in endpoints: `model` is a reranker id, an alias name or a modelIdentifier. */
-  rerankModel(principal: Principal, model: string, input: RerankInput): Promise<RoutedOutcome> {
-    return this.governed(principal, input, async (trace) => {
+  /** The drop-in endpoints: `model` is a reranker id, an alias name or a modelIdentifier. `signal`: aborted when the client goes away. */
+  rerankModel(principal: Principal, model: string, input: RerankInput, signal?: AbortSignal): Promise<RoutedOutcome> {
+    return this.governed(principal, input, signal, async (trace) => {
       const resolved = await this.resolver.resolve(principal, model);
       if (resolved.kind === 'alias') return this.runAlias(principal, resolved.route, input, trace);
       return this.byId(principal, resolved.rerankerId, input, [], trace);
     });
   }
 
-  rerankAlias(principal: Principal, name: string, input: RerankInput): Promise<RoutedOutcome> {
-    return this.governed(principal, input, async (trace) => this.runAlias(principal, await this.resolver.resolveAlias(principal, name), input, trace));
+  rerankAlias(principal: Principal, name: string, input: RerankInput, signal?: AbortSignal): Promise<RoutedOutcome> {
+    return this.governed(principal, input, signal, async (trace) => this.runAlias(principal, await this.resolver.resolveAlias(principal, name), input, trace));
   }
 
   /** By id, then each of `fallbackRerankerIds` in order (each needs EXECUTE like the first). */
-  rerankReranker(principal: Principal, rerankerId: string, input: RerankInput, fallbackRerankerIds: readonly string[]): Promise<RoutedOutcome> {
-    return this.governed(principal, input, (trace) => this.byId(principal, rerankerId, input, fallbackRerankerIds, trace));
+  rerankReranker(principal: Principal, rerankerId: string, input: RerankInput, fallbackRerankerIds: readonly string[], signal?: AbortSignal): Promise<RoutedOutcome> {
+    return this.governed(principal, input, signal, (trace) => this.byId(principal, rerankerId, input, fallbackRerankerIds, trace));
   }
 
   /**
@@ -119,9 +122,14 @@ export class RerankRouter {
    * however it ends; booked once (usage), success or failure; and settled on the quotas:
    * served by an upstream, with the cost its usage record was charged, else given back.
    */
-  private async governed(principal: Principal, input: RerankInput, call: (trace: CallTrace) => Promise<RoutedOutcome>): Promise<RoutedOutcome> {
+  private async governed(
+    principal: Principal,
+    input: RerankInput,
+    signal: AbortSignal | undefined,
+    call: (trace: CallTrace) => Promise<RoutedOutcome>,
+  ): Promise<RoutedOutcome> {
     const started = performance.now();
-    const trace: CallTrace = {};
+    const trace: CallTrace = { signal };
     let outcome: RoutedOutcome;
     try {
       this.rerank.checkInput(input);
@@ -137,8 +145,8 @@ export class RerankRouter {
     }
     const charge = this.metering.succeeded({ principal, input, target: trace.target, alias: trace.alias, latencyMs: elapsedMs(started) }, outcome);
     outcome.cost = charge.cost;
-    // The lexical last resort is no upstream's: it holds nothing of the monthly quotas.
-    trace.admission.settle(!outcome.degraded, charge.cost?.amount);
+    // Served, by an upstream or the lexical last resort (the server's CPU): it counts on the monthly quotas.
+    trace.admission.settle(true, charge.cost?.amount);
     return outcome;
   }
 
@@ -146,7 +154,7 @@ export class RerankRouter {
   private async execute(principal: Principal, target: RerankTarget, input: RerankInput, trace: CallTrace): Promise<RerankOutcome> {
     if (trace.admission?.costLimited) await trace.admission.reserveCost(this.metering.maxCost(target, input));
     trace.target = target;
-    return this.rerank.execute(principal, target, input);
+    return this.rerank.execute(principal, target, input, trace.signal);
   }
 
   private async byId(principal: Principal, rerankerId: string, input: RerankInput, fallbackRerankerIds: readonly string[], trace: CallTrace): Promise<RoutedOutcome> {
@@ -206,8 +214,30 @@ export class RerankRouter {
         lastFailure = error;
       }
     }
-    if (route.lastResort) return lexicalOutcome(input, attempts, route, trace);
+    if (route.lastResort) return this.lastResort(principal, input, attempts, route, trace);
     throw exhausted(route, attempts, lastFailure);
+  }
+
+  /** Every target failed: BM25 over the same rendered text, on the built-in rankers' workers, flagged as degraded. */
+  private async lastResort(principal: Principal, input: RerankInput, attempts: Attempt[], route: Route, trace: CallTrace): Promise<RoutedOutcome> {
+    const started = performance.now();
+    const texts = renderDocuments(input.documents, input.rankFields ?? ['text']);
+    const ranked = await this.builtins.lastResort(principal, input.query, texts, trace.signal);
+    return {
+      rerankerId: 'LEXICAL',
+      model: 'bm25',
+      providerType: 'LEXICAL',
+      results: rankAndCut(ranked, Math.min(input.topN ?? texts.length, texts.length)),
+      upstreamLatencyMs: 0,
+      upstreamRequests: 0,
+      sentBatches: [],
+      servedBy: 'LEXICAL',
+      attempts: [...attempts, { rerankerId: 'LEXICAL', outcome: 'ok', latencyMs: elapsedMs(started) }],
+      degraded: true,
+      alias: route.alias,
+      rateLimitHeaders: trace.rateLimitHeaders,
+      cost: undefined,
+    };
   }
 }
 
@@ -238,28 +268,6 @@ function attempt(target: RerankTarget, outcome: string, started: number): Attemp
 
 function aliasOf(route: Route): { alias?: string } {
   return route.alias === undefined ? {} : { alias: route.alias };
-}
-
-/** Every target failed: BM25 over the same rendered text, flagged as degraded. */
-function lexicalOutcome(input: RerankInput, attempts: Attempt[], route: Route, trace: CallTrace): RoutedOutcome {
-  const started = performance.now();
-  const texts = renderDocuments(input.documents, input.rankFields ?? ['text']);
-  const ranked = rankLexically(input.query, texts);
-  return {
-    rerankerId: 'LEXICAL',
-    model: 'bm25',
-    providerType: 'LEXICAL',
-    results: ranked.slice(0, Math.min(input.topN ?? texts.length, texts.length)),
-    upstreamLatencyMs: 0,
-    upstreamRequests: 0,
-    sentBatches: [],
-    servedBy: 'LEXICAL',
-    attempts: [...attempts, { rerankerId: 'LEXICAL', outcome: 'ok', latencyMs: elapsedMs(started) }],
-    degraded: true,
-    alias: route.alias,
-    rateLimitHeaders: trace.rateLimitHeaders,
-    cost: undefined,
-  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEnum, IsOptional } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsEnum, IsOptional, ValidateNested } from 'class-validator';
 import { STRING_MAP } from '../../common/openapi/schema-properties.js';
 import { IsCanonicalUuid } from '../../common/validation/canonical-uuid.js';
 import { IsOptionalNonNull } from '../../common/validation/optional.js';
@@ -8,6 +9,7 @@ import { ResourceNameRules } from '../../common/validation/resource-name.js';
 import { Modality, ProviderType, ScoreNormalization } from '../../generated/prisma/enums.js';
 import { CredentialsDto } from '../../credentials/credentials.dto.js';
 import { IsExtraHeaders } from '../../credentials/extra-headers.js';
+import { LexicalDto } from './lexical.dto.js';
 import { PricingDto, PricingRules } from './pricing.dto.js';
 import {
   ApiPathRules,
@@ -59,16 +61,20 @@ export class CreateRerankerDto {
   @IsEnum(ProviderType)
   providerType!: ProviderType;
 
-  @ApiProperty({ example: 'https://api.cohere.com' })
+  @ApiPropertyOptional({ example: 'https://api.cohere.com', description: 'Required, except for the built-in types (LEXICAL, LOCAL), which refuse it' })
+  @IsOptionalNonNull()
   @EndpointUrlRules()
-  endpointUrl!: string;
+  endpointUrl?: string;
 
-  @ApiPropertyOptional({ nullable: true, description: 'Default per provider type (docs/providers.md), e.g. COHERE /v2/rerank, DEEPINFRA /v1/inference/<model>' })
+  @ApiPropertyOptional({
+    nullable: true,
+    description: 'Default per provider type (docs/providers.md), e.g. COHERE /v2/rerank, DEEPINFRA /v1/inference/<model>; refused for LEXICAL and LOCAL',
+  })
   @IsOptional()
   @ApiPathRules()
   apiPath?: string;
 
-  @ApiProperty({ example: 'rerank-v3.5' })
+  @ApiProperty({ example: 'rerank-v3.5', description: 'LEXICAL: bm25; LOCAL: a Hugging Face model id in MODELS_DIR (LOCAL_MODELS_ALLOWED)' })
   @ModelIdentifierRules()
   modelIdentifier!: string;
 
@@ -77,7 +83,11 @@ export class CreateRerankerDto {
   @ModalitiesRules()
   supportedModalities?: Modality[];
 
-  @ApiPropertyOptional({ type: CredentialsDto, nullable: true, description: 'How the service authenticates upstream; omitted or null: no credentials' })
+  @ApiPropertyOptional({
+    type: CredentialsDto,
+    nullable: true,
+    description: 'How the service authenticates upstream; omitted or null: no credentials; refused for LEXICAL and LOCAL',
+  })
   @IsOptional()
   @CredentialsRules()
   credentials?: CredentialsDto;
@@ -132,10 +142,16 @@ export class CreateRerankerDto {
   @ScoreNormalizationRules()
   scoreNormalization?: ScoreNormalization;
 
-  @ApiPropertyOptional({ ...STRING_MAP, nullable: true, description: 'Headers added to every upstream request' })
+  @ApiPropertyOptional({ ...STRING_MAP, nullable: true, description: 'Headers added to every upstream request; refused for LEXICAL and LOCAL' })
   @IsOptional()
   @IsExtraHeaders()
   extraHeaders?: Record<string, string> | null;
+
+  @ApiPropertyOptional({ type: LexicalDto, nullable: true, description: "LEXICAL only: BM25's k1 and b; null: Okapi's defaults (1.2, 0.75)" })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => LexicalDto)
+  lexical?: LexicalDto | null;
 
   @ApiPropertyOptional({
     type: PricingDto,

@@ -6,6 +6,8 @@ import { Modality, ProviderType, ScoreNormalization } from '../../generated/pris
 import type { Pricing } from '../../usage/pricing.js';
 import { RerankerUsageSummary } from '../../usage/dto/usage.response.js';
 import { CREDENTIAL_KINDS, type CredentialKind, type CredentialMetadata } from '../../credentials/credential.js';
+import { isBuiltinProvider } from '../../providers/provider-catalog.js';
+import { LEXICAL_TUNING_SCHEMA, type LexicalTuning } from './lexical.dto.js';
 import { PricingResponse } from './pricing.dto.js';
 
 export class SecretRefMetadata {
@@ -93,11 +95,11 @@ export class RerankerResponse extends AuditedResponse {
   @ApiProperty({ enum: ProviderType, enumName: 'ProviderType' })
   providerType!: ProviderType;
 
-  @ApiProperty({ description: 'Canonical form' })
-  endpointUrl!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'Canonical form; null for the built-in types (LEXICAL, LOCAL)' })
+  endpointUrl!: string | null;
 
-  @ApiProperty()
-  apiPath!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'null for the built-in types (LEXICAL, LOCAL)' })
+  apiPath!: string | null;
 
   @ApiProperty()
   modelIdentifier!: string;
@@ -135,6 +137,9 @@ export class RerankerResponse extends AuditedResponse {
   @ApiPropertyOptional(STRING_MAP)
   extraHeaders?: Record<string, string>;
 
+  @ApiProperty({ ...LEXICAL_TUNING_SCHEMA, description: "LEXICAL: BM25's tuning as set; null: Okapi's defaults (and for every other type)" })
+  lexical!: LexicalTuning | null;
+
   @ApiProperty({ type: PricingResponse, nullable: true, description: "Set by an admin (SET_PRICING); null: unpriced, calls are charged by the deployment's price list if it has one" })
   pricing!: PricingResponse | null;
 
@@ -157,8 +162,8 @@ export function toRerankerResponse(row: Reranker): RerankerResponse {
     displayName: row.displayName,
     description: row.description,
     providerType: row.providerType,
-    endpointUrl: row.endpointUrl,
-    apiPath: row.apiPath,
+    endpointUrl: isBuiltinProvider(row.providerType) ? null : row.endpointUrl,
+    apiPath: isBuiltinProvider(row.providerType) ? null : row.apiPath,
     modelIdentifier: row.modelIdentifier,
     supportedModalities: row.supportedModalities,
     credentials: row.credentials as CredentialMetadata | null,
@@ -175,6 +180,7 @@ export function toRerankerResponse(row: Reranker): RerankerResponse {
     ...(row.maxTokensPerRequest !== null ? { maxTokensPerRequest: row.maxTokensPerRequest } : {}),
     scoreNormalization: row.scoreNormalization,
     ...(row.extraHeaders !== null ? { extraHeaders: row.extraHeaders as Record<string, string> } : {}),
+    lexical: row.lexical as LexicalTuning | null,
     pricing: row.pricing as Pricing | null,
   };
 }
