@@ -157,7 +157,8 @@ describe('built-in provider types: LEXICAL and LOCAL as rerankers', () => {
           expectRefusal(await as(t.server, admin)[method](path).send({ [field]: value }), 400, 'INVALID_ARGUMENT', new RegExp(`^${field}\\b`));
         }
         const after = (await as(t.server, owner).get(path).expect(200)).body;
-        expect(after).toMatchObject({ endpointUrl: null, apiPath: null, credentials: null, extraHeaders: created.extraHeaders ?? null, updatedAt: created.updatedAt });
+        expect(after).toMatchObject({ endpointUrl: null, apiPath: null, credentials: null, updatedAt: created.updatedAt });
+        expect(after.extraHeaders ?? null).toBeNull();
         // Null is no header at all: nothing to refuse.
         await as(t.server, admin)[method](path).send({ extraHeaders: null }).expect(200);
       },
@@ -169,8 +170,10 @@ describe('built-in provider types: LEXICAL and LOCAL as rerankers', () => {
       expect(response.endpointUrl).toMatchObject({ nullable: true });
       expect(response.apiPath).toMatchObject({ nullable: true });
       expect(response.lexical).toBeDefined();
-      const ref = (response.providerType as { $ref?: string }).$ref;
-      const providerType = ref ? components.schemas[ref.split('/').at(-1)!]! : response.providerType!;
+      // Inline, a $ref, or a $ref wrapped in allOf (how @nestjs/swagger writes a named enum beside a description).
+      const property = response.providerType as Schema & { $ref?: string; allOf?: Array<{ $ref?: string }> };
+      const ref = property.$ref ?? property.allOf?.[0]?.$ref;
+      const providerType = ref ? components.schemas[ref.split('/').at(-1)!]! : property;
       expect(providerType.enum).toEqual(expect.arrayContaining(['LEXICAL', 'LOCAL']));
       expect((components.schemas.CreateRerankerDto!.required as string[] | undefined) ?? []).not.toContain('endpointUrl');
     });
@@ -271,6 +274,26 @@ describe('built-in provider types: LEXICAL and LOCAL as rerankers', () => {
       // Nothing was stored, and the engine still serves.
       expect((await as(t.server, admin).get('/v1/rerankers').query({ ownerId: member.userId }).expect(200)).body.rerankers).toEqual([]);
       await as(t.server, alice).post(`/v1/rerankers/${local.rerankerId}/rerank`).send({ query: 'red', documents: ['red'] }).expect(200);
+    });
+
+    it('answers 503 UNAVAILABLE naming the model when its files went missing while the service was down', async () => {
+      // A service of its own: the one under test keeps its loaded models between tests.
+      const app = await startTestApp(env);
+      let restarted: TestApp | undefined;
+      try {
+        const rootHere = await initRoot(app.server);
+        writeTinyCrossEncoder(modelsRoot, 'test/gone-at-restart');
+        const gone = (await as(app.server, rootHere).post('/v1/rerankers').send(builtinBody('LOCAL', { modelIdentifier: 'test/gone-at-restart' })).expect(201)).body as { rerankerId: string };
+        await app.stop();
+        rmSync(join(modelsRoot, 'test/gone-at-restart'), { recursive: true, force: true });
+        restarted = await startTestApp(env, app.database);
+        const res = await as(restarted.server, rootHere).post(`/v1/rerankers/${gone.rerankerId}/rerank`).send({ query: 'red', documents: ['red'] });
+        expectRefusal(res, 503, 'UNAVAILABLE', /test\/gone-at-restart/);
+        const other = (await as(restarted.server, rootHere).post('/v1/rerankers').send(builtinBody('LOCAL')).expect(201)).body as { rerankerId: string };
+        await as(restarted.server, rootHere).post(`/v1/rerankers/${other.rerankerId}/rerank`).send({ query: 'red', documents: ['red'] }).expect(200);
+      } finally {
+        await (restarted ?? app).close().catch(() => undefined);
+      }
     });
 
     it('answers 503 UNAVAILABLE naming the model when its files go missing after registration, and keeps serving the rest', async () => {
