@@ -277,6 +277,67 @@ ${reranker('jina', '  credentials: {kind: CREDENTIAL_KIND_API_KEY, apiKey: {inli
     expect(only.map((m) => m.metadata.name)).toEqual(['cohere']);
   });
 
+  it('applies a LEXICAL reranker (no endpoint) and an alias falling back to it; diff is empty afterwards and export round-trips', async () => {
+    const builtin = (k1: number) => `apiVersion: rrctl/v1
+kind: Reranker
+metadata:
+  name: bm25
+  labels: {suite: builtin}
+spec:
+  displayName: BM25 in the service
+  providerType: LEXICAL
+  modelIdentifier: bm25
+  lexical: {k1: ${k1}, b: 0.75}
+---
+${reranker('before-bm25', '', '  labels: {suite: builtin}\n')}---
+apiVersion: rrctl/v1
+kind: Alias
+metadata: {name: with-bm25, labels: {suite: builtin}}
+spec:
+  strategy: FALLBACK
+  targets: [{reranker: before-bm25}, {reranker: bm25, priority: 1}]
+  lastResort: LEXICAL
+`;
+    const manifest = file('builtin.yaml', builtin(1.2));
+    const applied = await cli(member, ['apply', '-f', manifest]);
+    expect(applied.stderr).toBe('');
+    expect(applied.stdout.replace(/ \([0-9a-f-]+\)/g, '')).toBe('reranker/bm25 created\nreranker/before-bm25 created\nalias/with-bm25 created\nApplied 3 changes (0 unchanged).\n');
+    const stored = (await as(t.server, member).get('/v1/rerankers?name=bm25').expect(200)).body.rerankers[0];
+    expect(stored).toMatchObject({ providerType: 'LEXICAL', endpointUrl: null, apiPath: null, credentials: null, modelIdentifier: 'bm25', lexical: { k1: 1.2, b: 0.75 } });
+    const route = (await as(t.server, member).get('/v1/aliases/with-bm25').expect(200)).body;
+    expect(route.targets.map((target: { rerankerId: string }) => target.rerankerId)[1]).toBe(stored.rerankerId);
+
+    expect(await cli(member, ['diff', '-f', manifest])).toMatchObject({ code: 0, stdout: 'Plan: 0 to create, 0 to update, 0 to delete, 3 unchanged.\n' });
+    const changed = await cli(member, ['diff', '-f', file('builtin-k1.yaml', builtin(2))]);
+    expect(changed.code).toBe(1);
+    expect(changed.stdout).toContain('~ update Reranker bm25');
+    // The stored side in the API's key order (jsonb's), the desired one in the file's.
+    expect(changed.stdout).toMatch(/\n {4}lexical: \{("b":0\.75,"k1":1\.2|"k1":1\.2,"b":0\.75)\} -> \{"k1":2,"b":0\.75\}\n/);
+
+    const table = await cli(member, ['rerankers', 'get', 'bm25', '-o', 'table']);
+    expect(table.stdout).toMatch(/LEXICAL\s+bm25\s+built in/);
+    const ranked = await cli(member, ['rerank', '--reranker', 'bm25', '-q', 'rotate keys', '-d', 'Labels are pairs.', '-d', 'Rotate the keys with secrets:rotate.', '-o', 'json']);
+    expect(ranked.code).toBe(0);
+    expect(JSON.parse(ranked.stdout)).toMatchObject({ results: [{ index: 1 }, { index: 0 }] });
+
+    const exported = await cli(member, ['export', '-l', 'suite=builtin', '-o', 'json']);
+    const manifests = JSON.parse(exported.stdout) as Array<{ kind: string; metadata: { name: string }; spec: Record<string, unknown> }>;
+    const bm25 = manifests.find((m) => m.metadata.name === 'bm25')!;
+    expect(bm25.spec).not.toHaveProperty('endpointUrl');
+    expect(bm25.spec).not.toHaveProperty('apiPath');
+    expect(bm25.spec).toMatchObject({ providerType: 'LEXICAL', modelIdentifier: 'bm25', lexical: { k1: 1.2, b: 0.75 } });
+    const yaml = (await rrctlProcess(['export', '-l', 'suite=builtin'], { home, env: env(member) })).stdout;
+    const roundTrip = await rrctlProcess(['diff', '-f', '-'], { home, env: env(member), stdin: yaml });
+    expect(roundTrip).toMatchObject({ code: 0, stderr: '', stdout: 'Plan: 0 to create, 0 to update, 0 to delete, 3 unchanged.\n' });
+    const events = await auditEvents();
+    expect((await rrctlProcess(['apply', '-f', '-'], { home, env: env(member), stdin: yaml })).stdout).toMatch(/Applied 0 changes \(3 unchanged\)\.\n$/);
+    expect(await auditEvents()).toBe(events);
+
+    const refused = await cli(member, ['apply', '-f', file('builtin-endpoint.yaml', builtin(1.2).replace('  modelIdentifier: bm25\n', `  modelIdentifier: bm25\n  endpointUrl: ${upstream.url}\n`))]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('spec.endpointUrl: is not accepted for LEXICAL: it runs inside the service');
+  });
+
   it('refuses invalid manifests before any change, naming file, document and field', async () => {
     const events = await auditEvents();
     const invalid = file(

@@ -201,6 +201,25 @@ describe('rrctl, the admin CLI', () => {
       }
       expect(json((await cli(member, ['rerankers', 'get', id]))).displayName).toBe('TEI local');
     });
+
+    it('creates a LEXICAL reranker without --endpoint, shows it as built in, keeps the stored b when only k1 changes, and pings it', async () => {
+      const created = await cli(admin, ['rerankers', 'create', '--name', 'bm25', '--provider', 'LEXICAL', '--model', 'bm25', '--bm25-k1', '1.2', '--bm25-b', '0.75', '-o', 'json']);
+      expect(created.stderr).toBe('');
+      expect(json(created)).toMatchObject({ providerType: 'LEXICAL', endpointUrl: null, apiPath: null, lexical: { k1: 1.2, b: 0.75 } });
+      const table = await cli(admin, ['rerankers', 'get', 'bm25'], { tty: true });
+      expect(table.stdout).toMatch(/bm25\s+[0-9a-f-]{36}\s+LEXICAL\s+bm25\s+built in/);
+      expect(json(await cli(admin, ['rerankers', 'update', 'bm25', '--bm25-k1', '2', '-o', 'json'])).lexical).toEqual({ k1: 2, b: 0.75 });
+      expect(json(await cli(admin, ['rerankers', 'update', 'bm25', '--unset', 'lexical', '-o', 'json'])).lexical).toBeNull();
+      const outOfRange = await cli(admin, ['rerankers', 'update', 'bm25', '--bm25-b', '1.5']);
+      expect(outOfRange.code).toBe(2);
+      expect(outOfRange.stderr).toContain('expected a number from 0 to 1');
+      const ping = await cli(admin, ['rerankers', 'ping', 'bm25', '-o', 'json']);
+      expect(ping.code).toBe(0);
+      expect(json(ping)).toMatchObject({ summary: { sent: 1, ok: 1, failed: 0 }, probes: [{ ok: true, httpStatus: null }] });
+      const remote = await cli(admin, ['rerankers', 'create', '--name', 'no-endpoint', '--provider', 'TEI', '--model', 'bge']);
+      expect(remote.code).toBe(2);
+      expect(remote.stderr).toContain('create needs --endpoint');
+    });
   });
 
   describe('rerank, aliases, usage and audit', () => {

@@ -171,6 +171,60 @@ run('console in a browser', () => {
     });
   });
 
+  it('registers a LEXICAL reranker through the form (no endpoint or credential asked, k1 checked in the page), lists it as built in, and ranks with it in the playground', async () => {
+    await step('built-in reranker', async () => {
+      await page.goto(`${base}/console/rerankers/new`);
+      await heading(page, 'New reranker');
+      await page.getByLabel('Display name').fill('Browser BM25');
+      await page.getByLabel('Provider type').selectOption('LEXICAL');
+      await page.getByTestId('builtin-note').waitFor();
+      for (const hidden of ['Endpoint URL', 'API path', 'How the upstream is authenticated']) expect(await page.getByLabel(hidden).count()).toBe(0);
+      expect(await page.getByLabel('Model', { exact: true }).inputValue()).toBe('bm25');
+      await expectAccessible(page, 'new LEXICAL reranker');
+
+      await page.getByLabel('BM25 k1').fill('101');
+      await page.getByRole('button', { name: 'Create reranker' }).click();
+      await page.locator('.field-invalid').filter({ has: page.getByLabel('BM25 k1') }).getByText('lexical.k1 must be a number from 0 to 100').waitFor();
+      await page.getByLabel('BM25 k1').fill('1.2');
+      await page.getByLabel('BM25 b').fill('0.75');
+      await page.getByRole('button', { name: 'Test before saving' }).click();
+      await page.getByTestId('probe-result').filter({ hasText: 'Test passed: ranked in the service' }).waitFor();
+      await page.getByRole('button', { name: 'Create reranker' }).click();
+      await heading(page, 'Reranker: Browser BM25');
+      const id = page.url().split('/').pop()!;
+      expect((await as(t.server, root).get(`/v1/rerankers/${id}`).expect(200)).body).toMatchObject({
+        providerType: 'LEXICAL',
+        endpointUrl: null,
+        apiPath: null,
+        credentials: null,
+        modelIdentifier: 'bm25',
+        lexical: { k1: 1.2, b: 0.75 },
+      });
+      await page.getByLabel('BM25 b').fill('0.5');
+      await page.getByRole('button', { name: 'Save changes' }).click();
+      await page.getByText(/^Saved at/).waitFor();
+      expect((await as(t.server, root).get(`/v1/rerankers/${id}`).expect(200)).body.lexical).toEqual({ k1: 1.2, b: 0.5 });
+      await page.getByLabel('Times').fill('2');
+      await page.getByRole('button', { name: 'Ping', exact: true }).click();
+      await page.getByTestId('ping-results').getByText(/2 of 2 ok · min/).waitFor();
+
+      await page.goto(`${base}/console/rerankers`);
+      await heading(page, 'Rerankers');
+      await page.getByRole('row').filter({ has: page.getByRole('link', { name: 'Browser BM25' }) }).getByRole('cell', { name: 'built in', exact: true }).waitFor();
+
+      await page.goto(`${base}/console/playground`);
+      await heading(page, 'Playground');
+      await page.getByRole('group', { name: 'A', exact: true }).getByLabel('Reranker').fill(id);
+      await page.getByLabel('Query').fill('rotate keys');
+      await page.getByLabel(/^Documents/).fill(['Labels are pairs of strings.', 'Rotate the keys with secrets:rotate.', 'Nothing about it here.'].join('\n'));
+      await page.getByRole('button', { name: 'Run', exact: true }).click();
+      const results = page.getByTestId('playground-results');
+      await results.waitFor();
+      expect(await results.locator('tbody tr').first().getAttribute('data-index')).toBe('1');
+      await page.getByTestId('meta-a').getByText(`${id} (LEXICAL)`).waitFor();
+    });
+  });
+
   it('compares two rerankers on the same candidates: order, score bars, rank changes, who served, cost', async () => {
     await step('playground', async () => {
       const a = await as(t.server, root).post('/v1/rerankers').send(rerankerBody({ displayName: 'A', endpointUrl: upstreamA.url, modelIdentifier: 'model-a', pricing: { currency: 'USD', perRequest: '0.001' } })).expect(201);

@@ -63,6 +63,12 @@ export interface BuiltinTarget extends TargetBase {
 
 export type RerankTarget = UpstreamTarget | BuiltinTarget;
 
+/**
+ * The client's departure as an AbortSignal, made only when asked for: the built-in rankers
+ * ask (to drop queued work), an upstream call does not and pays nothing for it.
+ */
+export type ClientGone = () => AbortSignal;
+
 /** A rerank call, whichever endpoint it came through. */
 export interface RerankInput {
   readonly query: string;

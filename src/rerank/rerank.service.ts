@@ -18,6 +18,7 @@ import {
   PING_INPUT,
   type BatchOutcome,
   type BuiltinTarget,
+  type ClientGone,
   type LastProbe,
   type PingResult,
   type RankedDocument,
@@ -93,9 +94,9 @@ export class RerankService implements OnModuleDestroy {
 
   /**
    * One rerank for `caller`, within the target's deadline, on a target the caller was
-   * already authorized for and input already checked; `signal`: the client went away.
+   * already authorized for and input already checked; `clientGone`: whether its client went away.
    */
-  async execute(caller: Principal, target: RerankTarget, input: RerankInput, signal?: AbortSignal): Promise<RerankOutcome> {
+  async execute(caller: Principal, target: RerankTarget, input: RerankInput, clientGone?: ClientGone): Promise<RerankOutcome> {
     if (!target.modalities.includes('TEXT')) {
       throw DomainError.invalidArgument('This reranker does not accept TEXT documents (see supportedModalities)');
     }
@@ -104,7 +105,7 @@ export class RerankService implements OnModuleDestroy {
     const started = performance.now();
     const merged =
       target.kind === 'builtin'
-        ? await this.builtins.rank(caller, target, input.query, texts, signal)
+        ? await this.builtins.rank(caller, target, input.query, texts, clientGone?.())
         : await this.callUpstream(target, texts, { caller, query: input.query, topN, maxTokensPerDoc: input.maxTokensPerDoc });
     return {
       rerankerId: target.rerankerId,

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import type { Schemas } from '../api.js';
 import { collect, integer, keyValues } from '../command-kit.js';
 import type { CliContext } from '../context.js';
@@ -6,7 +6,9 @@ import { UsageError } from '../errors.js';
 import { readPrivateFile } from '../private-files.js';
 import { readSecret, type SecretFlags } from '../secret-input.js';
 
-export const PROVIDER_TYPES = ['OPENAI', 'VLLM', 'TEI', 'LLAMA_CPP', 'VOYAGE', 'COHERE', 'JINA', 'NVIDIA_NIM', 'PINECONE', 'MIXEDBREAD', 'VERTEX_AI', 'BEDROCK', 'DEEPINFRA'] as const;
+export const PROVIDER_TYPES = ['OPENAI', 'VLLM', 'TEI', 'LLAMA_CPP', 'VOYAGE', 'COHERE', 'JINA', 'NVIDIA_NIM', 'PINECONE', 'MIXEDBREAD', 'VERTEX_AI', 'BEDROCK', 'DEEPINFRA', 'LEXICAL', 'LOCAL'] as const;
+/** Types that run inside the service: no endpoint, API path, credential or extra headers. */
+export const BUILTIN_TYPES: readonly string[] = ['LEXICAL', 'LOCAL'];
 export const SECRET_FLAGS = { stdin: '--secret-stdin', file: '--secret-file', prompt: '--secret-prompt' } as const;
 
 /** Fields that `--unset` clears (null in the API). */
@@ -21,6 +23,7 @@ const NULLABLE = {
   headers: 'extraHeaders',
   pricing: 'pricing',
   credentials: 'credentials',
+  lexical: 'lexical',
 } as const;
 
 export interface RerankerFieldOptions extends Record<string, unknown> {
@@ -52,7 +55,18 @@ export interface RerankerFieldOptions extends Record<string, unknown> {
   awsService?: string;
   awsKeysStdin?: boolean;
   awsKeysFile?: string;
+  bm25K1?: number;
+  bm25B?: number;
   unset?: string[];
+}
+
+/** A decimal number within the API's range (BM25's k1 and b). */
+function numberIn(min: number, max: number): (raw: string) => number {
+  return (raw) => {
+    const value = Number(raw);
+    if (!/^\d+(\.\d+)?$|^\.\d+$/.test(raw.trim()) || value < min || value > max) throw new InvalidArgumentError(`expected a number from ${min} to ${max}`);
+    return value;
+  };
 }
 
 /** The options create and update share: every field of a reranker the API takes, secrets never as values. */
@@ -85,7 +99,9 @@ export function withRerankerFieldOptions(command: Command): Command {
     .option('--aws-region <region>', 'sign with AWS SigV4 in this region (the server\'s identity unless keys are given)')
     .option('--aws-service <name>', 'SigV4 signing name (default bedrock)')
     .option('--aws-keys-stdin', 'read AWS keys as JSON from stdin (aws configure export-credentials output)')
-    .option('--aws-keys-file <path>', 'read AWS keys as JSON from a file (mode 0600)');
+    .option('--aws-keys-file <path>', 'read AWS keys as JSON from a file (mode 0600)')
+    .option('--bm25-k1 <n>', "LEXICAL: BM25's term saturation k1, 0-100 (default: the service's)", numberIn(0, 100))
+    .option('--bm25-b <n>', "LEXICAL: BM25's length normalization b, 0-1 (default: the service's)", numberIn(0, 1));
 }
 
 /** `--unset <field>`, for update. */
@@ -115,6 +131,7 @@ export async function rerankerFields(ctx: CliContext, o: RerankerFieldOptions): 
   set('extraHeaders', keyValues(o.header, '--header'));
   set('pricing', o.pricing === undefined ? undefined : parsePricing(o.pricing));
   set('credentials', await credentials(ctx, o));
+  if (o.bm25K1 !== undefined || o.bm25B !== undefined) fields.lexical = { ...(o.bm25K1 !== undefined ? { k1: o.bm25K1 } : {}), ...(o.bm25B !== undefined ? { b: o.bm25B } : {}) };
   for (const flag of o.unset ?? []) {
     const field = NULLABLE[flag as keyof typeof NULLABLE];
     if (!field) throw new UsageError(`--unset takes one of ${Object.keys(NULLABLE).join(', ')}, not ${JSON.stringify(flag)}`);

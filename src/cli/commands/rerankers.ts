@@ -5,7 +5,7 @@ import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { colorsFor, labelsCell, printList, printOne, type OutputOptions, type View } from '../output.js';
 import { findReranker, rerankerId, type Reranker } from '../resolve.js';
-import { PROVIDER_TYPES, rerankerFields, withRerankerFieldOptions, withUnsetOption, type RerankerFieldOptions } from './reranker-fields.js';
+import { BUILTIN_TYPES, PROVIDER_TYPES, rerankerFields, withRerankerFieldOptions, withUnsetOption, type RerankerFieldOptions } from './reranker-fields.js';
 
 export const RERANKER_VIEW: View<Reranker> = {
   columns: [
@@ -13,12 +13,17 @@ export const RERANKER_VIEW: View<Reranker> = {
     { header: 'ID', value: (r) => r.rerankerId },
     { header: 'PROVIDER', value: (r) => r.providerType },
     { header: 'MODEL', value: (r) => r.modelIdentifier, maxWidth: 40 },
-    { header: 'ENDPOINT', value: (r) => `${r.endpointUrl}${r.apiPath}`, maxWidth: 60 },
+    { header: 'ENDPOINT', value: (r) => endpointCell(r), maxWidth: 60 },
     { header: 'LABELS', value: (r) => labelsCell(r.labels), maxWidth: 40 },
   ],
   id: (r) => r.rerankerId,
   name: (r) => r.name ?? r.rerankerId,
 };
+
+/** Built-in types (LEXICAL, LOCAL) answer a null endpoint: they run inside the service. */
+export function endpointCell(reranker: Pick<Reranker, 'endpointUrl' | 'apiPath'>): string {
+  return reranker.endpointUrl === null ? 'built in' : `${reranker.endpointUrl}${reranker.apiPath ?? ''}`;
+}
 
 interface OwnerOption {
   owner?: string;
@@ -37,11 +42,13 @@ export function rerankersCommand(runtime: CliRuntime): Command {
       'printenv COHERE_API_KEY | rrctl rerankers create --name cohere --provider COHERE \\',
       '    --endpoint https://api.cohere.com --model rerank-v3.5 --secret-stdin',
       'rrctl rerankers create --name tei --provider TEI --endpoint http://127.0.0.1:8081 --model bge-reranker-base',
+      'rrctl rerankers create --name bm25 --provider LEXICAL --model bm25 --bm25-k1 1.2 --bm25-b 0.75',
     ],
   ).action(
     action(runtime, async (ctx, _args, o: RerankerFieldOptions & OutputOptions & OwnerOption & { provider: string; label?: string[]; id?: string }) => {
       const fields = await rerankerFields(ctx, o);
-      for (const field of ['endpointUrl', 'modelIdentifier'] as const) {
+      const builtin = BUILTIN_TYPES.includes(o.provider.toUpperCase());
+      for (const field of builtin ? (['modelIdentifier'] as const) : (['endpointUrl', 'modelIdentifier'] as const)) {
         if (fields[field] === undefined) throw new UsageError(`create needs --${field === 'endpointUrl' ? 'endpoint' : 'model'}`);
       }
       const displayName = fields.displayName ?? fields.name;
@@ -110,6 +117,9 @@ export function rerankersCommand(runtime: CliRuntime): Command {
       } else if (merge) {
         fields.mergeLabels = merge;
       }
+      // --bm25-k1 alone keeps the stored b (the API replaces lexical as a whole).
+      const stored = current.data.lexical;
+      if (fields.lexical && stored) fields.lexical = { ...stored, ...(fields.lexical as Record<string, number>) };
       if (Object.keys(fields).length === 0) throw new UsageError('nothing to change: give at least one field');
       const updated = await ok(
         api.PATCH('/v1/rerankers/{id}', {

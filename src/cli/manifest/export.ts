@@ -25,7 +25,9 @@ export interface ExportOptions {
 /**
  * What exists, as manifests that apply reads back as unchanged: names (or ids where a
  * reranker has none), every field the API shows that is not a default left null, secrets
- * as their references, inline ones as the placeholder apply keeps and never sends.
+ * as their references, inline ones as the placeholder apply keeps and never sends. A
+ * built-in reranker (LEXICAL, LOCAL) shows a null endpoint and API path, so it is written
+ * without them, as validation asks.
  */
 export async function exportManifests(options: ExportOptions): Promise<Manifest[]> {
   const { api, kinds } = options;
@@ -77,6 +79,7 @@ export function rerankerManifest(reranker: Reranker, ownerId?: string): Manifest
       endpointUrl: reranker.endpointUrl,
       apiPath: reranker.apiPath,
       modelIdentifier: reranker.modelIdentifier,
+      lexical: reranker.lexical,
       supportedModalities: reranker.supportedModalities,
       credentials: reranker.credentials ? exportedCredentials(reranker.credentials) : undefined,
       version: reranker.version,

@@ -151,6 +151,7 @@ async function planReranker(object: ManifestObject, ownerId: string, options: Pl
   compare('endpointUrl', spec.endpointUrl, current.endpointUrl, text(canonicalEndpointUrl));
   compare('apiPath', spec.apiPath, current.apiPath, text(canonicalApiPath));
   compare('modelIdentifier', spec.modelIdentifier, current.modelIdentifier);
+  compare('lexical', spec.lexical, current.lexical, lexicalKey);
   compare('supportedModalities', spec.supportedModalities, current.supportedModalities, (v) => [...((v as string[] | undefined) ?? [])].sort());
   compare('version', spec.version, current.version);
   compare('monitoringEndpoint', spec.monitoringEndpoint, current.monitoringEndpoint, text(canonicalUrl));
@@ -221,6 +222,15 @@ function ownershipAllows(object: ManifestObject, labels: Record<string, string>,
 
 function sameLabels(a: Record<string, string>, b: Record<string, string>): boolean {
   return JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
+}
+
+/** BM25's parameters: key order does not matter, and no parameter at all is the service's defaults, like null. */
+export function lexicalKey(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, parameter]) => parameter !== undefined && parameter !== null)
+    .sort(([a], [b]) => a.localeCompare(b));
+  return entries.length > 0 ? entries : null;
 }
 
 function pricingKey(value: unknown): unknown {

@@ -13,7 +13,11 @@ export type Kind = (typeof KINDS)[number];
 /** What `rrctl export` writes for an inline secret: apply keeps the stored one and refuses to create one from it. */
 export const KEPT_SECRET = '<kept on the server>';
 
-const PROVIDER_TYPES = ['OPENAI', 'VLLM', 'TEI', 'LLAMA_CPP', 'VOYAGE', 'COHERE', 'JINA', 'NVIDIA_NIM', 'PINECONE', 'MIXEDBREAD', 'VERTEX_AI', 'BEDROCK', 'DEEPINFRA'];
+const PROVIDER_TYPES = ['OPENAI', 'VLLM', 'TEI', 'LLAMA_CPP', 'VOYAGE', 'COHERE', 'JINA', 'NVIDIA_NIM', 'PINECONE', 'MIXEDBREAD', 'VERTEX_AI', 'BEDROCK', 'DEEPINFRA', 'LEXICAL', 'LOCAL'];
+/** Types that run inside the service: the API refuses an endpoint, API path, credential or extra headers for them. */
+export const BUILTIN_PROVIDER_TYPES: readonly string[] = ['LEXICAL', 'LOCAL'];
+/** What a built-in reranker cannot have (null is accepted, as by the API). */
+export const REMOTE_ONLY_FIELDS = ['endpointUrl', 'apiPath', 'credentials', 'extraHeaders'] as const;
 const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 /** Alias and reranker names (the API's rule; a UUID is an id instead). */
 const NAME_PATTERN = '^[A-Za-z0-9._:/-]{1,128}$';
@@ -69,15 +73,21 @@ const credentials = {
 const rerankerSpec = {
   type: 'object',
   additionalProperties: false,
-  required: ['displayName', 'providerType', 'endpointUrl', 'modelIdentifier'],
+  required: ['displayName', 'providerType', 'modelIdentifier'],
   description: 'The fields of POST /v1/rerankers. Left out: unchanged on an existing reranker (the default on a new one); null: cleared.',
   properties: {
     displayName: { type: 'string', minLength: 1, maxLength: 255 },
     description: nullable({ type: 'string' }),
-    providerType: { enum: PROVIDER_TYPES, description: 'Immutable' },
-    endpointUrl: { type: 'string', description: 'Compared in its canonical form' },
+    providerType: { enum: PROVIDER_TYPES, description: 'Immutable. LEXICAL and LOCAL run inside the service (no endpointUrl, apiPath, credentials, extraHeaders)' },
+    endpointUrl: { type: 'string', description: 'Compared in its canonical form. Required, except for LEXICAL and LOCAL, which refuse it' },
     apiPath: { type: 'string' },
-    modelIdentifier: { type: 'string', minLength: 1 },
+    modelIdentifier: { type: 'string', minLength: 1, description: 'LEXICAL: bm25; LOCAL: a model in the server\'s MODELS_DIR' },
+    lexical: nullable({
+      type: 'object',
+      additionalProperties: false,
+      description: "BM25's parameters (LEXICAL only); left out: the service's defaults",
+      properties: { k1: { type: 'number', minimum: 0, maximum: 100 }, b: { type: 'number', minimum: 0, maximum: 1 } },
+    }),
     supportedModalities: { type: 'array', items: { enum: ['TEXT', 'IMAGE', 'AUDIO', 'VIDEO'] } },
     credentials: nullable(credentials),
     version: nullable({ type: 'string' }),
@@ -95,6 +105,18 @@ const rerankerSpec = {
       properties: { currency: { type: 'string', pattern: '^[A-Z]{3}$' }, perSearchUnit: decimal, perMillionTokens: decimal, perRequest: decimal, perThousandDocuments: decimal },
     }),
   },
+  // Editors flag these too; rrctl turns the failed branches into the API's sentences (validate.ts).
+  allOf: [
+    {
+      if: { type: 'object', required: ['providerType'], properties: { providerType: { enum: BUILTIN_PROVIDER_TYPES } } },
+      then: { type: 'object', properties: Object.fromEntries(REMOTE_ONLY_FIELDS.map((field) => [field, { type: 'null' }])) },
+      else: { type: 'object', required: ['endpointUrl'] },
+    },
+    {
+      if: { type: 'object', required: ['providerType'], properties: { providerType: { not: { const: 'LEXICAL' } } } },
+      then: { type: 'object', properties: { lexical: { type: 'null' } } },
+    },
+  ],
 };
 
 const aliasSpec = {

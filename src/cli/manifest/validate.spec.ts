@@ -147,4 +147,59 @@ spec: {targets: [{reranker: x}]}
     const text = 'apiVersion: rrctl/v1\nkind: Limits\nmetadata: {name: a}\nspec: {requestsPerMinute: 5}\n';
     expect(problems(text)).toEqual(['m.yaml, document 1 (line 4): spec: give exactly one of user and apiKey']);
   });
+
+  describe('built-in provider types', () => {
+    const builtin = (type: string, spec: string) => `apiVersion: rrctl/v1
+kind: Reranker
+metadata: {name: ${type.toLowerCase()}}
+spec:
+  displayName: ${type}
+  providerType: ${type}
+  modelIdentifier: ${type === 'LEXICAL' ? 'bm25' : 'tiny-cross-encoder'}
+${spec}`;
+
+    it('accepts LEXICAL and LOCAL without an endpoint, and BM25 parameters on LEXICAL', () => {
+      const text = `${builtin('LEXICAL', '  lexical: {k1: 1.2, b: 0.75}\n  scoreNormalization: NONE\n')}---\n${builtin('LOCAL', '  credentials: null\n  extraHeaders: null\n')}`;
+      const objects = validateManifests(parseManifest(text, 'm.yaml'), options());
+      expect(objects.map((o) => [o.name, o.spec.lexical ?? null])).toEqual([
+        ['lexical', { k1: 1.2, b: 0.75 }],
+        ['local', null],
+      ]);
+    });
+
+    it('refuses an endpoint, API path, credential or extra headers on a built-in, with the reason', () => {
+      const text = builtin(
+        'LEXICAL',
+        '  endpointUrl: https://api.cohere.com\n  apiPath: /rerank\n  credentials: {kind: CREDENTIAL_KIND_API_KEY, apiKey: {secretRef: {uri: env://X}}}\n  extraHeaders: {x-a: b}\n',
+      );
+      expect(problems(text)).toEqual([
+        'm.yaml, document 1 (line 8): spec.endpointUrl: is not accepted for LEXICAL: it runs inside the service',
+        'm.yaml, document 1 (line 9): spec.apiPath: is not accepted for LEXICAL: it runs inside the service',
+        'm.yaml, document 1 (line 10): spec.credentials: is not accepted for LEXICAL: it runs inside the service',
+        'm.yaml, document 1 (line 11): spec.extraHeaders: is not accepted for LEXICAL: it runs inside the service',
+      ]);
+      expect(problems(builtin('LOCAL', '  endpointUrl: http://127.0.0.1:8080\n'))).toEqual([
+        'm.yaml, document 1 (line 8): spec.endpointUrl: is not accepted for LOCAL: it runs inside the service',
+      ]);
+    });
+
+    it('still asks every other type for its endpoint, and keeps lexical to LEXICAL', () => {
+      const noEndpoint = reranker('').replace(/ {2}endpointUrl: .*\n/, '');
+      expect(problems(noEndpoint)).toEqual(['m.yaml, document 1 (line 6): spec.endpointUrl: is required for COHERE (only LEXICAL and LOCAL run without one)']);
+      expect(problems(reranker('  lexical: {k1: 1}'))).toEqual(['m.yaml, document 1 (line 10): spec.lexical: is only for LEXICAL, not COHERE']);
+      expect(problems(builtin('LOCAL', '  lexical: {b: 0.5}\n'))).toEqual(['m.yaml, document 1 (line 8): spec.lexical: is only for LEXICAL, not LOCAL']);
+    });
+
+    it('names the field inside a mapping that may be null, and checks k1 and b against the API’s ranges', () => {
+      expect(problems(reranker('  pricing: {currency: usd, perSearchUnit: cheap}'))).toEqual([
+        'm.yaml, document 1 (line 10): spec.pricing.currency: must match pattern "^[A-Z]{3}$"',
+        'm.yaml, document 1 (line 10): spec.pricing.perSearchUnit: must be a number, or must match pattern "^\\d{1,7}(\\.\\d{1,9})?$"',
+      ]);
+      expect(problems(builtin('LEXICAL', '  lexical: {k1: 101, b: -0.1, c: 1}\n'))).toEqual([
+        'm.yaml, document 1 (line 8): spec.lexical.c: unknown field',
+        'm.yaml, document 1 (line 8): spec.lexical.k1: must be <= 100',
+        'm.yaml, document 1 (line 8): spec.lexical.b: must be >= 0',
+      ]);
+    });
+  });
 });

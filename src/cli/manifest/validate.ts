@@ -1,7 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { ManifestProblem, ManifestSource, RawDocument } from './load.js';
 import { ManifestError } from './load.js';
-import { API_VERSION, KEPT_SECRET, KINDS, MANIFEST_SCHEMA, type Kind } from './schema.js';
+import { API_VERSION, BUILTIN_PROVIDER_TYPES, KEPT_SECRET, KINDS, MANIFEST_SCHEMA, type Kind } from './schema.js';
 import { ENV_REFERENCE, SECRET_PATHS, SecretSlot } from './secrets.js';
 
 /** Labels rrctl itself manages on rerankers and aliases. */
@@ -70,8 +70,9 @@ function checkedDocument(document: RawDocument, options: ValidateOptions, proble
   if (!(KINDS as readonly unknown[]).includes(raw.kind)) return void problem(['kind'], `unknown kind ${JSON.stringify(raw.kind)}; one of ${KINDS.join(', ')}`);
   const kind = raw.kind as Kind;
   const validate = validatorFor(kind);
+  const providerType = kind === 'Reranker' ? (raw.spec as { providerType?: unknown } | undefined)?.providerType : undefined;
   if (!validate(raw)) {
-    for (const error of schemaErrors(validate.errors ?? [])) problem(error.path, error.message);
+    for (const error of schemaErrors(validate.errors ?? [], typeof providerType === 'string' ? providerType : undefined)) problem(error.path, error.message);
     return undefined;
   }
   const metadata = raw.metadata as { name: string; labels?: Record<string, string>; protected?: boolean };
@@ -181,20 +182,37 @@ interface SchemaProblem {
   message: string;
 }
 
-/** ajv's errors as fields and sentences; the branches of a failed `anyOf` (a nullable field) or `oneOf` become one. */
-function schemaErrors(errors: readonly ErrorObject[]): SchemaProblem[] {
+/**
+ * ajv's errors as fields and sentences; the branches of a failed `anyOf` (a nullable field) or
+ * `oneOf` become one, and the conditions on a reranker's provider type (`if`/`then`/`else`)
+ * say what the API would: which field, and why, for that type.
+ */
+function schemaErrors(errors: readonly ErrorObject[], providerType?: string): SchemaProblem[] {
   const problems: SchemaProblem[] = [];
-  const branches = new Map<string, string[]>();
+  const branches: ErrorObject[] = [];
   for (const error of errors) {
     const path = pointerPath(error.instancePath);
+    if (error.keyword === 'if') continue;
+    const conditional = /\/allOf\/\d+\/(then|else)\//.exec(error.schemaPath);
+    if (conditional) {
+      problems.push(providerTypeProblem(error, path, providerType ?? 'this provider type'));
+      continue;
+    }
     const inBranch = /\/(anyOf|oneOf)\/\d+\//.test(error.schemaPath);
     if (inBranch) {
-      const key = error.instancePath;
-      branches.set(key, [...(branches.get(key) ?? []), sentence(error)]);
+      branches.push(error);
       continue;
     }
     if (error.keyword === 'anyOf') {
-      const alternatives = [...new Set(branches.get(error.instancePath) ?? [])];
+      const own = branches.filter((b) => b.instancePath === error.instancePath || b.instancePath.startsWith(`${error.instancePath}/`));
+      // An object that is not null (a nullable mapping) failed inside: name the fields within it, not "or must be null".
+      const inside = own.filter((b) => b.instancePath !== error.instancePath || b.keyword === 'additionalProperties' || b.keyword === 'required');
+      if (inside.length > 0) {
+        const unwrapped = own.map((b) => ({ ...b, schemaPath: b.schemaPath.replace(/\/(anyOf|oneOf)\/\d+\//, '/') }));
+        problems.push(...schemaErrors(unwrapped.filter((b) => b.instancePath !== error.instancePath || b.keyword !== 'type'), providerType));
+        continue;
+      }
+      const alternatives = [...new Set(own.map(sentence))];
       problems.push({ path, message: alternatives.length > 0 ? alternatives.join(', or ') : 'has a value of the wrong type' });
       continue;
     }
@@ -204,6 +222,15 @@ function schemaErrors(errors: readonly ErrorObject[]): SchemaProblem[] {
     else problems.push({ path, message: sentence(error) });
   }
   return problems;
+}
+
+function providerTypeProblem(error: ErrorObject, path: Array<string | number>, providerType: string): SchemaProblem {
+  if (error.keyword === 'required') {
+    return { path: [...path, String(error.params.missingProperty)], message: `is required for ${providerType} (only ${BUILTIN_PROVIDER_TYPES.join(' and ')} run without one)` };
+  }
+  const field = path[path.length - 1];
+  if (field === 'lexical') return { path, message: `is only for LEXICAL, not ${providerType}` };
+  return { path, message: `is not accepted for ${providerType}: it runs inside the service` };
 }
 
 function sentence(error: ErrorObject): string {

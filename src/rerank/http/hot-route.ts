@@ -8,6 +8,7 @@ import type { Principal } from '../../auth/principal.js';
 import type { RequestAuthenticator } from '../../auth/request-authenticator.js';
 import { API_KEY_SECURITY } from '../../common/openapi/api-key-auth.js';
 import { errorResponses } from '../../common/openapi/api-errors.decorator.js';
+import type { ClientGone } from '../rerank-types.js';
 import { sendError, type ErrorShape } from '../../common/errors/error-response.js';
 import type { ErrorCode } from '../../common/errors/error-code.js';
 import { validatedBody } from '../../common/validation/validated-body.js';
@@ -63,12 +64,16 @@ export interface HotRoute<Body = unknown> {
 
 type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
-/** Aborted when the client goes away before its answer is written: the built-in rankers then drop its work not yet started. */
-export function clientGone(reply: FastifyReply): AbortSignal {
+/** Whether the client went away before its answer was written, as a signal made on first ask (see ClientGone). */
+export function clientGone(reply: FastifyReply): ClientGone {
+  let signal: AbortSignal | undefined;
+  return () => (signal ??= departureOf(reply.raw));
+}
+
+function departureOf(response: FastifyReply['raw']): AbortSignal {
   const controller = new AbortController();
-  reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) controller.abort();
-  });
+  if (response.destroyed && !response.writableFinished) controller.abort();
+  else response.once('close', () => !response.writableFinished && controller.abort());
   return controller.signal;
 }
 

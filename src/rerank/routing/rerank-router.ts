@@ -8,7 +8,7 @@ import { RerankTargets } from '../rerank-targets.js';
 import { rankAndCut, RerankService } from '../rerank.service.js';
 import { RerankMetering } from '../rerank-metering.js';
 import type { Reranker } from '../../generated/prisma/client.js';
-import { PING_INPUT, type Attempt, type PingOutcome, type PingResult, type RerankInput, type RerankOutcome, type RerankTarget, type RerankTrace, type RoutedOutcome } from '../rerank-types.js';
+import { PING_INPUT, type Attempt, type ClientGone, type PingOutcome, type PingResult, type RerankInput, type RerankOutcome, type RerankTarget, type RerankTrace, type RoutedOutcome } from '../rerank-types.js';
 import { BuiltinRanking } from '../builtin-ranking.js';
 import { ModelResolver, type AliasRoute } from './model-resolver.js';
 
@@ -16,8 +16,8 @@ import { ModelResolver, type AliasRoute } from './model-resolver.js';
 interface CallTrace extends RerankTrace {
   admission?: Admission;
   rateLimitHeaders?: RateLimitHeaders;
-  /** Aborted when the client went away: the built-in rankers drop its work not started. */
-  signal?: AbortSignal;
+  /** The client went away: the built-in rankers drop its work not started. */
+  clientGone?: ClientGone;
 }
 
 /** A call's candidates, in the order to try them; `lastResort` when every one fails. */
@@ -47,22 +47,22 @@ export class RerankRouter {
     private readonly builtins: BuiltinRanking,
   ) {}
 
-  /** The drop-in endpoints: `model` is a reranker id, an alias name or a modelIdentifier. `signal`: aborted when the client goes away. */
-  rerankModel(principal: Principal, model: string, input: RerankInput, signal?: AbortSignal): Promise<RoutedOutcome> {
-    return this.governed(principal, input, signal, async (trace) => {
+  /** The drop-in endpoints: `model` is a reranker id, an alias name or a modelIdentifier. `clientGone`: whether its client went away. */
+  rerankModel(principal: Principal, model: string, input: RerankInput, clientGone?: ClientGone): Promise<RoutedOutcome> {
+    return this.governed(principal, input, clientGone, async (trace) => {
       const resolved = await this.resolver.resolve(principal, model);
       if (resolved.kind === 'alias') return this.runAlias(principal, resolved.route, input, trace);
       return this.byId(principal, resolved.rerankerId, input, [], trace);
     });
   }
 
-  rerankAlias(principal: Principal, name: string, input: RerankInput, signal?: AbortSignal): Promise<RoutedOutcome> {
-    return this.governed(principal, input, signal, async (trace) => this.runAlias(principal, await this.resolver.resolveAlias(principal, name), input, trace));
+  rerankAlias(principal: Principal, name: string, input: RerankInput, clientGone?: ClientGone): Promise<RoutedOutcome> {
+    return this.governed(principal, input, clientGone, async (trace) => this.runAlias(principal, await this.resolver.resolveAlias(principal, name), input, trace));
   }
 
   /** By id, then each of `fallbackRerankerIds` in order (each needs EXECUTE like the first). */
-  rerankReranker(principal: Principal, rerankerId: string, input: RerankInput, fallbackRerankerIds: readonly string[], signal?: AbortSignal): Promise<RoutedOutcome> {
-    return this.governed(principal, input, signal, (trace) => this.byId(principal, rerankerId, input, fallbackRerankerIds, trace));
+  rerankReranker(principal: Principal, rerankerId: string, input: RerankInput, fallbackRerankerIds: readonly string[], clientGone?: ClientGone): Promise<RoutedOutcome> {
+    return this.governed(principal, input, clientGone, (trace) => this.byId(principal, rerankerId, input, fallbackRerankerIds, trace));
   }
 
   /**
@@ -125,11 +125,11 @@ export class RerankRouter {
   private async governed(
     principal: Principal,
     input: RerankInput,
-    signal: AbortSignal | undefined,
+    clientGone: ClientGone | undefined,
     call: (trace: CallTrace) => Promise<RoutedOutcome>,
   ): Promise<RoutedOutcome> {
     const started = performance.now();
-    const trace: CallTrace = { signal };
+    const trace: CallTrace = { clientGone };
     let outcome: RoutedOutcome;
     try {
       this.rerank.checkInput(input);
@@ -154,7 +154,7 @@ export class RerankRouter {
   private async execute(principal: Principal, target: RerankTarget, input: RerankInput, trace: CallTrace): Promise<RerankOutcome> {
     if (trace.admission?.costLimited) await trace.admission.reserveCost(this.metering.maxCost(target, input));
     trace.target = target;
-    return this.rerank.execute(principal, target, input, trace.signal);
+    return this.rerank.execute(principal, target, input, trace.clientGone);
   }
 
   private async byId(principal: Principal, rerankerId: string, input: RerankInput, fallbackRerankerIds: readonly string[], trace: CallTrace): Promise<RoutedOutcome> {
@@ -222,7 +222,7 @@ export class RerankRouter {
   private async lastResort(principal: Principal, input: RerankInput, attempts: Attempt[], route: Route, trace: CallTrace): Promise<RoutedOutcome> {
     const started = performance.now();
     const texts = renderDocuments(input.documents, input.rankFields ?? ['text']);
-    const ranked = await this.builtins.lastResort(principal, input.query, texts, trace.signal);
+    const ranked = await this.builtins.lastResort(principal, input.query, texts, trace.clientGone?.());
     return {
       rerankerId: 'LEXICAL',
       model: 'bm25',

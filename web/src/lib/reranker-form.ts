@@ -2,12 +2,17 @@
  * The reranker form: its state, the defaults a provider type brings, and the create and
  * update bodies it sends. Validation is the API's (create, update and the dry probe give the
  * same answers); the form only refuses what it cannot turn into a body (a label line
- * without `=`, a number that is not one), naming the field like the API does.
+ * without `=`, a number that is not one or out of the API's range), naming the field like
+ * the API does.
+ *
+ * Built-in types (the catalog's `builtin: true`: LEXICAL, LOCAL) run inside the service: the
+ * API refuses an endpoint, API path, credential or extra headers for them, so the form never
+ * sends those, whatever is left in the hidden fields.
  */
 import { labelsToText, parseLabels, sameLabels } from './labels.js';
 
 export type ProviderType =
-  | 'OPENAI' | 'VLLM' | 'TEI' | 'LLAMA_CPP' | 'VOYAGE' | 'COHERE' | 'JINA' | 'NVIDIA_NIM' | 'PINECONE' | 'MIXEDBREAD' | 'VERTEX_AI' | 'BEDROCK' | 'DEEPINFRA';
+  | 'OPENAI' | 'VLLM' | 'TEI' | 'LLAMA_CPP' | 'VOYAGE' | 'COHERE' | 'JINA' | 'NVIDIA_NIM' | 'PINECONE' | 'MIXEDBREAD' | 'VERTEX_AI' | 'BEDROCK' | 'DEEPINFRA' | 'LEXICAL' | 'LOCAL';
 export type CredentialKind = 'CREDENTIAL_KIND_API_KEY' | 'CREDENTIAL_KIND_GCP_ADC' | 'CREDENTIAL_KIND_AWS_SIGV4';
 
 /** One entry of GET /v1/providers. */
@@ -15,12 +20,26 @@ export interface ProviderInfo {
   readonly providerType: ProviderType;
   readonly displayName: string;
   readonly defaultEndpointUrl: string | null;
-  /** May hold `{model}`, replaced by the model identifier. */
-  readonly defaultApiPath: string;
-  readonly credentialHeader: { readonly headerName: string; readonly prefix: string };
+  /** May hold `{model}`, replaced by the model identifier; null for built-in types. */
+  readonly defaultApiPath: string | null;
+  readonly credentialHeader: { readonly headerName: string; readonly prefix: string } | null;
   readonly credentialKinds: readonly CredentialKind[];
   readonly defaultScoreNormalization: 'NONE' | 'SIGMOID';
-  readonly maxDocumentsPerRequest: number;
+  /** Null: the whole call at once (LEXICAL). */
+  readonly maxDocumentsPerRequest: number | null;
+  /** Runs inside the service: no endpoint, API path, credential or extra headers. */
+  readonly builtin?: boolean;
+  /** A permission registering it needs (LOCAL: USE_SERVER_RESOURCES), null for none. */
+  readonly requiresPermission?: string | null;
+}
+
+/** LEXICAL's one model. */
+export const BM25_MODEL = 'bm25';
+/** The API's ranges for BM25's parameters. */
+export const LEXICAL_RANGES = { k1: { min: 0, max: 100 }, b: { min: 0, max: 1 } } as const;
+
+export function isBuiltin(provider: ProviderInfo): boolean {
+  return provider.builtin === true;
 }
 
 /** How the credential is given. `KEEP` (edit only): the stored one stays, its secret never comes back. */
@@ -56,6 +75,9 @@ export interface RerankerFormState {
   perRequest: string;
   perThousandDocuments: string;
   ownerId: string;
+  /** BM25's k1 and b (LEXICAL only); empty: the service's default. */
+  lexicalK1: string;
+  lexicalB: string;
 }
 
 /** API field paths (as errors name them) -> the form field showing the message. */
@@ -95,10 +117,13 @@ export const RERANKER_FIELDS: Readonly<Record<string, keyof RerankerFormState>> 
   'pricing.perRequest': 'perRequest',
   'pricing.perThousandDocuments': 'perThousandDocuments',
   ownerId: 'ownerId',
+  lexical: 'lexicalK1',
+  'lexical.k1': 'lexicalK1',
+  'lexical.b': 'lexicalB',
 };
 
 export function apiPathFor(provider: ProviderInfo, model: string): string {
-  return provider.defaultApiPath.replace('{model}', model);
+  return (provider.defaultApiPath ?? '').replace('{model}', model);
 }
 
 function defaultCredential(provider: ProviderInfo): CredentialChoice {
@@ -109,18 +134,19 @@ function defaultCredential(provider: ProviderInfo): CredentialChoice {
 }
 
 export function emptyForm(provider: ProviderInfo): RerankerFormState {
+  const apiPath = provider.defaultApiPath ?? '';
   return {
     displayName: '',
     description: '',
     providerType: provider.providerType,
     endpointUrl: provider.defaultEndpointUrl ?? '',
-    apiPath: provider.defaultApiPath.includes('{model}') ? '' : provider.defaultApiPath,
-    modelIdentifier: '',
+    apiPath: apiPath.includes('{model}') ? '' : apiPath,
+    modelIdentifier: provider.providerType === 'LEXICAL' ? BM25_MODEL : '',
     credential: defaultCredential(provider),
     inlineSecret: '',
     secretRefUri: '',
-    headerName: provider.credentialHeader.headerName,
-    prefix: provider.credentialHeader.prefix,
+    headerName: provider.credentialHeader?.headerName ?? '',
+    prefix: provider.credentialHeader?.prefix ?? '',
     gcpScopes: '',
     gcpQuotaProjectId: '',
     awsRegion: '',
@@ -139,6 +165,8 @@ export function emptyForm(provider: ProviderInfo): RerankerFormState {
     perRequest: '',
     perThousandDocuments: '',
     ownerId: '',
+    lexicalK1: '',
+    lexicalB: '',
   };
 }
 
@@ -150,9 +178,11 @@ export function switchProvider(state: RerankerFormState, from: ProviderInfo, to:
   const before = emptyForm(from);
   const after = emptyForm(to);
   const next: RerankerFormState = { ...state, providerType: to.providerType };
-  for (const key of ['endpointUrl', 'apiPath', 'headerName', 'prefix', 'credential'] as const) {
+  for (const key of ['endpointUrl', 'apiPath', 'headerName', 'prefix', 'credential', 'modelIdentifier'] as const) {
     if (state[key] === before[key]) (next as unknown as Record<string, unknown>)[key] = after[key];
   }
+  // LEXICAL has one model: another type's model name typed before would only earn a 400.
+  if (to.providerType === 'LEXICAL') next.modelIdentifier = BM25_MODEL;
   if (!to.credentialKinds.some((kind) => choiceKinds(next.credential).includes(kind)) && next.credential !== 'NONE') next.credential = after.credential;
   return next;
 }
@@ -177,8 +207,9 @@ export interface StoredReranker {
   readonly displayName: string;
   readonly description: string | null;
   readonly providerType: ProviderType;
-  readonly endpointUrl: string;
-  readonly apiPath: string;
+  /** Null for built-in types. */
+  readonly endpointUrl: string | null;
+  readonly apiPath: string | null;
   readonly modelIdentifier: string;
   readonly credentials: { readonly kind: CredentialKind; readonly apiKey?: { readonly headerName: string; readonly prefix: string } } | null;
   readonly labels: Readonly<Record<string, string>>;
@@ -187,6 +218,7 @@ export interface StoredReranker {
   readonly scoreNormalization: 'NONE' | 'SIGMOID';
   readonly pricing: Readonly<Record<string, string | undefined>> | null;
   readonly ownerId: string;
+  readonly lexical?: { readonly k1?: number; readonly b?: number } | null;
 }
 
 export function formFromReranker(reranker: StoredReranker, provider: ProviderInfo): RerankerFormState {
@@ -195,12 +227,12 @@ export function formFromReranker(reranker: StoredReranker, provider: ProviderInf
     ...emptyForm(provider),
     displayName: reranker.displayName,
     description: reranker.description ?? '',
-    endpointUrl: reranker.endpointUrl,
-    apiPath: reranker.apiPath,
+    endpointUrl: reranker.endpointUrl ?? '',
+    apiPath: reranker.apiPath ?? '',
     modelIdentifier: reranker.modelIdentifier,
     credential: reranker.credentials ? 'KEEP' : 'NONE',
-    headerName: reranker.credentials?.apiKey?.headerName ?? provider.credentialHeader.headerName,
-    prefix: reranker.credentials?.apiKey?.prefix ?? provider.credentialHeader.prefix,
+    headerName: reranker.credentials?.apiKey?.headerName ?? provider.credentialHeader?.headerName ?? '',
+    prefix: reranker.credentials?.apiKey?.prefix ?? provider.credentialHeader?.prefix ?? '',
     labels: labelsToText(reranker.labels),
     requestTimeoutMs: reranker.requestTimeoutMs === undefined ? '' : String(reranker.requestTimeoutMs),
     maxDocumentsPerRequest: reranker.maxDocumentsPerRequest === undefined ? '' : String(reranker.maxDocumentsPerRequest),
@@ -212,6 +244,8 @@ export function formFromReranker(reranker: StoredReranker, provider: ProviderInf
     perRequest: pricing?.perRequest ?? '',
     perThousandDocuments: pricing?.perThousandDocuments ?? '',
     ownerId: reranker.ownerId,
+    lexicalK1: reranker.lexical?.k1 === undefined ? '' : String(reranker.lexical.k1),
+    lexicalB: reranker.lexical?.b === undefined ? '' : String(reranker.lexical.b),
   };
 }
 
@@ -269,6 +303,26 @@ export function credentialsOf(state: RerankerFormState): Body | null | undefined
   }
 }
 
+function lexicalNumber(field: 'lexicalK1' | 'lexicalB', text: string): number | undefined {
+  const trimmed = text.trim();
+  if (!trimmed) return undefined;
+  const name = field === 'lexicalK1' ? 'k1' : 'b';
+  const { min, max } = LEXICAL_RANGES[name];
+  // Number('') and Number('0x1') are numbers too: only plain decimals are.
+  const value = /^\d+(\.\d+)?$|^\.\d+$/.test(trimmed) ? Number(trimmed) : NaN;
+  if (!Number.isFinite(value) || value < min || value > max) throw new FormProblem(field, `lexical.${name} must be a number from ${min} to ${max}`);
+  return value;
+}
+
+/** BM25's parameters (LEXICAL only), or null when both are left to the service's defaults. */
+export function lexicalOf(state: RerankerFormState): { k1?: number; b?: number } | null {
+  if (state.providerType !== 'LEXICAL') return null;
+  const k1 = lexicalNumber('lexicalK1', state.lexicalK1);
+  const b = lexicalNumber('lexicalB', state.lexicalB);
+  if (k1 === undefined && b === undefined) return null;
+  return { ...(k1 !== undefined ? { k1 } : {}), ...(b !== undefined ? { b } : {}) };
+}
+
 function pricingOf(state: RerankerFormState): Body | null {
   if (!state.priced) return null;
   const pricing: Body = { currency: state.currency.trim() };
@@ -280,18 +334,21 @@ function pricingOf(state: RerankerFormState): Body | null {
 }
 
 /** POST /v1/rerankers (and the dry probe): throws FormProblem for what cannot become a body. */
-export function createBody(state: RerankerFormState): Body {
+export function createBody(state: RerankerFormState, provider: ProviderInfo): Body {
+  const builtin = isBuiltin(provider);
   const body: Body = {
     displayName: state.displayName,
     providerType: state.providerType,
-    endpointUrl: state.endpointUrl.trim(),
+    ...(builtin ? {} : { endpointUrl: state.endpointUrl.trim() }),
     modelIdentifier: state.modelIdentifier.trim(),
     labels: labelsOf(state),
   };
   if (state.description.trim()) body.description = state.description;
-  if (state.apiPath.trim()) body.apiPath = state.apiPath.trim();
-  const credentials = credentialsOf(state);
+  if (!builtin && state.apiPath.trim()) body.apiPath = state.apiPath.trim();
+  const credentials = builtin ? null : credentialsOf(state);
   if (credentials) body.credentials = credentials;
+  const lexical = lexicalOf(state);
+  if (lexical) body.lexical = lexical;
   const timeout = integerOf('requestTimeoutMs', state.requestTimeoutMs);
   if (timeout !== undefined) body.requestTimeoutMs = timeout;
   const batch = integerOf('maxDocumentsPerRequest', state.maxDocumentsPerRequest);
@@ -307,11 +364,14 @@ export function createBody(state: RerankerFormState): Body {
  * PATCH /v1/rerankers/{id}: only what changed from `original` (the form as loaded), so a
  * concurrent change to another field is not overwritten, and If-Match catches one to the same.
  */
-export function patchBody(original: RerankerFormState, state: RerankerFormState): Body {
+export function patchBody(original: RerankerFormState, state: RerankerFormState, provider: ProviderInfo): Body {
+  const builtin = isBuiltin(provider);
   const body: Body = {};
-  for (const key of ['displayName', 'endpointUrl', 'apiPath', 'modelIdentifier'] as const) {
+  for (const key of builtin ? (['displayName', 'modelIdentifier'] as const) : (['displayName', 'endpointUrl', 'apiPath', 'modelIdentifier'] as const)) {
     if (state[key].trim() !== original[key].trim()) body[key] = key === 'displayName' ? state[key] : state[key].trim();
   }
+  const lexical = lexicalOf(state);
+  if (JSON.stringify(lexical) !== JSON.stringify(lexicalOf(original))) body.lexical = lexical;
   if (state.description !== original.description) body.description = state.description.trim() ? state.description : null;
   const labels = labelsOf(state);
   if (!sameLabels(labels, labelsOf(original))) body.replaceLabels = labels;
@@ -321,6 +381,7 @@ export function patchBody(original: RerankerFormState, state: RerankerFormState)
   if (state.scoreNormalization !== original.scoreNormalization && state.scoreNormalization) body.scoreNormalization = state.scoreNormalization;
   const pricing = pricingOf(state);
   if (JSON.stringify(pricing) !== JSON.stringify(pricingOf(original))) body.pricing = pricing;
+  if (builtin) return body;
   const credentials = credentialsOf(state);
   if (credentials !== undefined && !(credentials === null && original.credential === 'NONE')) body.credentials = credentials;
   return body;

@@ -5,13 +5,16 @@ import { asApiError } from '../hooks.js';
 import { ApiError, fieldErrorsOf } from '../lib/api-error.js';
 import { latencyStats } from '../lib/latency-stats.js';
 import {
+  BM25_MODEL,
   FormProblem,
+  LEXICAL_RANGES,
   RERANKER_FIELDS,
   apiPathFor,
   choiceKinds,
   createBody,
   emptyForm,
   formFromReranker,
+  isBuiltin,
   patchBody,
   switchProvider,
   type CredentialChoice,
@@ -48,6 +51,16 @@ interface Conflict {
   readonly theirs: string[];
 }
 
+/** The model field's hint for built-in types: LEXICAL has one model, LOCAL's must be on the server. */
+function modelExtras(type: string, holdsServerResources: boolean): Record<string, unknown> {
+  if (type === 'LEXICAL') return { hint: `BM25 is LEXICAL's only model: ${BM25_MODEL}` };
+  if (type !== 'LOCAL') return {};
+  return {
+    placeholder: 'cross-encoder/ms-marco-MiniLM-L-6-v2',
+    hint: `An ONNX cross-encoder run by the service: registering it needs the USE_SERVER_RESOURCES permission${holdsServerResources ? '' : ' (this key does not hold it)'}, and the model's files in the server's MODELS_DIR (npm run models:pull), allowed by LOCAL_MODELS_ALLOWED.`,
+  };
+}
+
 function providerOf(catalog: readonly ProviderInfo[], type: string): ProviderInfo {
   return catalog.find((p) => p.providerType === type) ?? catalog[0]!;
 }
@@ -68,6 +81,7 @@ export function RerankerEditor({ rerankerId, catalog, onDone }: { rerankerId?: s
   const [pingCount, setPingCount] = useState('5');
 
   const provider = providerOf(catalog, state.providerType);
+  const builtin = isBuiltin(provider);
   const editing = rerankerId !== undefined;
   const canSave = editing ? permissions.can('UPDATE', 'RERANKER') : permissions.can('CREATE', 'RERANKER');
 
@@ -121,8 +135,8 @@ export function RerankerEditor({ rerankerId, catalog, onDone }: { rerankerId?: s
     run('Testing', async () => {
       setProbe(undefined);
       const result = editing
-        ? await body(api.POST('/v1/rerankers/{id}/probe', { params: { path: { id: rerankerId } }, body: patchBody(loaded!.original, state) as never }))
-        : await body(api.POST('/v1/rerankers/probe', { body: createBody(state) as never }));
+        ? await body(api.POST('/v1/rerankers/{id}/probe', { params: { path: { id: rerankerId } }, body: patchBody(loaded!.original, state, provider) as never }))
+        : await body(api.POST('/v1/rerankers/probe', { body: createBody(state, provider) as never }));
       setProbe(result);
     });
 
@@ -130,11 +144,11 @@ export function RerankerEditor({ rerankerId, catalog, onDone }: { rerankerId?: s
     event.preventDefault();
     void run('Saving', async () => {
       if (!editing) {
-        const created = await body(api.POST('/v1/rerankers', { body: createBody(state) as never }));
+        const created = await body(api.POST('/v1/rerankers', { body: createBody(state, provider) as never }));
         onDone(`/console/rerankers/${created.rerankerId}`);
         return;
       }
-      const changes = patchBody(loaded!.original, state);
+      const changes = patchBody(loaded!.original, state, provider);
       if (Object.keys(changes).length === 0) {
         setSaved('Nothing changed.');
         return;
@@ -241,7 +255,7 @@ export function RerankerEditor({ rerankerId, catalog, onDone }: { rerankerId?: s
       )}
       <form onSubmit={save} class="form" aria-label="Reranker" noValidate>
         <fieldset>
-          <legend>Upstream</legend>
+          <legend>{builtin ? 'Ranker' : 'Upstream'}</legend>
           <Field label="Provider type" error={errors.providerType}>
             {(aria) => (
               <select
@@ -259,64 +273,76 @@ export function RerankerEditor({ rerankerId, catalog, onDone }: { rerankerId?: s
             )}
           </Field>
           {text('displayName', 'Display name', { required: true, maxLength: 255 })}
-          {text('endpointUrl', 'Endpoint URL', { required: true, type: 'url', placeholder: provider.defaultEndpointUrl ?? 'https://…', spellcheck: false })}
-          {text('modelIdentifier', 'Model', { required: true, spellcheck: false })}
-          {text('apiPath', 'API path', { placeholder: apiPathFor(provider, state.modelIdentifier || '<model>'), spellcheck: false, hint: 'Empty: the provider default' })}
+          {!builtin && text('endpointUrl', 'Endpoint URL', { required: true, type: 'url', placeholder: provider.defaultEndpointUrl ?? 'https://…', spellcheck: false })}
+          {text('modelIdentifier', 'Model', { required: true, spellcheck: false, ...modelExtras(provider.providerType, permissions.has('USE_SERVER_RESOURCES')) })}
+          {!builtin && text('apiPath', 'API path', { placeholder: apiPathFor(provider, state.modelIdentifier || '<model>'), spellcheck: false, hint: 'Empty: the provider default' })}
+          {state.providerType === 'LEXICAL' && (
+            <div class="row">
+              {text('lexicalK1', 'BM25 k1', { inputMode: 'decimal', placeholder: '1.2', hint: `Term saturation, ${LEXICAL_RANGES.k1.min} to ${LEXICAL_RANGES.k1.max}; empty: Okapi's default, 1.2` })}
+              {text('lexicalB', 'BM25 b', { inputMode: 'decimal', placeholder: '0.75', hint: `Length normalization, ${LEXICAL_RANGES.b.min} to ${LEXICAL_RANGES.b.max}; empty: Okapi's default, 0.75` })}
+            </div>
+          )}
           {text('description', 'Description')}
         </fieldset>
-        <fieldset>
-          <legend>Credential</legend>
-          <Field label="How the upstream is authenticated" error={errors.credential}>
-            {(aria) => (
-              <select {...aria} value={state.credential} disabled={!canSave} onChange={(e) => set('credential', e.currentTarget.value as CredentialChoice)}>
-                {credentialChoices.map((choice) => (
-                  <option key={choice} value={choice}>
-                    {CREDENTIAL_LABELS[choice]}
-                  </option>
-                ))}
-              </select>
+        {builtin ? (
+          <p class="hint" data-testid="builtin-note">
+            {provider.displayName} runs inside the service: no endpoint, API path or credential to give.
+          </p>
+        ) : (
+          <fieldset>
+            <legend>Credential</legend>
+            <Field label="How the upstream is authenticated" error={errors.credential}>
+              {(aria) => (
+                <select {...aria} value={state.credential} disabled={!canSave} onChange={(e) => set('credential', e.currentTarget.value as CredentialChoice)}>
+                  {credentialChoices.map((choice) => (
+                    <option key={choice} value={choice}>
+                      {CREDENTIAL_LABELS[choice]}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            {state.credential === 'KEEP' && loaded?.reranker.credentials && (
+              <p class="hint">
+                Stored: {loaded.reranker.credentials.kind.replace('CREDENTIAL_KIND_', '')}
+                {loaded.reranker.credentials.apiKey?.secretHint ? ` ending ${loaded.reranker.credentials.apiKey.secretHint}` : ''}
+                {loaded.reranker.credentials.apiKey?.secretRef ? ` from ${loaded.reranker.credentials.apiKey.secretRef.uri}` : ''}. The secret is never shown; choose another option to replace it.
+              </p>
             )}
-          </Field>
-          {state.credential === 'KEEP' && loaded?.reranker.credentials && (
-            <p class="hint">
-              Stored: {loaded.reranker.credentials.kind.replace('CREDENTIAL_KIND_', '')}
-              {loaded.reranker.credentials.apiKey?.secretHint ? ` ending ${loaded.reranker.credentials.apiKey.secretHint}` : ''}
-              {loaded.reranker.credentials.apiKey?.secretRef ? ` from ${loaded.reranker.credentials.apiKey.secretRef.uri}` : ''}. The secret is never shown; choose another option to replace it.
-            </p>
-          )}
-          {state.credential === 'API_KEY_INLINE' && text('inlineSecret', 'API key', { type: 'password', autoComplete: 'off', spellcheck: false })}
-          {state.credential === 'API_KEY_REF' && text('secretRefUri', 'Secret reference', { placeholder: 'vault://secret/rerankers/cohere#api_key', spellcheck: false })}
-          {(state.credential === 'API_KEY_INLINE' || state.credential === 'API_KEY_REF') && (
-            <div class="row">
-              {text('headerName', 'Header name')}
-              {text('prefix', 'Value prefix', { hint: 'e.g. "Bearer " (with the space), or empty' })}
-            </div>
-          )}
-          {state.credential === 'GCP_ADC' && (
-            <div class="row">
-              {text('gcpScopes', 'OAuth scopes', { hint: 'Space separated; empty: cloud-platform' })}
-              {text('gcpQuotaProjectId', 'Quota project')}
-            </div>
-          )}
-          {(state.credential === 'AWS_KEYS' || state.credential === 'AWS_CHAIN') && (
-            <div class="row">
-              {text('awsRegion', 'Region', { placeholder: 'us-east-1' })}
-              {text('awsService', 'Signing service')}
-            </div>
-          )}
-          {state.credential === 'AWS_KEYS' && (
-            <div class="row">
-              {text('awsAccessKeyId', 'Access key id', { autoComplete: 'off' })}
-              {text('awsSecretAccessKey', 'Secret access key', { type: 'password', autoComplete: 'off' })}
-              {text('awsSessionToken', 'Session token (temporary keys)', { type: 'password', autoComplete: 'off' })}
-            </div>
-          )}
-        </fieldset>
+            {state.credential === 'API_KEY_INLINE' && text('inlineSecret', 'API key', { type: 'password', autoComplete: 'off', spellcheck: false })}
+            {state.credential === 'API_KEY_REF' && text('secretRefUri', 'Secret reference', { placeholder: 'vault://secret/rerankers/cohere#api_key', spellcheck: false })}
+            {(state.credential === 'API_KEY_INLINE' || state.credential === 'API_KEY_REF') && (
+              <div class="row">
+                {text('headerName', 'Header name')}
+                {text('prefix', 'Value prefix', { hint: 'e.g. "Bearer " (with the space), or empty' })}
+              </div>
+            )}
+            {state.credential === 'GCP_ADC' && (
+              <div class="row">
+                {text('gcpScopes', 'OAuth scopes', { hint: 'Space separated; empty: cloud-platform' })}
+                {text('gcpQuotaProjectId', 'Quota project')}
+              </div>
+            )}
+            {(state.credential === 'AWS_KEYS' || state.credential === 'AWS_CHAIN') && (
+              <div class="row">
+                {text('awsRegion', 'Region', { placeholder: 'us-east-1' })}
+                {text('awsService', 'Signing service')}
+              </div>
+            )}
+            {state.credential === 'AWS_KEYS' && (
+              <div class="row">
+                {text('awsAccessKeyId', 'Access key id', { autoComplete: 'off' })}
+                {text('awsSecretAccessKey', 'Secret access key', { type: 'password', autoComplete: 'off' })}
+                {text('awsSessionToken', 'Session token (temporary keys)', { type: 'password', autoComplete: 'off' })}
+              </div>
+            )}
+          </fieldset>
+        )}
         <fieldset>
           <legend>Calls</legend>
           <div class="row">
             {text('requestTimeoutMs', 'Timeout (ms)', { inputMode: 'numeric', placeholder: '30000' })}
-            {text('maxDocumentsPerRequest', 'Documents per upstream request', { inputMode: 'numeric', placeholder: String(provider.maxDocumentsPerRequest) })}
+            {text('maxDocumentsPerRequest', 'Documents per upstream request', { inputMode: 'numeric', placeholder: provider.maxDocumentsPerRequest === null ? 'all at once' : String(provider.maxDocumentsPerRequest) })}
             <Field label="Score normalization" error={errors.scoreNormalization}>
               {(aria) => (
                 <select {...aria} value={state.scoreNormalization} disabled={!canSave} onChange={(e) => set('scoreNormalization', e.currentTarget.value as RerankerFormState['scoreNormalization'])}>
@@ -352,7 +378,7 @@ export function RerankerEditor({ rerankerId, catalog, onDone }: { rerankerId?: s
         {saved && <Notice tone="success">{saved}</Notice>}
         {probe && (
           <div class={probe.ok ? 'notice notice-success' : 'notice notice-error'} role="status" data-testid="probe-result">
-            Test {probe.ok ? 'passed' : 'failed'}: {probe.httpStatus === null ? 'no HTTP answer' : `HTTP ${probe.httpStatus}`}, {Math.round(probe.rttMs)} ms
+            Test {probe.ok ? 'passed' : 'failed'}: {probe.httpStatus !== null ? `HTTP ${probe.httpStatus}` : builtin ? 'ranked in the service' : 'no HTTP answer'}, {Math.round(probe.rttMs)} ms
             {probe.errorMessage ? ` — ${probe.errorMessage}` : ''}. Nothing was saved by the test.
           </div>
         )}

@@ -127,7 +127,8 @@ export function RerankersPage() {
                     </td>
                     <td>{r.providerType}</td>
                     <td>{r.modelIdentifier}</td>
-                    <td class="mono">{r.endpointUrl + r.apiPath}</td>
+                    {/* Built-in types (LEXICAL, LOCAL) have no endpoint: they run inside the service. */}
+                    <td class={r.endpointUrl === null ? undefined : 'mono'}>{r.endpointUrl === null ? 'built in' : `${r.endpointUrl}${r.apiPath ?? ''}`}</td>
                     <td>
                       {Object.entries(r.labels).map(([k, v]) => (
                         <span key={k} class="tag">
