@@ -4,7 +4,7 @@ import { Principal } from '../../auth/principal.js';
 import type { RequestAuthenticator } from '../../auth/request-authenticator.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { ajv } from '../../common/validation/validated-body.js';
-import { hotRouteOperations, registerHotRoutes, type HotRoute } from './hot-route.js';
+import { clientGone, hotRouteOperations, registerHotRoutes, type HotRoute } from './hot-route.js';
 
 class Answer {}
 const anyBody = { schema: { type: 'object' }, validate: ajv.compile<object>({ type: 'object' }) };
@@ -91,5 +91,65 @@ describe('hot routes on a shared path', () => {
     expect(operation.description).toBe('Serves several client dialects: pinecone when its header; tei when texts; otherwise jina.');
     expect(operation.security).toEqual([{ apiKey: [] }, { bearer: [] }, { 'api-key': [] }]);
     expect(Object.keys(operation.responses)).toEqual(['200', '401', '418', '500']);
+  });
+});
+
+describe('clientGone: the client leaving, as a signal made on first ask', () => {
+  const fastify = Fastify();
+  const seen: AbortSignal[] = [];
+  let release: () => void = () => undefined;
+  let base: string;
+
+  beforeAll(async () => {
+    fastify.post('/slow', async (_request, reply) => {
+      const gone = clientGone(reply);
+      await new Promise<void>((resolve) => (release = resolve));
+      seen.push(gone());
+      return { ok: true };
+    });
+    fastify.post('/early', async (_request, reply) => {
+      seen.push(clientGone(reply)());
+      await new Promise<void>((resolve) => (release = resolve));
+      return { ok: true };
+    });
+    fastify.post('/fast', async (_request, reply) => {
+      const gone = clientGone(reply);
+      reply.raw.once('finish', () => setImmediate(() => seen.push(gone())));
+      return { ok: true };
+    });
+    base = await fastify.listen({ port: 0, host: '127.0.0.1' });
+  });
+
+  afterAll(() => fastify.close());
+
+  it('is aborted when the client went away before its answer, asked for after that', async () => {
+    const controller = new AbortController();
+    const call = fetch(`${base}/slow`, { method: 'POST', signal: controller.signal }).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    controller.abort();
+    await call;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(seen.pop()?.aborted).toBe(true);
+  });
+
+  it('is aborted when the client goes away after it was asked for (a call already queued)', async () => {
+    const controller = new AbortController();
+    const call = fetch(`${base}/early`, { method: 'POST', signal: controller.signal }).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const signal = seen.pop()!;
+    expect(signal.aborted).toBe(false);
+    controller.abort();
+    await call;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(signal.aborted).toBe(true);
+    release();
+  });
+
+  it('stays quiet for a client that read its answer', async () => {
+    await (await fetch(`${base}/fast`, { method: 'POST' })).json();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(seen.pop()?.aborted).toBe(false);
   });
 });
