@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { Pool } from 'undici';
 import { ERROR_STATUS, openAiErrorType, type ErrorCode } from '../src/common/errors/error-code.js';
@@ -8,6 +11,7 @@ import { FakeUpstream } from './support/fake-upstream.js';
 import { inlineCredentials, rerankerBody } from './support/reranker-bodies.js';
 import { listRoutes } from './support/routes.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { writeTinyCrossEncoder } from './support/tiny-cross-encoder.js';
 
 /**
  * Property-based fuzzing of every route: generated hostile bodies, path ids, queries and
@@ -103,6 +107,8 @@ interface Fixture {
   liveRerankerId: string;
   liveAliasName: string;
   upstreamUrl: string;
+  /** The member's built-in rerankers and a FALLBACK alias over them (LOCAL, then LEXICAL). */
+  builtin: { lexicalId: string; localId: string; aliasName: string; localModel: string };
 }
 
 interface FuzzRequest {
@@ -127,15 +133,19 @@ function bodyTemplate(method: string, path: string, f: Fixture): fc.Arbitrary<Re
         scopes: { permissions: ['EXECUTE_RERANKER_OWN'], rerankerIds: [f.liveRerankerId], aliases: [f.liveAliasName] },
       });
     case 'POST /v1/rerankers':
-      return fc.uuid().map((u) =>
-        rerankerBody({
-          providerType: 'JINA',
-          endpointUrl: f.upstreamUrl,
-          modelIdentifier: `fuzz-${u}`,
-          credentials: inlineCredentials('fuzz-secret-0123456789', { headerName: 'X-Key', prefix: '' }),
-          labels: { env: 'fuzz' },
-          extraHeaders: { 'x-team': 'fuzz' },
-        }),
+      return fc.oneof(
+        fc.uuid().map((u) =>
+          rerankerBody({
+            providerType: 'JINA',
+            endpointUrl: f.upstreamUrl,
+            modelIdentifier: `fuzz-${u}`,
+            credentials: inlineCredentials('fuzz-secret-0123456789', { headerName: 'X-Key', prefix: '' }),
+            labels: { env: 'fuzz' },
+            extraHeaders: { 'x-team': 'fuzz' },
+          }),
+        ),
+        fc.constant({ displayName: 'Fuzz BM25', providerType: 'LEXICAL', modelIdentifier: 'bm25', lexical: { k1: 1.2, b: 0.75 }, labels: { env: 'fuzz' } }),
+        fc.constant({ displayName: 'Fuzz tiny', providerType: 'LOCAL', modelIdentifier: f.builtin.localModel, labels: { env: 'fuzz' } }),
       );
     case 'PUT /v1/rerankers/:id':
     case 'PATCH /v1/rerankers/:id':
@@ -359,9 +369,13 @@ describe('fuzz: every route, hostile input', () => {
   let t: TestApp;
   let upstream: FakeUpstream;
   let f: Fixture;
+  /** The LOCAL model the fixture's reranker loads: the tests' tiny cross-encoder, no hub. */
+  const modelsDir = mkdtempSync(join(tmpdir(), 'rr-fuzz-models-'));
+  const localModel = 'test/tiny';
 
   beforeAll(async () => {
     // Every rerank and ping goes through the quotas' reservations: priced by the price list, under monthly quotas.
+    writeTinyCrossEncoder(modelsDir, localModel);
     t = await startTestApp({
       EGRESS_ALLOW_PRIVATE: 'true',
       LOG_LEVEL: 'fatal',
@@ -369,6 +383,10 @@ describe('fuzz: every route, hostile input', () => {
       RATE_LIMIT_MONTHLY_DOCUMENTS: '1000000000',
       RATE_LIMIT_MONTHLY_COST: '1000000',
       RATE_LIMIT_REQUESTS_PER_MINUTE: '1000000',
+      MODELS_DIR: modelsDir,
+      LOCAL_MODELS_ALLOWED: 'test/*',
+      MODELS_ALLOW_DOWNLOAD: 'false',
+      LOCAL_WORKERS: '1',
     });
     upstream = await FakeUpstream.start('JINA');
     const root = await initRoot(t.server);
@@ -402,6 +420,9 @@ describe('fuzz: every route, hostile input', () => {
     const alias = (name: string) => ({ name, targets: [{ rerankerId: live.rerankerId }] });
     const victimAlias = await post(member, '/v1/aliases', alias('fuzz/victim'));
     const liveAlias = await post(member, '/v1/aliases', alias('fuzz/live'));
+    const lexical = await post(member, '/v1/rerankers', { displayName: 'BM25', providerType: 'LEXICAL', modelIdentifier: 'bm25' });
+    const local = await post(admin, '/v1/rerankers', { displayName: 'Tiny', providerType: 'LOCAL', modelIdentifier: localModel, ownerId: member.userId });
+    const builtinAlias = await post(member, '/v1/aliases', { name: 'fuzz/builtin', targets: [{ rerankerId: local.rerankerId }, { rerankerId: lexical.rerankerId, priority: 1 }] });
     f = {
       http,
       prisma: t.app.get(PrismaService),
@@ -415,6 +436,7 @@ describe('fuzz: every route, hostile input', () => {
       liveRerankerId: live.rerankerId,
       liveAliasName: liveAlias.name,
       upstreamUrl: upstream.url,
+      builtin: { lexicalId: lexical.rerankerId, localId: local.rerankerId, aliasName: builtinAlias.name, localModel },
     };
   });
 
@@ -422,6 +444,7 @@ describe('fuzz: every route, hostile input', () => {
     await f?.http.close();
     await t?.close();
     await upstream?.close();
+    rmSync(modelsDir, { recursive: true, force: true });
   });
 
   /** One property over `requests`, as an authenticated JSON client: never a 500, the error model, no change on a 4xx. */
@@ -473,6 +496,49 @@ describe('fuzz: every route, hostile input', () => {
       const cleared = JSON.stringify({ requestsPerMinute: null, documentsPerMinute: null, concurrentCalls: null, monthlyDocuments: null, monthlyCost: null });
       await f.http.request({ method: 'PUT', path: `/v1/limits/users/${f.actors.member.userId}`, headers: json(f.actors.admin), body: cleared }).then((res) => res.body.dump());
     }
+  }, 5 * 60_000);
+
+  it('hostile queries, documents and tuning through the built-in rerankers (by id, alias and model name, every Cohere-style front) answer 2xx or 4xx', async () => {
+    const { lexicalId, localId, aliasName, localModel: model } = f.builtin;
+    const text = fc.oneof(
+      { weight: 3, arbitrary: hostileString },
+      { weight: 3, arbitrary: fc.string({ unit: 'grapheme', maxLength: 200 }) },
+      { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 60 }) },
+      // Folding and segmentation edge cases: elisions, ß, ligatures, combining marks alone, CJK, RTL, a long run of one word.
+      { weight: 2, arbitrary: fc.constantFrom("l\u2019été", "L'ÉTÉ", 'STRASSE straße', 'ﬁle ＡＢＣ', '\u0301'.repeat(500), '東京都の天気は晴れ', 'ภาษาไทย', 'עברית ﷺ', 'red '.repeat(5000), 'cat\u200bdog') },
+    );
+    const document = fc.oneof({ weight: 5, arbitrary: text }, { weight: 1, arbitrary: fc.record({ text: fc.oneof(text, hostileValue) }) }, { weight: 1, arbitrary: hostileValue });
+    const call = fc.record(
+      {
+        query: fc.oneof({ weight: 5, arbitrary: text }, { weight: 1, arbitrary: hostileValue }),
+        documents: fc.oneof({ weight: 6, arbitrary: fc.array(document, { maxLength: 12 }) }, { weight: 1, arbitrary: hostileValue }),
+        topN: hostileNumber,
+      },
+      { requiredKeys: ['query', 'documents'] },
+    );
+    const headers = json(f.actors.member);
+    const native = fc.tuple(fc.constantFrom(lexicalId, localId), call).map(([id, body]): FuzzRequest => ({ method: 'POST', url: `/v1/rerankers/${id}/rerank`, headers, payload: JSON.stringify(body) }));
+    const viaAlias = call.map((body): FuzzRequest => ({ method: 'POST', url: `/v1/aliases/${encodeURIComponent(aliasName)}/rerank`, headers, payload: JSON.stringify(body) }));
+    const compat = fc.tuple(fc.constantFrom('/v1/rerank', '/v2/rerank', '/rerank'), fc.constantFrom(lexicalId, localId, aliasName, 'bm25', model), call).map(
+      ([url, model, { topN, ...body }]): FuzzRequest => ({ method: 'POST', url, headers, payload: JSON.stringify({ model, ...body, ...(topN !== undefined ? { top_n: topN } : {}) }) }),
+    );
+    // Tuning and the fields a built-in refuses, hostile values included, on both types.
+    const tuning = fc.oneof(
+      fc.record({ k1: fc.oneof(hostileNumber, hostileValue), b: fc.oneof(hostileNumber, hostileValue) }, { requiredKeys: [] }),
+      hostileValue,
+    );
+    const update = fc
+      .tuple(
+        fc.constantFrom(lexicalId, localId),
+        fc.constantFrom('PATCH', 'PUT'),
+        fc.oneof(
+          tuning.map((lexical) => ({ lexical })),
+          fc.constantFrom('endpointUrl', 'apiPath', 'credentials', 'extraHeaders', 'modelIdentifier', 'scoreNormalization').chain((field) => hostileValue.map((value) => ({ [field]: value }))),
+        ),
+      )
+      .map(([id, method, body]): FuzzRequest => ({ method, url: `/v1/rerankers/${id}`, headers: json(f.actors.admin), payload: JSON.stringify(body) }));
+    const ping = fc.constantFrom(lexicalId, localId).map((id): FuzzRequest => ({ method: 'POST', url: `/v1/rerankers/${id}/ping`, headers }));
+    await holds(fc.oneof({ weight: 3, arbitrary: native }, { weight: 2, arbitrary: viaAlias }, { weight: 3, arbitrary: compat }, { weight: 2, arbitrary: update }, { weight: 1, arbitrary: ping }), RUNS * 10);
   }, 5 * 60_000);
 
   it('every route never answers 500, always the error model, and a 4xx changes nothing stored', async () => {

@@ -1,56 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { UsageMeter } from '../src/usage/usage-meter.js';
 import { UsageService } from '../src/usage/usage.service.js';
-import { formatAmount, parseAmount } from '../src/usage/money.js';
+import { parseAmount } from '../src/usage/money.js';
 import { as, createActor, initRoot, type Actor } from './support/actors.js';
 import { FakeUpstream } from './support/fake-upstream.js';
 import { rerankerBody } from './support/reranker-bodies.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { byGroup, recently, type Bucket } from './support/usage-buckets.js';
 
 /** Flushes only when a test asks (or at shutdown), so what is stored is what the test wrote. */
 const ENV = { EGRESS_ALLOW_PRIVATE: 'true', USAGE_FLUSH_INTERVAL_MS: '3600000' };
 
-interface Bucket {
-  start: number;
-  rerankerId?: string | null;
-  alias?: string | null;
-  apiKeyId?: string;
-  ownerId?: string;
-  calls: number;
-  outcomes: Record<string, number>;
-  documents: number;
-  documentsRequested: number;
-  upstreamRequests: number;
-  searchUnits: number;
-  tokens: number;
-  cost: Array<{ currency: string; amount: string }>;
-}
-
-/** Buckets of one group summed over time (a test may straddle a minute, hour or day). */
-function byGroup(buckets: Bucket[], key: 'rerankerId' | 'alias' | 'apiKeyId' | 'ownerId'): Map<string | null, Omit<Bucket, 'start'>> {
-  const groups = new Map<string | null, Omit<Bucket, 'start'>>();
-  for (const { start: _start, ...bucket } of buckets) {
-    const group = bucket[key] ?? null;
-    const sum = groups.get(group);
-    if (!sum) {
-      groups.set(group, { ...bucket, outcomes: { ...bucket.outcomes }, cost: [...bucket.cost] });
-      continue;
-    }
-    for (const field of ['calls', 'documents', 'documentsRequested', 'upstreamRequests', 'searchUnits', 'tokens'] as const) sum[field] += bucket[field];
-    for (const [outcome, calls] of Object.entries(bucket.outcomes)) sum.outcomes[outcome] = (sum.outcomes[outcome] ?? 0) + calls;
-    sum.cost = mergeCost(sum.cost, bucket.cost);
-  }
-  return groups;
-}
-
-function mergeCost(a: Bucket['cost'], b: Bucket['cost']): Bucket['cost'] {
-  const totals = new Map<string, bigint>();
-  for (const { currency, amount } of [...a, ...b]) totals.set(currency, (totals.get(currency) ?? 0n) + parseAmount(amount));
-  return [...totals].map(([currency, amount]) => ({ currency, amount: formatAmount(amount) }));
-}
-
 const documents = (count: number) => Array.from({ length: count }, (_, i) => `document ${i} score=0.${i % 10}`);
-const recently = () => ({ from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString() });
 
 describe('usage and cost', () => {
   let t: TestApp;
