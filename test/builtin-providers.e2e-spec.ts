@@ -213,6 +213,15 @@ describe('built-in provider types: LEXICAL and LOCAL as rerankers', () => {
       expectRefusal(await as(t.server, owner).patch(`/v1/rerankers/${cohere.rerankerId}`).send({ lexical: { b: 0.5 } }), 400, 'INVALID_ARGUMENT', /^lexical/);
     });
 
+    it('keeps two tunings of one owner apart (an A/B split over an alias), the same tuning twice a duplicate whatever its key order', async () => {
+      const owner = await createActor(t.server, admin);
+      await registerFor(owner, 'LEXICAL').then((res) => expect(res.status).toBe(201));
+      await registerFor(owner, 'LEXICAL', { lexical: { k1: 1.5, b: 0.5 } }).then((res) => expect(res.status).toBe(201));
+      await registerFor(owner, 'LEXICAL', { lexical: { b: 0.5 } }).then((res) => expect(res.status).toBe(201));
+      expectRefusal(await registerFor(owner, 'LEXICAL', { lexical: { b: 0.5, k1: 1.5 } }), 409, 'ALREADY_EXISTS', /same provider/);
+      expectRefusal(await registerFor(owner, 'LEXICAL'), 409, 'ALREADY_EXISTS', /same provider/);
+    });
+
     it('ranks with the tuning it was given (b = 0 ignores length, b = 1 favours the short document)', async () => {
       const owner = await createActor(t.server, admin);
       const created = (await registerFor(owner, 'LEXICAL', { lexical: { b: 0 } })).body;
