@@ -6,9 +6,6 @@ import { UsageError } from '../errors.js';
 import { readPrivateFile } from '../private-files.js';
 import { readSecret, type SecretFlags } from '../secret-input.js';
 
-export const PROVIDER_TYPES = ['OPENAI', 'VLLM', 'TEI', 'LLAMA_CPP', 'VOYAGE', 'COHERE', 'JINA', 'NVIDIA_NIM', 'PINECONE', 'MIXEDBREAD', 'VERTEX_AI', 'BEDROCK', 'DEEPINFRA', 'LEXICAL', 'LOCAL'] as const;
-/** Types that run inside the service: no endpoint, API path, credential or extra headers. */
-export const BUILTIN_TYPES: readonly string[] = ['LEXICAL', 'LOCAL'];
 export const SECRET_FLAGS = { stdin: '--secret-stdin', file: '--secret-file', prompt: '--secret-prompt' } as const;
 
 /** Fields that `--unset` clears (null in the API). */

@@ -5,7 +5,8 @@ import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { colorsFor, labelsCell, printList, printOne, type OutputOptions, type View } from '../output.js';
 import { findReranker, rerankerId, type Reranker } from '../resolve.js';
-import { BUILTIN_TYPES, PROVIDER_TYPES, rerankerFields, withRerankerFieldOptions, withUnsetOption, type RerankerFieldOptions } from './reranker-fields.js';
+import { BUILTIN_PROVIDER_TYPES, PROVIDER_TYPES } from '../provider-types.js';
+import { rerankerFields, withRerankerFieldOptions, withUnsetOption, type RerankerFieldOptions } from './reranker-fields.js';
 
 export const RERANKER_VIEW: View<Reranker> = {
   columns: [
@@ -47,7 +48,7 @@ export function rerankersCommand(runtime: CliRuntime): Command {
   ).action(
     action(runtime, async (ctx, _args, o: RerankerFieldOptions & OutputOptions & OwnerOption & { provider: string; label?: string[]; id?: string }) => {
       const fields = await rerankerFields(ctx, o);
-      const builtin = BUILTIN_TYPES.includes(o.provider.toUpperCase());
+      const builtin = BUILTIN_PROVIDER_TYPES.includes(o.provider.toUpperCase());
       for (const field of builtin ? (['modelIdentifier'] as const) : (['endpointUrl', 'modelIdentifier'] as const)) {
         if (fields[field] === undefined) throw new UsageError(`create needs --${field === 'endpointUrl' ? 'endpoint' : 'model'}`);
       }

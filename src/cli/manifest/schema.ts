@@ -6,6 +6,8 @@
  * openapi.json); the server still checks every value.
  */
 
+import { BUILTIN_PROVIDER_TYPES, PROVIDER_TYPES } from '../provider-types.js';
+
 export const API_VERSION = 'rrctl/v1';
 export const KINDS = ['Reranker', 'Alias', 'Limits'] as const;
 export type Kind = (typeof KINDS)[number];
@@ -13,11 +15,8 @@ export type Kind = (typeof KINDS)[number];
 /** What `rrctl export` writes for an inline secret: apply keeps the stored one and refuses to create one from it. */
 export const KEPT_SECRET = '<kept on the server>';
 
-const PROVIDER_TYPES = ['OPENAI', 'VLLM', 'TEI', 'LLAMA_CPP', 'VOYAGE', 'COHERE', 'JINA', 'NVIDIA_NIM', 'PINECONE', 'MIXEDBREAD', 'VERTEX_AI', 'BEDROCK', 'DEEPINFRA', 'LEXICAL', 'LOCAL'];
-/** Types that run inside the service: the API refuses an endpoint, API path, credential or extra headers for them. */
-export const BUILTIN_PROVIDER_TYPES: readonly string[] = ['LEXICAL', 'LOCAL'];
 /** What a built-in reranker cannot have (null is accepted, as by the API). */
-export const REMOTE_ONLY_FIELDS = ['endpointUrl', 'apiPath', 'credentials', 'extraHeaders'] as const;
+const REMOTE_ONLY_FIELDS = ['endpointUrl', 'apiPath', 'credentials', 'extraHeaders'] as const;
 const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 /** Alias and reranker names (the API's rule; a UUID is an id instead). */
 const NAME_PATTERN = '^[A-Za-z0-9._:/-]{1,128}$';

@@ -1,7 +1,8 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { ManifestProblem, ManifestSource, RawDocument } from './load.js';
 import { ManifestError } from './load.js';
-import { API_VERSION, BUILTIN_PROVIDER_TYPES, KEPT_SECRET, KINDS, MANIFEST_SCHEMA, type Kind } from './schema.js';
+import { BUILTIN_PROVIDER_TYPES } from '../provider-types.js';
+import { API_VERSION, KEPT_SECRET, KINDS, MANIFEST_SCHEMA, type Kind } from './schema.js';
 import { ENV_REFERENCE, SECRET_PATHS, SecretSlot } from './secrets.js';
 
 /** Labels rrctl itself manages on rerankers and aliases. */
