@@ -287,6 +287,7 @@ run('console in a browser', () => {
       await page.goto(`${base}/console/keys`);
       await heading(page, 'API keys');
       await page.getByLabel('Labels (key=value, one per line)').fill('app=browser-test');
+      await page.getByLabel('Default model (reranker id or alias)').fill('browser-default');
       await page.getByRole('button', { name: 'Create key' }).click();
       const raw = page.getByTestId('raw-key');
       const key = (await raw.locator('code').textContent())!;
@@ -300,6 +301,9 @@ run('console in a browser', () => {
       await heading(page, 'API keys');
       expect(await page.content()).not.toContain(key);
       await page.getByText('app=browser-test').first().waitFor();
+      await page.getByRole('cell', { name: 'browser-default' }).waitFor();
+      const keys = (await as(t.server, root).get('/v1/apikeys').expect(200)).body.apiKeys as Array<{ defaultModel: string | null; labels: Record<string, string> }>;
+      expect(keys.find((k) => k.labels.app === 'browser-test')?.defaultModel).toBe('browser-default');
     });
   });
 

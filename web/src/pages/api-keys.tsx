@@ -8,7 +8,7 @@ import { useSession } from '../session.js';
 
 type Permission = Schemas['Permission'];
 const PAGE_SIZE = 25;
-const KEY_FIELDS = ['userId', 'labels', 'expiresAt', 'scopes', 'scopes.permissions', 'scopes.rerankerIds', 'scopes.aliases'];
+const KEY_FIELDS = ['userId', 'labels', 'expiresAt', 'defaultModel', 'scopes', 'scopes.permissions', 'scopes.rerankerIds', 'scopes.aliases'];
 
 function list(text: string): string[] {
   return text
@@ -22,6 +22,7 @@ function CreateKey({ onCreated }: { onCreated(): void }) {
   const [userId, setUserId] = useState('');
   const [labels, setLabels] = useState('');
   const [expires, setExpires] = useState('');
+  const [defaultModel, setDefaultModel] = useState('');
   const [scoped, setScoped] = useState(false);
   const [chosen, setChosen] = useState<Set<Permission>>(new Set());
   const [rerankerIds, setRerankerIds] = useState('');
@@ -45,6 +46,7 @@ function CreateKey({ onCreated }: { onCreated(): void }) {
     const request: Record<string, unknown> = { labels: parsedLabels };
     if (userId.trim()) request.userId = userId.trim();
     if (expires) request.expiresAt = new Date(expires).getTime();
+    if (defaultModel.trim()) request.defaultModel = defaultModel.trim();
     if (scoped) {
       request.scopes = {
         permissions: [...chosen],
@@ -93,6 +95,14 @@ function CreateKey({ onCreated }: { onCreated(): void }) {
         <div class="row">
           {permissions.canAny('CREATE', 'APIKEY') && <TextField label="For user id" value={userId} onValue={setUserId} placeholder="yourself" error={errors.userId} spellcheck={false} />}
           <TextField label="Expires (UTC)" type="datetime-local" value={expires} onValue={setExpires} error={errors.expiresAt} />
+          <TextField
+            label="Default model (reranker id or alias)"
+            value={defaultModel}
+            onValue={setDefaultModel}
+            placeholder="none: calls must name a model"
+            error={errors.defaultModel}
+            spellcheck={false}
+          />
         </div>
         <Field label="Labels (key=value, one per line)" error={errors.labels}>
           {(aria) => <textarea {...aria} rows={2} value={labels} onInput={(e) => setLabels(e.currentTarget.value)} placeholder="app=search-prod" />}
@@ -194,6 +204,7 @@ export function ApiKeysPage() {
                 <th scope="col">Key</th>
                 <th scope="col">Labels</th>
                 <th scope="col">Scopes</th>
+                <th scope="col">Default model</th>
                 <th scope="col">Expires</th>
                 <th scope="col">Last used</th>
                 <th scope="col">State</th>
@@ -227,6 +238,7 @@ export function ApiKeysPage() {
                           .filter(Boolean)
                           .join(' · ')}
                   </td>
+                  <td class="mono">{key.defaultModel ?? '—'}</td>
                   <td>{formatTime(key.expiresAt)}</td>
                   <td>{formatTime(key.lastUsedAt)}</td>
                   <td>{key.revokedAt ? `revoked ${formatTime(key.revokedAt)}` : key.expiresAt && key.expiresAt < Date.now() ? 'expired' : 'active'}</td>
