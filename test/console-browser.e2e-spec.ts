@@ -95,8 +95,9 @@ run('console in a browser', () => {
       for (const { path, heading: name, shot } of PAGES) {
         await page.goto(`${base}${path}`);
         await heading(page, name);
-        // A page may load several parts at once: wait until none says it is loading.
-        await page.waitForFunction(`!document.querySelector('[role="status"].loading')`);
+        // A page may load several parts at once: wait until none says it is loading (a locator,
+        // not a page-side predicate: the console's CSP forbids evaluating strings).
+        await page.locator('.loading[role="status"]').first().waitFor({ state: 'detached' });
         await expectAccessible(page, path);
         if (SCREENSHOTS) await page.screenshot({ path: join(SCREENSHOTS, `${shot}.png`), fullPage: true });
       }
