@@ -1,34 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import type { DatabaseEngine } from '../src/database/database-engine.js';
-import { readMigrationFiles } from '../src/database/migrations/migration-files.js';
-import { applyMigrations } from '../src/database/migrations/migration-runner.js';
 import { identityHash } from '../src/rerankers/identity-hash.js';
-import { createTestDatabase, type TestDatabase } from './support/test-database.js';
-import { openTestEngine, queryOn } from './support/test-engine.js';
+import { insertUser, migrateAll, migrateUpTo, queryOn, unmigratedEngineForSuite } from './support/test-engine.js';
 
 const MIGRATION = '20261122010000_identity_hash';
 
 describe(`migration ${MIGRATION} on existing rows`, () => {
-  let db: TestDatabase;
-  let engine: DatabaseEngine;
-
-  beforeAll(async () => {
-    db = await createTestDatabase({ migrated: false });
-    engine = await openTestEngine(db);
-  });
-
-  afterAll(async () => {
-    await engine.close();
-    await db.drop();
-  });
+  const engineOf = unmigratedEngineForSuite();
 
   it('backfills the identity hash the service computes, and who supplied a credential where that is certain', async () => {
-    const files = await readMigrationFiles();
-    await applyMigrations(engine, files.filter((file) => file.name < MIGRATION));
+    const engine = engineOf();
+    await migrateUpTo(engine, MIGRATION);
     const [owner, admin] = [randomUUID(), randomUUID()];
-    for (const id of [owner, admin]) {
-      await queryOn(engine, `INSERT INTO "users" (id, email, display_name, updated_at) VALUES ($1, $2, 'u', now())`, [id, `${id}@example.com`]);
-    }
+    for (const id of [owner, admin]) await insertUser(engine, id);
     const rows = [
       { id: randomUUID(), model: 'plain', credentials: null, updatedBy: owner, setBy: null },
       { id: randomUUID(), model: 'quote" back\\slash é 😀', credentials: '{}', updatedBy: owner, setBy: owner },
@@ -44,7 +27,7 @@ describe(`migration ${MIGRATION} on existing rows`, () => {
       );
     }
 
-    await applyMigrations(engine, files);
+    await migrateAll(engine);
 
     for (const row of rows) {
       const [stored] = await queryOn<{ identity_hash: string; credentials_set_by_id: string | null; revision: number }>(

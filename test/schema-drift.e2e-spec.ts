@@ -1,31 +1,20 @@
 import { fileURLToPath } from 'node:url';
-import type { DatabaseEngine } from '../src/database/database-engine.js';
-import { readMigrationFiles } from '../src/database/migrations/migration-files.js';
-import { applyMigrations } from '../src/database/migrations/migration-runner.js';
 import { actualShape } from './support/database-shape.js';
 import { expectedShape, type SchemaShape } from './support/schema-model.js';
-import { createTestDatabase, type TestDatabase } from './support/test-database.js';
-import { openTestEngine } from './support/test-engine.js';
+import { migrateAll, unmigratedEngineForSuite } from './support/test-engine.js';
 
 const SCHEMA = fileURLToPath(new URL('../prisma/schema.prisma', import.meta.url));
 
 describe('schema drift: the migrated database matches schema.prisma', () => {
-  let db: TestDatabase;
-  let engine: DatabaseEngine;
+  const engineOf = unmigratedEngineForSuite();
   let expected: SchemaShape;
   let actual: SchemaShape;
 
   beforeAll(async () => {
-    db = await createTestDatabase({ migrated: false });
-    engine = await openTestEngine(db);
-    await applyMigrations(engine, await readMigrationFiles());
+    const engine = engineOf();
+    await migrateAll(engine);
     expected = expectedShape(SCHEMA);
     actual = await engine.withMigrationLock((session) => actualShape(session));
-  });
-
-  afterAll(async () => {
-    await engine.close();
-    await db.drop();
   });
 
   it('has exactly the tables and columns of the schema, with their types and nullability', () => {

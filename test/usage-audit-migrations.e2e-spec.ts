@@ -1,31 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { DatabaseEngine } from '../src/database/database-engine.js';
-import { readMigrationFiles } from '../src/database/migrations/migration-files.js';
-import { applyMigrations } from '../src/database/migrations/migration-runner.js';
-import { createTestDatabase, type TestDatabase } from './support/test-database.js';
-import { openTestEngine, queryOn } from './support/test-engine.js';
+import { insertUser, migrateAll, migrateUpTo, queryOn, unmigratedEngineForSuite } from './support/test-engine.js';
 
 const DOCUMENTS_REQUESTED = '20261201000000_usage_documents_requested';
 
 describe('migrations of usage rollups and audit events on existing rows', () => {
-  let db: TestDatabase;
-  let engine: DatabaseEngine;
-
-  beforeAll(async () => {
-    db = await createTestDatabase({ migrated: false });
-    engine = await openTestEngine(db);
-  });
-
-  afterAll(async () => {
-    await engine.close();
-    await db.drop();
-  });
+  const engineOf = unmigratedEngineForSuite();
 
   it('moves requested documents apart (calls not answered served none) and names the alias of every alias event', async () => {
-    const files = await readMigrationFiles();
-    await applyMigrations(engine, files.filter((file) => file.name < DOCUMENTS_REQUESTED));
+    const engine = engineOf();
+    await migrateUpTo(engine, DOCUMENTS_REQUESTED);
     const owner = randomUUID();
-    await queryOn(engine, `INSERT INTO "users" (id, email, display_name, updated_at) VALUES ($1, $2, 'u', now())`, [owner, `${owner}@example.com`]);
+    await insertUser(engine, owner);
     const rollup = (outcome: string, documents: number) =>
       queryOn(
         engine,
@@ -58,7 +43,7 @@ describe('migrations of usage rollups and audit events on existing rows', () => 
     await event('alias.update', deleted, { before: { description: null }, after: { description: 'y' } });
     await event('reranker.update', owner, { before: { displayName: 'a' }, after: { displayName: 'b' } }, 'reranker');
 
-    await applyMigrations(engine, files);
+    await migrateAll(engine);
 
     const rollups = await queryOn<{ outcome: string; documents: string; documents_requested: string }>(
       engine,
